@@ -1,0 +1,150 @@
+# Keel: make builds the kernel and disk images; `make help` lists the targets.
+
+BUILD   ?= build
+DISK    ?= disk
+CC      = gcc
+HOSTCC  = gcc
+NASM    ?= nasm
+LD      ?= ld
+OBJCOPY ?= objcopy
+QEMU    ?= qemu-system-x86_64
+
+# Extra zero KiB appended to the loaded image (benchmarks measure load-time scaling).
+KERNEL_PAD_KIB ?= 0
+
+# Disk images are whole cylinders of 16 heads x 63 sectors (the geometry Bochs and
+# QEMU derive for a flat image) and at least 3 of them: SeaBIOS will not boot an
+# AHCI or virtio disk smaller than 1 MiB.
+CYLINDER_SECTORS := 1008
+MIN_DISK_SECTORS := 3024
+FLOPPY_SECTORS   := 2880
+
+KERNEL_SRCS := $(sort $(shell find kernel -name '*.c'))
+KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(BUILD)/%.o)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) \
+	-ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie -mno-red-zone \
+	-mgeneral-regs-only -mcmodel=small -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-stack-protector \
+	-fno-tree-loop-distribute-patterns \
+	-ffile-prefix-map=$(CURDIR)/= -MMD -MP
+KERNEL_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=0x1000 \
+	-z noexecstack -T link.ld
+
+QEMU_COMMON := -m 128M -nic none -no-reboot -boot reboot-timeout=0 \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+.PHONY: all help deps run run-floppy run-usb run-vga test bench size clean
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/kernel.elf $(BUILD)/kernel.bin $(DISK)/hdd.img $(DISK)/floppy.img
+
+help:
+	@echo "make            build build/kernel.elf, build/kernel.bin, disk/hdd.img, disk/floppy.img"
+	@echo "make run        boot disk/hdd.img in QEMU, serial console here (quit: Ctrl-A X)"
+	@echo "make run-floppy boot disk/floppy.img the same way"
+	@echo "make run-usb    boot disk/hdd.img as a USB stick behind an xHCI controller"
+	@echo "make run-vga    boot disk/hdd.img in a QEMU window"
+	@echo "make test       every test; ends with 'N passed, N failed'"
+	@echo "make bench      boot-time benchmark (not part of make test)"
+	@echo "make size       bytes left in the boot sector, and the kernel's size"
+	@echo "make deps       install missing tools with apt-get (run, test and bench do this)"
+	@echo "make clean      remove build/ and the disk images"
+
+deps:
+	@tools/deps
+
+# ---- kernel ---------------------------------------------------------------
+$(BUILD)/kernel/%.o: kernel/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) link.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+
+$(BUILD)/kernel.bin: $(BUILD)/kernel.elf
+	$(OBJCOPY) -O binary $< $@
+
+# What the boot sector loads: kernel.bin, plus KERNEL_PAD_KIB of zeros if asked.
+$(BUILD)/kernel.load: $(BUILD)/kernel.bin
+	cp $< $@
+	[ $(KERNEL_PAD_KIB) -eq 0 ] || \
+		dd if=/dev/zero of=$@ bs=1024 count=$(KERNEL_PAD_KIB) oflag=append conv=notrunc status=none
+
+$(BUILD)/tools/kernsum: tools/kernsum.c
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=c11 -O2 $(WARNINGS) -o $@ $<
+
+# Sector count and checksum; rewritten only when they change, so the boot sector is
+# reassembled exactly when the kernel it must verify changes.
+$(BUILD)/kernel.sum: $(BUILD)/kernel.load $(BUILD)/tools/kernsum
+	$(BUILD)/tools/kernsum $< > $@.new
+	if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+# ---- boot sector ----------------------------------------------------------
+$(BUILD)/mbr.bin: boot/mbr.asm boot/bootinfo.inc $(BUILD)/kernel.sum
+	@mkdir -p $(@D)
+	set -e; eval "$$(cat $(BUILD)/kernel.sum)"; \
+	disk=$$(( (KERNEL_SECTORS + 1 + $(CYLINDER_SECTORS) - 1) / $(CYLINDER_SECTORS) * $(CYLINDER_SECTORS) )); \
+	[ $$disk -ge $(MIN_DISK_SECTORS) ] || disk=$(MIN_DISK_SECTORS); \
+	if ! $(NASM) -f bin -I boot/ -D KERNEL_SECTORS=$$KERNEL_SECTORS -D KERNEL_SUM=$$KERNEL_SUM \
+		-D DISK_SECTORS=$$disk -l $(BUILD)/mbr.lst -o $@ $< 2> $@.err; then \
+		over=$$(sed -n 's/.*TIMES value -\([0-9]*\) is negative.*/\1/p' $@.err); \
+		if [ -n "$$over" ]; then echo "boot/mbr.asm: the boot code is $$over bytes over its 446-byte limit" >&2; \
+		else cat $@.err >&2; fi; rm -f $@.err; exit 1; fi; \
+	rm -f $@.err; echo $$disk > $(BUILD)/disk.sectors
+
+# ---- disk images ----------------------------------------------------------
+$(DISK)/hdd.img: $(BUILD)/mbr.bin $(BUILD)/kernel.load
+	@mkdir -p $(@D)
+	dd if=$(BUILD)/mbr.bin of=$@.tmp bs=512 count=1 status=none
+	dd if=$(BUILD)/kernel.load of=$@.tmp bs=512 seek=1 conv=notrunc status=none
+	dd if=/dev/zero of=$@.tmp bs=512 count=0 seek=$$(cat $(BUILD)/disk.sectors) status=none
+	mv $@.tmp $@
+
+$(DISK)/floppy.img: $(BUILD)/mbr.bin $(BUILD)/kernel.load
+	@mkdir -p $(@D)
+	@set -e; eval "$$(cat $(BUILD)/kernel.sum)"; \
+	if [ $$((KERNEL_SECTORS + 1)) -gt $(FLOPPY_SECTORS) ]; then \
+		echo "kernel ($$KERNEL_SECTORS sectors) does not fit on a 1.44 MB floppy" >&2; exit 1; fi
+	dd if=$(BUILD)/mbr.bin of=$@.tmp bs=512 count=1 status=none
+	dd if=$(BUILD)/kernel.load of=$@.tmp bs=512 seek=1 conv=notrunc status=none
+	dd if=/dev/zero of=$@.tmp bs=512 count=0 seek=$(FLOPPY_SECTORS) status=none
+	mv $@.tmp $@
+
+size: $(BUILD)/mbr.bin $(BUILD)/kernel.bin
+	@used=$$(printf '%d' 0x$$(sed -n 's/^ *[0-9]* \([0-9A-F]\{8\}\) .*times 446 - .*/\1/p' $(BUILD)/mbr.lst)); \
+	echo "boot sector: $$used of 446 code bytes used, $$((446 - used)) left"; \
+	echo "kernel.bin:  $$(stat -c %s $(BUILD)/kernel.bin) bytes ($$(sed 's/.*KERNEL_SECTORS=\([0-9]*\).*/\1/' $(BUILD)/kernel.sum) sectors loaded)"
+
+# ---- running --------------------------------------------------------------
+run: deps all
+	$(QEMU) $(QEMU_COMMON) -drive file=$(DISK)/hdd.img,format=raw,if=ide \
+		-display none -serial mon:stdio -debugcon file:$(BUILD)/debugcon.log
+
+run-floppy: deps all
+	$(QEMU) $(QEMU_COMMON) -drive file=$(DISK)/floppy.img,format=raw,if=floppy \
+		-boot a -display none -serial mon:stdio -debugcon file:$(BUILD)/debugcon.log
+
+run-usb: deps all
+	$(QEMU) $(QEMU_COMMON) -device qemu-xhci \
+		-drive if=none,id=stick,format=raw,file=$(DISK)/hdd.img \
+		-device usb-storage,drive=stick,bootindex=0 \
+		-display none -serial mon:stdio -debugcon file:$(BUILD)/debugcon.log
+
+run-vga: deps all
+	$(QEMU) $(QEMU_COMMON) -drive file=$(DISK)/hdd.img,format=raw,if=ide \
+		-serial stdio -debugcon file:$(BUILD)/debugcon.log
+
+# ---- tests and benchmarks -------------------------------------------------
+test: deps all
+	python3 tests/run.py
+
+bench: deps all
+	python3 tests/bench.py
+
+clean:
+	rm -rf $(BUILD) $(DISK)/*.img
+
+-include $(KERNEL_OBJS:.o=.d)

@@ -1,0 +1,15 @@
+/* The kernel's console: every character goes to COM1, port 0xE9 and the VGA screen.
+ * kprintf works before console_init (VGA and 0xE9 need no setup; serial output
+ * starts once the UART has been found). */
+#pragma once
+
+#include <stdarg.h>
+
+#include "lib/format.h"
+
+void console_init(void);
+void console_putc(char c);
+void console_write(const char *s);
+
+int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int kvprintf(const char *fmt, va_list args);

@@ -1,0 +1,62 @@
+/* Register offsets and bits: National Semiconductor PC16550D data sheet; the
+ * loopback presence test follows the OSDev wiki "Serial Ports" page. */
+#include "serial.h"
+
+#include "../arch/x86.h"
+
+#define COM1 0x3F8
+
+#define UART_DATA 0         /* THR/RBR; divisor low byte when DLAB = 1 */
+#define UART_IER 1          /* interrupt enable; divisor high byte when DLAB = 1 */
+#define UART_FCR 2          /* FIFO control */
+#define UART_LCR 3          /* line control */
+#define UART_MCR 4          /* modem control */
+#define UART_LSR 5          /* line status */
+
+#define LCR_8N1 0x03
+#define LCR_DLAB 0x80
+#define FCR_ENABLE_CLEAR_14 0xC7 /* enable FIFOs, clear both, 14-byte threshold */
+#define MCR_DTR_RTS_OUT2 0x0B
+#define MCR_LOOPBACK 0x1E
+#define LSR_THR_EMPTY 0x20
+
+#define BAUD_BASE 115200
+#define BAUD 115200
+#define TX_SPIN_LIMIT 100000 /* ~10 ms at 115200 baud is plenty for one byte */
+
+/* Only touched on the boot CPU before other CPUs exist; later a lock guards it. */
+static bool serial_present;
+
+bool serial_init(void)
+{
+	outb(COM1 + UART_IER, 0);
+	outb(COM1 + UART_LCR, LCR_DLAB);
+	outb(COM1 + UART_DATA, (BAUD_BASE / BAUD) & 0xFF);
+	outb(COM1 + UART_IER, (BAUD_BASE / BAUD) >> 8);
+	outb(COM1 + UART_LCR, LCR_8N1);
+	outb(COM1 + UART_FCR, FCR_ENABLE_CLEAR_14);
+
+	/* A UART in loopback mode echoes what it is sent; nothing at COM1 does not. */
+	outb(COM1 + UART_MCR, MCR_LOOPBACK);
+	outb(COM1 + UART_DATA, 0xAE);
+	serial_present = inb(COM1 + UART_DATA) == 0xAE;
+
+	outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
+	return serial_present;
+}
+
+void serial_putc(char c)
+{
+	if (!serial_present)
+		return;
+	if (c == '\n')
+		serial_putc('\r');
+	for (int spins = 0; !(inb(COM1 + UART_LSR) & LSR_THR_EMPTY); spins++) {
+		if (spins == TX_SPIN_LIMIT) {
+			serial_present = false; /* a UART that never drains: stop using it */
+			return;
+		}
+		cpu_relax();
+	}
+	outb(COM1 + UART_DATA, (unsigned char)c);
+}

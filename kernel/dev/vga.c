@@ -1,0 +1,93 @@
+/* Text buffer layout and CRTC cursor registers: OSDev wiki "Text UI" and
+ * "Text Mode Cursor" (CRTC index 0x3D4, data 0x3D5, registers 0x0E/0x0F). */
+#include "vga.h"
+
+#include "../arch/x86.h"
+
+#define VGA_TEXT ((volatile uint16_t *)0xB8000)
+#define VGA_COLS 80
+#define VGA_ROWS 25
+#define TAB_WIDTH 8
+
+#define CRTC_INDEX 0x3D4
+#define CRTC_DATA 0x3D5
+#define CRTC_CURSOR_HIGH 0x0E
+#define CRTC_CURSOR_LOW 0x0F
+
+/* One screen; only the boot CPU writes it until consoles get a lock. */
+static struct {
+	int row, col;
+	uint8_t attr;
+} vga = { 0, 0, VGA_LIGHT_GREY };
+
+static uint16_t cell(char c)
+{
+	return (uint16_t)(unsigned char)c | (uint16_t)vga.attr << 8;
+}
+
+static void move_cursor(void)
+{
+	uint16_t pos = (uint16_t)(vga.row * VGA_COLS + vga.col);
+	outb(CRTC_INDEX, CRTC_CURSOR_HIGH);
+	outb(CRTC_DATA, pos >> 8);
+	outb(CRTC_INDEX, CRTC_CURSOR_LOW);
+	outb(CRTC_DATA, pos & 0xFF);
+}
+
+static void scroll(void)
+{
+	for (int i = 0; i < (VGA_ROWS - 1) * VGA_COLS; i++)
+		VGA_TEXT[i] = VGA_TEXT[i + VGA_COLS];
+	for (int i = 0; i < VGA_COLS; i++)
+		VGA_TEXT[(VGA_ROWS - 1) * VGA_COLS + i] = cell(' ');
+	vga.row = VGA_ROWS - 1;
+}
+
+void vga_clear(void)
+{
+	for (int i = 0; i < VGA_ROWS * VGA_COLS; i++)
+		VGA_TEXT[i] = cell(' ');
+	vga.row = vga.col = 0;
+	move_cursor();
+}
+
+void vga_init(void)
+{
+	vga_set_color(VGA_LIGHT_GREY, VGA_BLACK);
+	vga_clear();
+}
+
+void vga_set_color(enum vga_color fg, enum vga_color bg)
+{
+	vga.attr = (uint8_t)(fg | bg << 4);
+}
+
+void vga_putc(char c)
+{
+	switch (c) {
+	case '\n':
+		vga.col = 0;
+		vga.row++;
+		break;
+	case '\r':
+		vga.col = 0;
+		break;
+	case '\t':
+		vga.col = (vga.col / TAB_WIDTH + 1) * TAB_WIDTH;
+		break;
+	case '\b':
+		if (vga.col > 0)
+			VGA_TEXT[vga.row * VGA_COLS + --vga.col] = cell(' ');
+		break;
+	default:
+		VGA_TEXT[vga.row * VGA_COLS + vga.col++] = cell(c);
+		break;
+	}
+	if (vga.col >= VGA_COLS) {
+		vga.col = 0;
+		vga.row++;
+	}
+	if (vga.row >= VGA_ROWS)
+		scroll();
+	move_cursor();
+}

@@ -1,0 +1,32 @@
+/* _start: the first byte of kernel.bin, called by the boot sector in long mode with
+ * the boot information in RDI, on the boot sector's stack below 0x7C00. */
+#include <stdint.h>
+
+#include "arch/x86.h"
+#include "bootinfo.h"
+#include "kmain.h"
+#include "lib/string.h"
+
+/* From link.ld. */
+extern char __bss_start[], __bss_end[];
+
+#define BOOT_STACK_SIZE (16 * 1024)
+
+/* The kernel's first stack. The boot CPU's only; each later CPU gets its own. */
+static uint8_t boot_stack[BOOT_STACK_SIZE] __attribute__((aligned(16)));
+
+static __attribute__((noreturn)) void enter_kmain(void *boot_info)
+{
+	kmain(boot_info);
+}
+
+__attribute__((noreturn)) void _start(struct boot_info *boot_info);
+
+/* .bss is zeroed while we still run on the boot sector's stack, which lies below
+ * 1 MiB and so outside the range being cleared; only then do we move onto
+ * boot_stack, which lives in .bss. */
+__attribute__((noreturn, section(".text._start"))) void _start(struct boot_info *boot_info)
+{
+	memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
+	cpu_call_on_stack(boot_stack + sizeof boot_stack, enter_kmain, boot_info);
+}
