@@ -25,11 +25,11 @@ static void print_banner(const struct boot_info *bi)
 	char vendor[13], brand[49];
 	cpu_vendor(vendor);
 	cpu_brand(brand);
-	kprintf("Keel x86_64 kernel, booted from BIOS drive %#x", bi->drive);
+	kprintf("Keel x86_64 kernel, booted from BIOS drive 0x%02x", bi->drive);
 	kprintf(" (CHS %u heads, %u sectors/track", bi->heads ? bi->heads : 256,
 		bi->sectors_per_track);
 	if (bi->read_retries)
-		kprintf(", %u read retries", bi->read_retries);
+		kprintf(", disk reads retried: %u", bi->read_retries);
 	kprintf(")\n");
 	kprintf("cpu: %s %s\n", vendor, brand);
 }

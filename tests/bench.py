@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Boot-time benchmark (`make bench`): time from spawning QEMU to `keel: ready` on
+port 0xE9, for disk/hdd.img (IDE and q35/AHCI) and disk/floppy.img, plus kernels
+padded to 1 MiB and 8 MiB. Each case is set against two floors booted from copies of
+the same image, measured in the same run:
+  exit floor   a boot sector that writes one byte and exits (firmware + emulator),
+  bare loader  a boot sector that reads the same sectors in the largest chunks the
+               BIOS allows and exits (tests/bench/floor_load.asm).
+Target: the kernel within 5% of the bare loader. A missed target is reported, not an
+error; the exit status is non-zero only when something did not boot.
+
+usage: tests/bench.py [--runs N] [--quick]
+"""
+
+import argparse
+import os
+import re
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "build" / "bench"
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+TIMEOUT_S = 60
+TARGET = 1.05
+KERNEL_MARKER = b"keel: ready"
+FLOOR_MARKER = b"!"
+# Same for every run so that only the image differs. The kernel never exits, so each
+# run ends when its marker appears and QEMU is killed; -no-reboot and
+# reboot-timeout=0 make a boot failure end at once instead of retrying forever.
+QEMU_COMMON = ["-accel", "tcg", "-m", "128M", "-nic", "none", "-no-reboot",
+               "-boot", "reboot-timeout=0", "-serial", "none", "-parallel", "none",
+               "-monitor", "none", "-display", "none", "-debugcon", "stdio",
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+
+class BootFailure(Exception):
+    pass
+
+
+@dataclass
+class Case:
+    name: str
+    machine: str                    # "hdd", "q35" or "floppy": see qemu_args
+    sectors: int                    # kernel sectors the boot sector loads
+    images: dict                    # variant ("kernel", "exit", "bare") -> Path
+    times: dict = field(default_factory=lambda: {"kernel": [], "exit": [], "bare": []})
+
+
+def run(cmd):
+    """Run a build step; on failure show its output and stop the bench."""
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        raise BootFailure(f"{' '.join(map(str, cmd))} failed:\n{done.stdout}{done.stderr}")
+
+
+def build_kernel(label, pad_kib, targets):
+    """Build the images with pad_kib KiB of zeros after the kernel; return (dir, sectors).
+    Unpadded means `make all`'s disk/ and build/; padded kernels get their own dirs."""
+    if pad_kib == 0:
+        build, disk = ROOT / "build", ROOT / "disk"
+    else:
+        build = disk = OUT / f"pad{label}"
+    rel = lambda p: str(p.relative_to(ROOT))
+    run(["make", "-s", f"BUILD={rel(build)}", f"DISK={rel(disk)}",
+         f"KERNEL_PAD_KIB={pad_kib}", *(f"{rel(disk)}/{t}" for t in targets)])
+    sums = (build / "kernel.sum").read_text()
+    return disk, int(re.search(r"KERNEL_SECTORS=(\d+)", sums).group(1))
+
+
+def assemble(source, out, *defines):
+    run(["nasm", "-f", "bin", *(f"-D{d}" for d in defines), "-o", out,
+         ROOT / "tests" / "bench" / source])
+    return out.read_bytes()
+
+
+def with_boot_code(image, code, out):
+    """A copy of image whose boot code (bytes 0..445) is replaced, so a floor reads
+    exactly the kernel bytes the real boot sector reads; the partition table stays."""
+    shutil.copyfile(image, out)
+    with open(out, "r+b") as f:
+        f.write(code[:446])
+    return out
+
+
+def medium_images(label, image, sectors, floppy):
+    """Snapshot the real image (others may rebuild disk/ meanwhile) and make its floors."""
+    kind = "floppy" if floppy else "hdd"
+    stem = OUT / f"{label}-{kind}"
+    marker = f"MARKER={FLOOR_MARKER[0]}"
+    exit_code = assemble("floor_exit.asm", OUT / "floor_exit.bin", marker)
+    bare_code = assemble("floor_load.asm", Path(f"{stem}-bare.bin"), marker,
+                         f"KERNEL_SECTORS={sectors}", *(["FLOPPY"] if floppy else []))
+    kernel = Path(f"{stem}-kernel.img")
+    shutil.copyfile(image, kernel)
+    return {"kernel": kernel,
+            "exit": with_boot_code(kernel, exit_code, Path(f"{stem}-exit.img")),
+            "bare": with_boot_code(kernel, bare_code, Path(f"{stem}-bare.img"))}
+
+
+def make_cases(quick):
+    """(label, KiB of padding, machines): unpadded on every medium; padded kernels on
+    hard disks, and on floppy while they fit (8 MiB does not)."""
+    plan = [("", 0, ["hdd", "q35", "floppy"])]
+    if not quick:
+        plan += [("1m", 1024, ["hdd", "q35", "floppy"]), ("8m", 8192, ["hdd", "q35"])]
+    cases = []
+    for label, pad_kib, machines in plan:
+        want_floppy = "floppy" in machines
+        disk, sectors = build_kernel(label, pad_kib, ["hdd.img"] + ["floppy.img"] * want_floppy)
+        tag = label or "plain"
+        hdd = medium_images(tag, disk / "hdd.img", sectors, floppy=False)
+        flop = medium_images(tag, disk / "floppy.img", sectors, floppy=True) if want_floppy else None
+        for m in machines:
+            name = m + (f"-{label}" if label else "")
+            cases.append(Case(name, m, sectors, flop if m == "floppy" else hdd))
+    return cases
+
+
+def qemu_args(machine, image):
+    if machine == "hdd":            # i440fx: IDE, which SeaBIOS drives by PIO
+        return ["-machine", "pc", "-drive", f"file={image},format=raw,if=ide"]
+    if machine == "q35":            # ICH9 AHCI port 0
+        return ["-machine", "q35", "-drive", f"file={image},format=raw,if=none,id=d",
+                "-device", "ide-hd,drive=d,bus=ide.0"]
+    return ["-machine", "pc", "-drive", f"file={image},format=raw,if=floppy", "-boot", "a"]
+
+
+def boot_time(args, marker):
+    """Seconds from spawning QEMU to marker on the debugcon stream; QEMU is killed then.
+    Every case and floor goes through here, so all pay the same spawn and pipe costs."""
+    cmd = [QEMU, *QEMU_COMMON, *args]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    seen, why = b"", "timed out"
+    try:
+        while (left := start + TIMEOUT_S - time.perf_counter()) > 0:
+            if not select.select([proc.stdout], [], [], left)[0]:
+                continue
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                why = f"QEMU exited (status {proc.wait()})"
+                break
+            seen += chunk
+            if marker in seen:
+                return time.perf_counter() - start
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+    raise BootFailure(f"no {marker.decode()!r} within {TIMEOUT_S} s: {why}\n"
+                      f"command: {' '.join(cmd)}\noutput:\n{seen.decode(errors='replace')}")
+
+
+def measure(cases, runs):
+    """Round 0 checks every image boots (and warms the page cache) untimed; then each
+    round boots every case and floor once, so machine noise spreads over all alike."""
+    for rnd in range(runs + 1):
+        for case in cases:
+            for variant, image in case.images.items():
+                marker = KERNEL_MARKER if variant == "kernel" else FLOOR_MARKER
+                t = boot_time(qemu_args(case.machine, image), marker)
+                if rnd:
+                    case.times[variant].append(t * 1000)
+        print(f"round {rnd}/{runs} done", file=sys.stderr, flush=True)
+
+
+def report(cases, runs):
+    med = lambda c, v: statistics.median(c.times[v])
+    print(f"\nboot time to marker, median of {runs} runs (ms), QEMU TCG; "
+          f"exit = firmware floor, bare = bare-loader floor")
+    head = (f"{'case':10} {'KiB':>5} {'kernel':>7} {'[min-max]':>13} {'exit':>6} {'bare':>6}"
+            f" {'k/bare':>7} {'k/exit':>7} {'k-exit':>7} {'bare-exit':>9}  verdict")
+    print(head + "\n" + "-" * len(head))
+    for c in cases:
+        k, e, b = med(c, "kernel"), med(c, "exit"), med(c, "bare")
+        span = f"[{min(c.times['kernel']):.0f}-{max(c.times['kernel']):.0f}]"
+        verdict = "ok" if k <= b * TARGET else "MISSED"
+        print(f"{c.name:10} {c.sectors // 2:5} {k:7.0f} {span:>13} {e:6.0f} {b:6.0f}"
+              f" {k / b:7.3f} {k / e:7.3f} {k - e:7.0f} {b - e:9.0f}  {verdict} ({k / b - 1:+.1%})")
+    print(f"target: within {TARGET - 1:.0%} of bare loader (k/bare <= {TARGET})")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, help="runs per case (default 7, --quick 3)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: unpadded cases only")
+    opts = parser.parse_args()
+    runs = opts.runs or (3 if opts.quick else 7)
+    began = time.perf_counter()
+    OUT.mkdir(parents=True, exist_ok=True)
+    try:
+        cases = make_cases(opts.quick)
+        measure(cases, runs)
+    except BootFailure as failure:
+        print(f"bench: {failure}", file=sys.stderr)
+        return 1
+    report(cases, runs)
+    print(f"bench took {time.perf_counter() - began:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""Boots the real images in QEMU and Bochs and reads what they print."""
+
+import re
+import shutil
+import struct
+
+from harness import (BUILD, DISK, READY, Failure, QemuRun, bochs_run, check,
+                     check_kernel_boot, kernel_sectors, run, scratch_dir, tail, test,
+                     usable_mib)
+
+HDD = DISK / "hdd.img"
+FLOPPY = DISK / "floppy.img"
+BOOT_TIMEOUT = 60
+
+
+def qemu_boot(image, drive, **kw):
+    with QemuRun(image, drive, **kw) as vm:
+        serial = vm.wait_for(READY, BOOT_TIMEOUT, which="serial")
+        check_kernel_boot(serial, f"{drive} (COM1)")
+        check_kernel_boot(vm.output("debugcon"), f"{drive} (port 0xE9)")
+        return serial, vm.screen_text()
+
+
+# ---- the boot matrix ----------------------------------------------------------
+
+@test
+def boots_from_qemu_ide_hard_disk():
+    _, screen = qemu_boot(HDD, "ide")
+    check("keel: ready" in screen, "'keel: ready' is not on the VGA screen:\n" + tail("\n".join(screen)))
+    check(any(line.startswith("memory map (BIOS E820") for line in screen),
+          "the E820 map is not on the VGA screen:\n" + tail("\n".join(screen)))
+
+
+@test
+def boots_from_qemu_q35_ahci_hard_disk():
+    qemu_boot(HDD, "ahci")
+
+
+@test
+def boots_from_qemu_floppy():
+    serial, _ = qemu_boot(FLOPPY, "floppy")
+    check("BIOS drive 0x00 " in serial and "2 heads, 18 sectors/track" in serial,
+          f"not booted as a 1.44 MB floppy:\n{tail(serial)}")
+
+
+@test
+def boots_from_qemu_usb_stick_xhci():
+    serial, _ = qemu_boot(HDD, "usb-xhci")
+    check("BIOS drive 0x80" in serial, f"the stick is not drive 0x80:\n{tail(serial)}")
+
+
+@test
+def boots_from_qemu_usb_stick_ehci():
+    qemu_boot(HDD, "usb-ehci")
+
+
+@test
+def boots_from_bochs_hard_disk():
+    check_kernel_boot(bochs_run(HDD, READY), "Bochs hard disk")
+
+
+@test
+def boots_from_bochs_floppy():
+    check_kernel_boot(bochs_run(FLOPPY, READY, floppy=True), "Bochs floppy")
+
+
+# ---- memory sizes ---------------------------------------------------------------
+
+def boots_with_memory(mib):
+    with QemuRun(HDD, "ide", memory=f"{mib}M") as vm:
+        serial = vm.wait_for(READY, BOOT_TIMEOUT, which="serial")
+    check_kernel_boot(serial, f"-m {mib}M")
+    usable = usable_mib(serial)
+    # The BIOS keeps a little below 1 MiB and at the top of RAM for itself.
+    check(mib - 2 <= usable <= mib, f"-m {mib}M reports {usable} MiB usable")
+    return serial
+
+
+@test
+def reports_memory_32m():
+    boots_with_memory(32)
+
+
+@test
+def reports_memory_1g():
+    boots_with_memory(1024)
+
+
+@test
+def reports_memory_4g_split_around_the_pci_hole():
+    serial = boots_with_memory(4096)
+    check(re.search(r"^  0000000100000000-[0-9a-f]{16} usable", serial, re.M),
+          f"no usable RAM above 4 GiB listed:\n{tail(serial)}")
+
+
+@test
+def reports_memory_8g():
+    boots_with_memory(8192)
+
+
+# ---- refusals: each must say why, on 0xE9 and on screen, and halt -------------------
+
+def refused(image, drive, message, extra=()):
+    with QemuRun(image, drive, extra=extra) as vm:
+        text = vm.wait_for(re.escape(message), BOOT_TIMEOUT)
+        screen = vm.screen_text()
+        check("keel: ready" not in text, f"booted anyway:\n{tail(text)}")
+        check(any(message in line for line in screen),
+              f"'{message}' is not on the screen:\n" + tail("\n".join(screen)))
+        check(vm.proc.poll() is None, "QEMU ended (reset or triple fault) instead of halting")
+        return text
+
+
+def doctored(image, change):
+    work = scratch_dir()
+    copy = work / image.name
+    data = bytearray(image.read_bytes())
+    change(data)
+    copy.write_bytes(data)
+    return copy
+
+
+@test
+def refuses_a_cpu_without_long_mode_qemu():
+    refused(HDD, "ide", "keel: no long mode", extra=["-cpu", "qemu32"])
+
+
+@test
+def refuses_a_cpu_without_long_mode_bochs():
+    text = bochs_run(HDD, r"keel: no long mode", cpu="p3_katmai", timeout=60)
+    check("ready" not in text, f"booted anyway:\n{tail(text)}")
+
+
+@test
+def refuses_a_kernel_with_one_flipped_byte():
+    at = 512 + kernel_sectors() * 512 // 2
+    image = doctored(HDD, lambda d: d.__setitem__(at, d[at] ^ 0x01))
+    refused(image, "ide", "keel: bad kernel")
+
+
+@test
+def refuses_a_missing_kernel():
+    image = doctored(FLOPPY, lambda d: d.__setitem__(slice(512, None), bytes(len(d) - 512)))
+    refused(image, "floppy", "keel: bad kernel")
+
+
+@test
+def refuses_a_truncated_kernel_on_a_floppy():
+    half = 512 + kernel_sectors() * 512 // 2
+    image = doctored(FLOPPY, lambda d: d.__setitem__(slice(half, None), bytes(len(d) - half)))
+    refused(image, "floppy", "keel: bad kernel")
+
+
+@test
+def refuses_a_truncated_hard_disk_image():
+    # The disk ends in the middle of the kernel: the reads past its end fail.
+    half = 512 * (1 + kernel_sectors() // 2)
+    image = doctored(HDD, lambda d: d.__delitem__(slice(half, None)))
+    refused(image, "ide", "keel: disk error")
+
+
+def blkdebug(sector, once):
+    work = scratch_dir()
+    conf = work / "blkdebug.conf"
+    conf.write_text('[inject-error]\nevent = "read_aio"\nerrno = "5"\n'
+                    f'sector = "{sector}"\n' + ('once = "on"\n' if once else ""))
+    return f"blkdebug:{conf}:{HDD}"
+
+
+@test
+def survives_a_transient_read_error_by_retrying():
+    with QemuRun(blkdebug(sector=3, once=True), "ide") as vm:
+        serial = vm.wait_for(READY, BOOT_TIMEOUT, which="serial")
+    check_kernel_boot(serial, "transient read error")
+    check("disk reads retried: 1)" in serial, f"the retry is not reported:\n{tail(serial)}")
+
+
+@test
+def reports_a_permanent_read_error():
+    refused(blkdebug(sector=3, once=False), "ide", "keel: disk error")
+
+
+# ---- .bss is zeroed at run time -------------------------------------------------------
+
+def symbol(name):
+    out = run(["nm", str(BUILD / "kernel.elf")]).stdout
+    return int(re.search(rf"^([0-9a-f]+) \S {name}$", out, re.M).group(1), 16)
+
+
+@test
+def bss_is_zeroed_at_run_time_over_garbage():
+    start, end, past = symbol("__bss_start"), symbol("__bss_end"), symbol("__kernel_end")
+    loaded_end = 0x100000 + kernel_sectors() * 512
+    check(loaded_end <= symbol("bss_witness") < end,
+          "the kernel's .bss witness is not in the part of .bss the loader never writes")
+    work = scratch_dir()
+    garbage = work / "garbage.bin"
+    pattern = struct.pack("<Q", 0xDEADBEEFCAFEF00D)
+    garbage.write_bytes(pattern * ((end - start) // 8 + 64))
+    # QEMU's loader writes it into RAM before the BIOS runs: over all of .bss and
+    # 512 bytes past it, where nothing should touch it (the control).
+    with QemuRun(HDD, "ide", extra=["-device", f"loader,file={garbage},addr={start:#x},force-raw=on"]) as vm:
+        serial = vm.wait_for(READY + "|PANIC", BOOT_TIMEOUT, which="serial")
+        check_kernel_boot(serial, "garbage in .bss")
+        control = vm.read_memory(past, 64)
+    check(control == pattern * 8,
+          f"the garbage past .bss is gone ({control[:16].hex()}...): the test proves nothing")
+    shutil.rmtree(work)

@@ -1,0 +1,77 @@
+"""The build itself: incremental, and loud when the boot sector overflows.
+Each test works on a private copy of the source tree."""
+
+import re
+import shutil
+import subprocess
+
+from harness import ROOT, check, run, scratch_dir, test
+
+
+def copy_of_tree():
+    work = scratch_dir()
+    files = run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT).stdout.split()
+    for name in files:
+        src = ROOT / name
+        if src.is_file():
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, work / name)
+    return work
+
+
+def make(tree, *args):
+    out = run(["make", *args], cwd=tree)
+    check(out.returncode == 0 or "expect_fail" in args,
+          f"make {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
+    return out
+
+
+def compiled(out):
+    return sorted(re.findall(r"-c (kernel/\S+\.c)", out.stdout))
+
+
+@test
+def build_is_incremental_and_reassembles_the_mbr_only_when_the_kernel_changes():
+    tree = copy_of_tree()
+    try:
+        make(tree, "all")
+        again = make(tree, "all")
+        check("Nothing to be done" in again.stdout or not again.stdout.strip(),
+              f"a second make rebuilt something:\n{again.stdout}")
+
+        (tree / "kernel/lib/string.c").touch()
+        out = make(tree, "all")
+        check(compiled(out) == ["kernel/lib/string.c"],
+              f"touching string.c recompiled {compiled(out)}")
+        check("nasm" not in out.stdout, "the MBR was reassembled though the kernel bytes did not change")
+
+        (tree / "kernel/bootinfo.h").touch()
+        out = make(tree, "all")
+        check("kernel/start.c" in compiled(out) and "kernel/lib/string.c" not in compiled(out),
+              f"touching bootinfo.h recompiled {compiled(out)}")
+
+        main_c = tree / "kernel/main.c"
+        main_c.write_text(main_c.read_text().replace("Keel x86_64 kernel", "Keel x86_64 kernel!"))
+        out = make(tree, "all")
+        check(compiled(out) == ["kernel/main.c"], f"editing main.c recompiled {compiled(out)}")
+        check("nasm" in out.stdout and "hdd.img" in out.stdout,
+              f"the kernel changed but the MBR and images were not rebuilt:\n{out.stdout}")
+    finally:
+        shutil.rmtree(tree)
+
+
+@test
+def an_overflowing_boot_sector_fails_the_build_naming_the_excess():
+    tree = copy_of_tree()
+    try:
+        mbr = tree / "boot/mbr.asm"
+        mbr.write_text(mbr.read_text().replace("code_end:", "        times 40 nop\ncode_end:"))
+        out = run(["make", "all"], cwd=tree)
+        check(out.returncode != 0, "make succeeded with 40 extra bytes in the boot sector")
+        m = re.search(r"the boot code is (\d+) bytes over its 446-byte limit", out.stderr)
+        check(m, f"no overflow message in:\n{out.stderr}")
+        used = int(re.search(r"(\d+) of 446", run(["make", "-s", "size"], cwd=ROOT).stdout).group(1))
+        check(int(m.group(1)) == used + 40 - 446,
+              f"says {m.group(1)} bytes over; expected {used + 40 - 446}")
+    finally:
+        shutil.rmtree(tree)
