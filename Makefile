@@ -11,6 +11,8 @@ QEMU    ?= qemu-system-x86_64
 
 # Extra zero KiB appended to the loaded image (benchmarks measure load-time scaling).
 KERNEL_PAD_KIB ?= 0
+# KERNEL_TEST=1 builds the test kernel: KTESTs, fault scenarios and UBSan.
+KERNEL_TEST ?= 0
 
 # Disk images are whole cylinders of 16 heads x 63 sectors (the geometry Bochs and
 # QEMU derive for a flat image) and at least 3 of them: SeaBIOS will not boot an
@@ -20,22 +22,26 @@ MIN_DISK_SECTORS := 3024
 FLOPPY_SECTORS   := 2880
 
 KERNEL_SRCS := $(sort $(shell find kernel -name '*.c'))
-KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(BUILD)/%.o)
+KERNEL_ASMS := $(sort $(shell find kernel -name '*.asm'))
+KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_ASMS:%.asm=$(BUILD)/%.o)
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) \
 	-ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie -mno-red-zone \
 	-mgeneral-regs-only -mcmodel=small -fno-omit-frame-pointer \
-	-fno-asynchronous-unwind-tables -fno-stack-protector \
-	-fno-tree-loop-distribute-patterns \
+	-fno-asynchronous-unwind-tables -fstack-protector-strong \
+	-mstack-protector-guard=global -fno-tree-loop-distribute-patterns \
 	-ffile-prefix-map=$(CURDIR)/= -MMD -MP
+ifeq ($(KERNEL_TEST),1)
+KERNEL_CFLAGS += -DKEEL_TEST -fsanitize=undefined
+endif
 KERNEL_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=0x1000 \
 	-z noexecstack -T link.ld
 
 QEMU_COMMON := -m 128M -nic none -no-reboot -boot reboot-timeout=0 \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all help deps run run-floppy run-usb run-vga test bench size clean
+.PHONY: all help deps run run-floppy run-usb run-vga test test-kernel bench size clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/kernel.elf $(BUILD)/kernel.bin $(DISK)/hdd.img $(DISK)/floppy.img
@@ -60,8 +66,28 @@ $(BUILD)/kernel/%.o: kernel/%.c
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel.elf: $(KERNEL_OBJS) link.ld
+$(BUILD)/kernel/%.o: kernel/%.asm
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -g -F dwarf -o $@ $<
+
+# Two links: the first finds where every function lands; its symbols become
+# section .ksyms (for backtraces), which the second link appends after .data, so
+# no function moves. The check makes sure of that.
+$(BUILD)/kernel.stage1.elf: $(KERNEL_OBJS) link.ld
 	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+
+$(BUILD)/ksyms.asm: $(BUILD)/kernel.stage1.elf $(BUILD)/tools/mksyms
+	nm -n $< | $(BUILD)/tools/mksyms > $@
+
+$(BUILD)/ksyms.o: $(BUILD)/ksyms.asm
+	$(NASM) -f elf64 -o $@ $<
+
+$(BUILD)/kernel.elf: $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.o
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
+	@nm $< | grep -i ' [tw] ' > $@.syms1; nm $@ | grep -i ' [tw] ' > $@.syms2; \
+	if ! cmp -s $@.syms1 $@.syms2; then \
+		echo "kernel.elf: adding .ksyms moved functions; see $@.syms1 vs $@.syms2" >&2; \
+		rm -f $@; exit 1; fi; rm -f $@.syms1 $@.syms2
 
 $(BUILD)/kernel.bin: $(BUILD)/kernel.elf
 	$(OBJCOPY) -O binary $< $@
@@ -72,7 +98,7 @@ $(BUILD)/kernel.load: $(BUILD)/kernel.bin
 	[ $(KERNEL_PAD_KIB) -eq 0 ] || \
 		dd if=/dev/zero of=$@ bs=1024 count=$(KERNEL_PAD_KIB) oflag=append conv=notrunc status=none
 
-$(BUILD)/tools/kernsum: tools/kernsum.c
+$(BUILD)/tools/%: tools/%.c
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=c11 -O2 $(WARNINGS) -o $@ $<
 
@@ -113,7 +139,7 @@ $(DISK)/floppy.img: $(BUILD)/mbr.bin $(BUILD)/kernel.load
 	dd if=/dev/zero of=$@.tmp bs=512 count=0 seek=$(FLOPPY_SECTORS) status=none
 	mv $@.tmp $@
 
-size: $(BUILD)/mbr.bin $(BUILD)/kernel.bin
+size: all
 	@used=$$(printf '%d' 0x$$(sed -n 's/^ *[0-9]* \([0-9A-F]\{8\}\) .*times 446 - .*/\1/p' $(BUILD)/mbr.lst)); \
 	echo "boot sector: $$used of 446 code bytes used, $$((446 - used)) left"; \
 	echo "kernel.bin:  $$(stat -c %s $(BUILD)/kernel.bin) bytes ($$(sed 's/.*KERNEL_SECTORS=\([0-9]*\).*/\1/' $(BUILD)/kernel.sum) sectors loaded)"
@@ -138,8 +164,13 @@ run-vga: deps all
 		-serial stdio -debugcon file:$(BUILD)/debugcon.log
 
 # ---- tests and benchmarks -------------------------------------------------
-test: deps all
+test: deps all test-kernel
 	python3 tests/run.py
+
+# The test kernel (KTESTs, fault scenarios, UBSan) in a build of its own.
+test-kernel:
+	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/test DISK=$(BUILD)/test KERNEL_TEST=1 \
+		$(BUILD)/test/hdd.img
 
 bench: deps all
 	python3 tests/bench.py

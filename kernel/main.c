@@ -2,11 +2,15 @@
 #include <stdint.h>
 
 #include "arch/cpu.h"
+#include "arch/gdt.h"
+#include "arch/idt.h"
 #include "arch/x86.h"
 #include "console.h"
 #include "kmain.h"
 #include "mm/e820.h"
+#include "mm/paging.h"
 #include "panic.h"
+#include "test/ktest.h"
 
 /* Nothing ever writes this: if it is not zero, _start did not clear .bss.
  * (tests/boot fills .bss with garbage before boot to prove that it does.) */
@@ -34,15 +38,28 @@ static void print_banner(const struct boot_info *bi)
 	kprintf("cpu: %s %s\n", vendor, brand);
 }
 
-void kmain(struct boot_info *bi)
+/* The boot sector's boot info lies in the first page, which paging_init unmaps to
+ * catch null pointers: the kernel keeps its own copy. */
+static struct boot_info boot_info;
+
+void kmain(struct boot_info *boot_sector_info)
 {
+	boot_info = *boot_sector_info;
+	struct boot_info *bi = &boot_info;
 	console_init();
 	check_bss_zeroed();
+	paging_init();
+	boot_stack_guard();
+	gdt_init();
+	idt_init();
 	print_banner(bi);
 	if (bi->e820_count == 0)
 		panic("the BIOS gave no E820 memory map");
 	e820_print(bi);
 
 	kprintf("keel: ready\n");
+#ifdef KEEL_TEST
+	ktest_main();
+#endif
 	halt_forever();
 }

@@ -1,9 +1,13 @@
 #include "panic.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 
+#include "arch/trap.h"
 #include "arch/x86.h"
 #include "console.h"
+#include "debug/backtrace.h"
 #include "dev/vga.h"
 
 void halt_forever(void)
@@ -17,7 +21,8 @@ void halt_forever(void)
  * for the machine: with SMP, the first CPU to panic wins and others just halt. */
 static volatile bool panicking;
 
-void panic_at(const char *file, int line, const char *func, const char *fmt, ...)
+/* Interrupts off; a second panic prints one line and halts at once. */
+static void panic_enter(void)
 {
 	cpu_disable_interrupts();
 	if (panicking) {
@@ -25,13 +30,41 @@ void panic_at(const char *file, int line, const char *func, const char *fmt, ...
 		halt_forever();
 	}
 	panicking = true;
-
 	vga_set_color(VGA_WHITE, VGA_RED);
 	console_write("\nPANIC: ");
+}
+
+__attribute__((noreturn)) static void panic_finish(uintptr_t rip, uintptr_t rbp)
+{
+	backtrace_print(rip, rbp);
+	console_write("halted.\n");
+	halt_forever();
+}
+
+void panic_at(const char *file, int line, const char *func, const char *fmt, ...)
+{
+	panic_enter();
 	va_list args;
 	va_start(args, fmt);
 	kvprintf(fmt, args);
 	va_end(args);
 	kprintf("\n  at %s:%d in %s()\n", file, line, func);
-	halt_forever();
+
+	uintptr_t rbp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t caller = (uintptr_t)__builtin_return_address(0);
+	kprintf("  called from %#lx, rsp %#lx, rbp %#lx, cr3 %#lx\n", caller,
+		(uintptr_t)__builtin_frame_address(0) + 16, rbp, read_cr3());
+	panic_finish(caller, *(const uintptr_t *)rbp);
+}
+
+void panic_trap(const struct trap_frame *frame, const char *fmt, ...)
+{
+	panic_enter();
+	va_list args;
+	va_start(args, fmt);
+	kvprintf(fmt, args);
+	va_end(args);
+	kprintf("\n");
+	trap_print_registers(frame);
+	panic_finish(frame->rip, frame->rbp);
 }

@@ -5,15 +5,23 @@
 #include "arch/x86.h"
 #include "bootinfo.h"
 #include "kmain.h"
+#include "lib/stack_protector.h"
 #include "lib/string.h"
+#include "mm/paging.h"
 
 /* From link.ld. */
 extern char __bss_start[], __bss_end[];
 
 #define BOOT_STACK_SIZE (16 * 1024)
 
-/* The kernel's first stack. The boot CPU's only; each later CPU gets its own. */
-static uint8_t boot_stack[BOOT_STACK_SIZE] __attribute__((aligned(16)));
+/* The boot CPU's kernel stack, with a guard page below it that boot_stack_guard()
+ * unmaps once the kernel has its own page tables. Each later CPU gets its own. */
+static uint8_t boot_stack[PAGE_SIZE + BOOT_STACK_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+void boot_stack_guard(void)
+{
+	paging_unmap_guard_page(boot_stack);
+}
 
 static __attribute__((noreturn)) void enter_kmain(void *boot_info)
 {
@@ -24,9 +32,11 @@ __attribute__((noreturn)) void _start(struct boot_info *boot_info);
 
 /* .bss is zeroed while we still run on the boot sector's stack, which lies below
  * 1 MiB and so outside the range being cleared; only then do we move onto
- * boot_stack, which lives in .bss. */
-__attribute__((noreturn, section(".text._start"))) void _start(struct boot_info *boot_info)
+ * boot_stack, which lives in .bss. Not stack-protected: the canary changes here. */
+__attribute__((noreturn, no_stack_protector, section(".text._start"))) void
+_start(struct boot_info *boot_info)
 {
 	memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
+	stack_protector_init();
 	cpu_call_on_stack(boot_stack + sizeof boot_stack, enter_kmain, boot_info);
 }

@@ -40,8 +40,8 @@ QEMU_COMMON = ["-accel", "tcg", "-m", "128M", "-nic", "none", "-no-reboot",
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
 
-class BootFailure(Exception):
-    pass
+class BenchFailure(Exception):
+    """Something did not build or did not boot: no numbers are worth printing."""
 
 
 @dataclass
@@ -57,7 +57,7 @@ def run(cmd):
     """Run a build step; on failure show its output and stop the bench."""
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
-        raise BootFailure(f"{' '.join(map(str, cmd))} failed:\n{done.stdout}{done.stderr}")
+        raise BenchFailure(f"{' '.join(map(str, cmd))} failed:\n{done.stdout}{done.stderr}")
 
 
 def build_kernel(label, pad_kib, targets):
@@ -139,7 +139,7 @@ def boot_time(args, marker):
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
-    seen, why = b"", "timed out"
+    seen, why = b"", f"timed out after {TIMEOUT_S} s"
     try:
         while (left := start + TIMEOUT_S - time.perf_counter()) > 0:
             if not select.select([proc.stdout], [], [], left)[0]:
@@ -155,7 +155,7 @@ def boot_time(args, marker):
         proc.kill()
         proc.wait()
         proc.stdout.close()
-    raise BootFailure(f"no {marker.decode()!r} within {TIMEOUT_S} s: {why}\n"
+    raise BenchFailure(f"no {marker.decode()!r} on port 0xE9: {why}\n"
                       f"command: {' '.join(cmd)}\noutput:\n{seen.decode(errors='replace')}")
 
 
@@ -190,7 +190,7 @@ def report(cases, runs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, help="runs per case (default 7, --quick 3)")
+    parser.add_argument("--runs", type=lambda n: max(1, int(n)), help="runs per case (default 7, --quick 3)")
     parser.add_argument("--quick", action="store_true", help="smoke run: unpadded cases only")
     opts = parser.parse_args()
     runs = opts.runs or (3 if opts.quick else 7)
@@ -199,7 +199,7 @@ def main():
     try:
         cases = make_cases(opts.quick)
         measure(cases, runs)
-    except BootFailure as failure:
+    except BenchFailure as failure:
         print(f"bench: {failure}", file=sys.stderr)
         return 1
     report(cases, runs)

@@ -43,7 +43,8 @@ def build_is_incremental_and_reassembles_the_mbr_only_when_the_kernel_changes():
         out = make(tree, "all")
         check(compiled(out) == ["kernel/lib/string.c"],
               f"touching string.c recompiled {compiled(out)}")
-        check("nasm" not in out.stdout, "the MBR was reassembled though the kernel bytes did not change")
+        check("mbr.asm" not in out.stdout,
+              "the MBR was reassembled though the kernel bytes did not change")
 
         (tree / "kernel/bootinfo.h").touch()
         out = make(tree, "all")
@@ -54,7 +55,7 @@ def build_is_incremental_and_reassembles_the_mbr_only_when_the_kernel_changes():
         main_c.write_text(main_c.read_text().replace("Keel x86_64 kernel", "Keel x86_64 kernel!"))
         out = make(tree, "all")
         check(compiled(out) == ["kernel/main.c"], f"editing main.c recompiled {compiled(out)}")
-        check("nasm" in out.stdout and "hdd.img" in out.stdout,
+        check("mbr.asm" in out.stdout and "hdd.img" in out.stdout,
               f"the kernel changed but the MBR and images were not rebuilt:\n{out.stdout}")
     finally:
         shutil.rmtree(tree)

@@ -3,6 +3,7 @@
  * from moving memory accesses across port I/O and interrupt-flag changes. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 static inline void outb(uint16_t port, uint8_t value)
@@ -86,6 +87,106 @@ static inline uint64_t rdtsc(void)
 	uint32_t lo, hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t value)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+			 : "memory");
+}
+
+/* Control registers. The "memory" clobber orders them against ordinary loads and
+ * stores (a CR3 write must not move before the page-table writes it publishes). */
+#define DEFINE_CR_ACCESSORS(n)                                                         \
+	static inline uint64_t read_cr##n(void)                                        \
+	{                                                                              \
+		uint64_t value;                                                        \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(value) : : "memory");    \
+		return value;                                                          \
+	}                                                                              \
+	static inline void write_cr##n(uint64_t value)                                 \
+	{                                                                              \
+		__asm__ volatile("mov %0, %%cr" #n : : "r"(value) : "memory");        \
+	}
+DEFINE_CR_ACCESSORS(0)
+DEFINE_CR_ACCESSORS(2)
+DEFINE_CR_ACCESSORS(3)
+DEFINE_CR_ACCESSORS(4)
+#undef DEFINE_CR_ACCESSORS
+
+static inline void invlpg(const void *address)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(address) : "memory");
+}
+
+struct __attribute__((packed)) descriptor_table_pointer {
+	uint16_t limit;
+	uint64_t base;
+};
+
+static inline void lgdt(const struct descriptor_table_pointer *gdtr)
+{
+	__asm__ volatile("lgdt %0" : : "m"(*gdtr) : "memory");
+}
+
+static inline void lidt(const struct descriptor_table_pointer *idtr)
+{
+	__asm__ volatile("lidt %0" : : "m"(*idtr) : "memory");
+}
+
+static inline void ltr(uint16_t selector)
+{
+	__asm__ volatile("ltr %0" : : "r"(selector) : "memory");
+}
+
+/* After lgdt: reload CS with a far return, and the data segments directly. */
+static inline void cpu_load_segments(uint16_t code, uint16_t data)
+{
+	__asm__ volatile("pushq %q0\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "mov %w1, %%ds\n\t"
+			 "mov %w1, %%es\n\t"
+			 "mov %w1, %%ss\n\t"
+			 "mov %w1, %%fs\n\t"
+			 "mov %w1, %%gs"
+			 :
+			 : "r"((uint64_t)code), "r"(data)
+			 : "rax", "memory");
+}
+
+static inline void cpu_breakpoint(void)
+{
+	__asm__ volatile("int3" : : : "memory");
+}
+
+/* Executes ud2: the CPU raises #UD. */
+static inline __attribute__((noreturn)) void cpu_invalid_opcode(void)
+{
+	__asm__ volatile("ud2");
+	__builtin_unreachable();
+}
+
+static inline bool cpu_has_rdrand(void)
+{
+	return cpuid(1, 0).ecx & (1u << 30);
+}
+
+/* RDRAND (SDM vol. 1, 7.3.17); false when the CPU had no entropy to give. */
+static inline bool rdrand64(uint64_t *value)
+{
+	uint8_t ok;
+	__asm__ volatile("rdrand %0; setc %1" : "=r"(*value), "=qm"(ok));
+	return ok;
 }
 
 /* Moves to a new stack and calls fn(arg) there; fn must not return. Used once, by

@@ -35,7 +35,8 @@ static void put_string(struct out *o, const struct spec *sp, const char *s)
 	int len = 0;
 	if (!s)
 		s = "(null)";
-	while (s[len] && (sp->precision < 0 || len < sp->precision))
+	/* The precision first: the array need not be NUL-terminated beyond it. */
+	while ((sp->precision < 0 || len < sp->precision) && s[len])
 		len++;
 	if (!sp->left)
 		pad(o, ' ', sp->width - len);
@@ -228,4 +229,30 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	int n = kvsnprintf(buf, size, fmt, args);
 	va_end(args);
 	return n;
+}
+
+#include "../test/ktest.h"
+#include "string.h"
+
+KTEST(format_pads_and_aligns)
+{
+	char b[64];
+	ksnprintf(b, sizeof b, "[%5d|%-5d|%05d|%x|%#X|%.2s|%c|%%]", 42, 42, -42, 255u, 255u,
+		  "abc", 'k');
+	KEXPECT_STR(b, "[   42|42   |-0042|ff|0XFF|ab|k|%]");
+}
+
+KTEST(format_handles_64_bit_extremes)
+{
+	char b[64];
+	ksnprintf(b, sizeof b, "%lld %llu %zx", (long long)INT64_MIN, (unsigned long long)UINT64_MAX,
+		  (size_t)0xABC);
+	KEXPECT_STR(b, "-9223372036854775808 18446744073709551615 abc");
+}
+
+KTEST(format_truncates_and_counts)
+{
+	char b[4];
+	KEXPECT_EQ(ksnprintf(b, sizeof b, "%s", "keel"), 4);
+	KEXPECT_STR(b, "kee");
 }

@@ -16,6 +16,6 @@ halt:
         hlt
         jmp halt
 
-        times 446 - ($ - $$) db 0
-        times 510 - ($ - $$) db 0
+        times 446 - ($ - $$) db 0   ; fails to assemble if the code would reach
+        times 510 - ($ - $$) db 0   ; the partition table bench.py keeps
         dw 0xAA55

@@ -5,7 +5,7 @@
 ;
 ; Assembled with -DKERNEL_SECTORS=n -DMARKER=byte, and -DFLOPPY for floppies.
 ; Hard disks: int 13h AH=42h, CHUNK sectors a call. SeaBIOS refuses a transfer over
-;   64 KiB (src/block.c process_op) and nothing less, so 128 sectors is its largest.
+;   64 KiB (src/block.c process_op), so 128 is its largest (EDD/Phoenix say 127).
 ; Floppies: SeaBIOS refuses AH=42h there (src/disk.c floppy_13), so CHS AH=02h, one
 ;   whole track a call, as real controllers need (docs/boot-facts.md).
 ; The buffer at 0x10000 holds 64 KiB without crossing a 64 KiB (floppy DMA) boundary.
@@ -24,6 +24,7 @@ start:
         mov ds, ax
         mov ss, ax
         mov sp, start
+        cld
         mov [drive], dl             ; BIOS calls may clobber DL
 
 %ifdef FLOPPY
@@ -107,9 +108,11 @@ fail:
         mov si, msg_fail            ; bench.py sees no marker and shows this
 .print:
         lodsb
-        out 0xE9, al
         test al, al
-        jnz .print
+        jz .exit
+        out 0xE9, al
+        jmp .print
+.exit:
         mov al, 1
         out 0xF4, al                ; QEMU exits (status 3)
         jmp halt
@@ -124,8 +127,8 @@ dap:                                ; EDD disk address packet
 .lba:       dq 1
 %endif
 
-        times 446 - ($ - $$) db 0
-        times 510 - ($ - $$) db 0
+        times 446 - ($ - $$) db 0   ; fails to assemble if the code would reach
+        times 510 - ($ - $$) db 0   ; the partition table bench.py keeps
         dw 0xAA55
 
 drive       equ 0x0500              ; scratch below the stack, not in the sector

@@ -1,0 +1,145 @@
+/* Exception names and error-code formats: Intel SDM vol. 3A, 6.15 and 6.13;
+ * the page-fault error code: 4.7, figure 4-12. */
+#include "trap.h"
+
+#include "../console.h"
+#include "../lib/string.h"
+#include "../debug/ksyms.h"
+#include "../panic.h"
+#include "gdt.h"
+#include "x86.h"
+
+static const char *const names[EXCEPTION_VECTORS] = {
+	[0] = "#DE divide error",
+	[1] = "#DB debug",
+	[2] = "NMI",
+	[3] = "#BP breakpoint",
+	[4] = "#OF overflow",
+	[5] = "#BR bound range exceeded",
+	[6] = "#UD invalid opcode",
+	[7] = "#NM device not available",
+	[8] = "#DF double fault",
+	[9] = "coprocessor segment overrun",
+	[10] = "#TS invalid TSS",
+	[11] = "#NP segment not present",
+	[12] = "#SS stack-segment fault",
+	[13] = "#GP general protection",
+	[14] = "#PF page fault",
+	[16] = "#MF x87 floating-point error",
+	[17] = "#AC alignment check",
+	[18] = "#MC machine check",
+	[19] = "#XM SIMD floating-point error",
+	[20] = "#VE virtualization exception",
+	[21] = "#CP control protection",
+	[28] = "#HV hypervisor injection",
+	[29] = "#VC VMM communication",
+	[30] = "#SX security exception",
+};
+
+#define PF_PRESENT (1u << 0)
+#define PF_WRITE (1u << 1)
+#define PF_USER (1u << 2)
+#define PF_RESERVED (1u << 3)
+#define PF_INSTRUCTION (1u << 4)
+
+#define SEL_EXTERNAL (1u << 0)
+#define SEL_IDT (1u << 1)
+#define SEL_LDT (1u << 2)
+
+/* Counted on whichever CPU hits a breakpoint; only a statistic. */
+static volatile uint64_t breakpoints;
+
+const char *trap_name(uint64_t vector)
+{
+	if (vector < EXCEPTION_VECTORS && names[vector])
+		return names[vector];
+	return "reserved exception";
+}
+
+uint64_t trap_breakpoint_count(void)
+{
+	return breakpoints;
+}
+
+static void print_page_fault(const struct trap_frame *f)
+{
+	uint64_t e = f->error_code;
+	kprintf("  address 0x%lx: %s, %s, %s mode%s%s\n", read_cr2(),
+		e & PF_PRESENT ? "protection violation" : "page not present",
+		e & PF_INSTRUCTION ? "instruction fetch" : e & PF_WRITE ? "write" : "read",
+		e & PF_USER ? "user" : "kernel", e & PF_RESERVED ? ", reserved bit set" : "",
+		f->error_code == 0 && read_cr2() < 4096 ? " (null pointer?)" : "");
+}
+
+static void print_selector_error(const struct trap_frame *f)
+{
+	uint64_t e = f->error_code;
+	if (e == 0) {
+		kprintf("  error code 0 (no segment involved)\n");
+		return;
+	}
+	kprintf("  selector %#lx: %s index %lu%s\n", e,
+		e & SEL_IDT ? "IDT" : e & SEL_LDT ? "LDT" : "GDT", (e & 0xFFFF) >> 3,
+		e & SEL_EXTERNAL ? ", during an external event" : "");
+}
+
+static void print_double_fault(const struct trap_frame *f)
+{
+	uintptr_t here = (uintptr_t)f; /* the frame lies on the stack we run on */
+	int on_ist = here >= gdt_double_fault_stack_bottom() && here < gdt_double_fault_stack_top();
+	kprintf("  handled on the double-fault IST stack: %s (the faulting RSP was %#lx: "
+		"a kernel stack overflow?)\n", on_ist ? "yes" : "NO", f->rsp);
+}
+
+void trap_print_registers(const struct trap_frame *f)
+{
+	kprintf("  rax %016lx  rbx %016lx  rcx %016lx\n", f->rax, f->rbx, f->rcx);
+	kprintf("  rdx %016lx  rsi %016lx  rdi %016lx\n", f->rdx, f->rsi, f->rdi);
+	kprintf("  rbp %016lx  rsp %016lx  r8  %016lx\n", f->rbp, f->rsp, f->r8);
+	kprintf("  r9  %016lx  r10 %016lx  r11 %016lx\n", f->r9, f->r10, f->r11);
+	kprintf("  r12 %016lx  r13 %016lx  r14 %016lx\n", f->r12, f->r13, f->r14);
+	kprintf("  r15 %016lx  rip %016lx  rflags %08lx\n", f->r15, f->rip, f->rflags);
+	kprintf("  cs %04lx  ss %04lx  cr2 %016lx  cr3 %016lx\n", f->cs, f->ss, read_cr2(),
+		read_cr3());
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	char where[KSYM_TEXT_MAX];
+	ksym_format(f->rip, where, sizeof where);
+
+	if (f->vector == VECTOR_BREAKPOINT) {
+		breakpoints++;
+		kprintf("breakpoint (int3) at %s; continuing\n", where);
+		return;
+	}
+
+	kprintf("\nEXCEPTION %s (vector %lu, error code %#lx) at %s\n", trap_name(f->vector),
+		f->vector, f->error_code, where);
+	switch (f->vector) {
+	case VECTOR_PAGE_FAULT: print_page_fault(f); break;
+	case 10:
+	case 11:
+	case 12:
+	case VECTOR_GENERAL_PROTECTION: print_selector_error(f); break;
+	case VECTOR_DOUBLE_FAULT: print_double_fault(f); break;
+	default: break;
+	}
+	panic_trap(f, "unhandled %s at %s", trap_name(f->vector), where);
+}
+
+#include "../test/ktest.h"
+
+KTEST(breakpoint_is_reported_and_execution_continues)
+{
+	uint64_t before = trap_breakpoint_count();
+	cpu_breakpoint();
+	KEXPECT_EQ(trap_breakpoint_count(), before + 1);
+}
+
+KTEST(every_exception_has_a_name)
+{
+	KEXPECT_STR(trap_name(VECTOR_PAGE_FAULT), "#PF page fault");
+	KEXPECT_STR(trap_name(VECTOR_DOUBLE_FAULT), "#DF double fault");
+	KEXPECT_STR(trap_name(15), "reserved exception");
+}

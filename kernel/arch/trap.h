@@ -1,0 +1,31 @@
+/* CPU exceptions: what the entry stubs in isr.asm save, and what we do with it. */
+#pragma once
+
+#include <stdint.h>
+
+/* Laid out by isr.asm (general registers, vector, error code) and the CPU. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+enum {
+	VECTOR_DIVIDE_ERROR = 0,
+	VECTOR_BREAKPOINT = 3,
+	VECTOR_INVALID_OPCODE = 6,
+	VECTOR_DOUBLE_FAULT = 8,
+	VECTOR_GENERAL_PROTECTION = 13,
+	VECTOR_PAGE_FAULT = 14,
+	EXCEPTION_VECTORS = 32,
+};
+
+const char *trap_name(uint64_t vector);
+void trap_dispatch(struct trap_frame *frame);
+
+/* Prints every general register of the frame (also used by panic). */
+void trap_print_registers(const struct trap_frame *frame);
+
+/* Breakpoints (int3) seen so far; they are reported and execution goes on. */
+uint64_t trap_breakpoint_count(void);

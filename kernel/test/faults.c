@@ -1,0 +1,137 @@
+#include "faults.h"
+
+#include <stdint.h>
+
+#include "../arch/x86.h"
+#include "../console.h"
+#include "../lib/assert.h"
+#include "../lib/string.h"
+#include "../panic.h"
+
+/* Values the compiler cannot see through, so it does not fold the faults away. */
+static volatile int zero = 0;
+static volatile uintptr_t null_address = 0;
+static volatile int int_max = 0x7FFFFFFF;
+
+/* The CPU's own faults, not UBSan's earlier reports, are what these two test. */
+__attribute__((no_sanitize("undefined"))) static void divide_by_zero(void)
+{
+	kprintf("result %d\n", 100 / zero);
+}
+
+__attribute__((no_sanitize("undefined"))) static void null_dereference(void)
+{
+	kprintf("read %d\n", *(volatile int *)null_address);
+}
+
+static void invalid_opcode(void)
+{
+	cpu_invalid_opcode();
+}
+
+/* Recurses until the stack runs into its guard page. */
+__attribute__((noinline)) static uint64_t recurse(uint64_t depth)
+{
+	volatile uint8_t pad[256];
+	pad[0] = (uint8_t)depth;
+	if (zero < 0) /* never: but the compiler cannot know */
+		return depth;
+	return recurse(depth + 1) + pad[0];
+}
+
+static void stack_overflow(void)
+{
+	kprintf("recursing %lu\n", recurse(0));
+}
+
+static void assert_failure(void)
+{
+	int answer = zero + 41;
+	assert(answer == 42);
+}
+
+static void ubsan_overflow(void)
+{
+	kprintf("sum %d\n", int_max + 1);
+}
+
+/* Writes past a local array: the canary check on return must catch it. */
+__attribute__((noinline)) static void smash(volatile char *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = 'A';
+}
+
+__attribute__((noinline)) static void smash_own_stack(void)
+{
+	char buffer[16];
+	smash(buffer, 16 + zero + 32);
+	kprintf("%c\n", buffer[0]);
+}
+
+static void stack_smash(void)
+{
+	smash_own_stack();
+}
+
+/* Three named levels, so the backtrace test can check names and order. */
+__attribute__((noinline)) static void backtrace_level3(void)
+{
+	panic("backtrace test");
+}
+
+__attribute__((noinline)) static void backtrace_level2(void)
+{
+	backtrace_level3();
+	__asm__ volatile(""); /* keep the call from becoming a jump */
+}
+
+__attribute__((noinline)) static void backtrace_level1(void)
+{
+	backtrace_level2();
+	__asm__ volatile("");
+}
+
+static void panic_backtrace(void)
+{
+	backtrace_level1();
+}
+
+static void general_protection(void)
+{
+	/* A non-canonical address: #GP, not #PF (SDM vol. 3A, 3.3.7.1). */
+	kprintf("read %d\n", *(volatile int *)0x8000000000000000ull);
+}
+
+/* The panic faults while printing its own message (an unmapped string). */
+static void panic_in_panic(void)
+{
+	panic("this string faults: %s", (const char *)(null_address + 8));
+}
+
+static const struct {
+	const char *name;
+	void (*run)(void);
+} scenarios[] = {
+	{ "divide_by_zero", divide_by_zero },
+	{ "null_dereference", null_dereference },
+	{ "invalid_opcode", invalid_opcode },
+	{ "stack_overflow", stack_overflow },
+	{ "assert_failure", assert_failure },
+	{ "ubsan_overflow", ubsan_overflow },
+	{ "stack_smash", stack_smash },
+	{ "panic_backtrace", panic_backtrace },
+	{ "general_protection", general_protection },
+	{ "panic_in_panic", panic_in_panic },
+};
+
+void fault_run(const char *name)
+{
+	for (unsigned i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+		if (strcmp(scenarios[i].name, name) == 0) {
+			kprintf("fault scenario: %s\n", name);
+			scenarios[i].run();
+			panic("fault scenario %s did not fault", name);
+		}
+	}
+}

@@ -1,0 +1,62 @@
+/* The test kernel's runner: every KTEST in .ktests, or one fault scenario. */
+#include "ktest.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "../console.h"
+#include "../dev/fwcfg.h"
+#include "../dev/qemu_exit.h"
+#include "../lib/string.h"
+#include "../panic.h"
+#include "faults.h"
+
+extern const struct ktest_case __ktests_start[], __ktests_end[];
+
+/* Tests run one at a time on the boot CPU. */
+static bool current_failed;
+static char failure[160];
+
+void ktest_fail(const char *file, int line, const char *fmt, ...)
+{
+	if (current_failed)
+		return;
+	current_failed = true;
+	int n = ksnprintf(failure, sizeof failure, "%s:%d: ", file, line);
+	if (n < (int)sizeof failure) {
+		va_list args;
+		va_start(args, fmt);
+		kvsnprintf(failure + n, sizeof failure - n, fmt, args);
+		va_end(args);
+	}
+}
+
+static int run_all(void)
+{
+	int passed = 0, failed = 0;
+	for (const struct ktest_case *t = __ktests_start; t < __ktests_end; t++) {
+		current_failed = false;
+		t->run();
+		if (current_failed) {
+			failed++;
+			kprintf("%s ... FAILED: %s\n", t->name, failure);
+		} else {
+			passed++;
+			kprintf("%s ... ok\n", t->name);
+		}
+	}
+	kprintf("ktest: %d passed, %d failed\n", passed, failed);
+	return failed;
+}
+
+void ktest_main(void)
+{
+	char scenario[64];
+	if (fwcfg_read_string("opt/keel/fault", scenario, sizeof scenario)) {
+		fault_run(scenario); /* returns only for an unknown name */
+		panic("unknown fault scenario \"%s\"", scenario);
+	}
+	int failed = run_all();
+	qemu_exit(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
+	halt_forever();
+}

@@ -1,0 +1,63 @@
+/* In-kernel tests. Write them next to the code they test:
+ *
+ *     KTEST(format_pads_with_zeros) { char b[8]; ksnprintf(b, 8, "%03d", 7);
+ *                                     KEXPECT_STR(b, "007"); }
+ *
+ * KTEST puts the test in the .ktests linker section; the test kernel (make test
+ * builds it with -DKEEL_TEST) runs every entry there. No central list to edit.
+ * In the normal kernel the tests compile (so they cannot rot) but are dropped. */
+#pragma once
+
+#include <stdint.h>
+
+struct ktest_case {
+	const char *name;
+	void (*run)(void);
+};
+
+#ifdef KEEL_TEST
+#define KTEST_REGISTER(name)                                                           \
+	static const struct ktest_case ktest_case_##name                               \
+		__attribute__((used, section(".ktests"), aligned(8))) = { #name, name };
+#else
+#define KTEST_REGISTER(name)
+#endif
+
+#define KTEST(name)                                                                    \
+	static __attribute__((unused)) void name(void);                                \
+	KTEST_REGISTER(name)                                                           \
+	static void name(void)
+
+/* Records a failure for the running test (the first one counts). */
+__attribute__((format(printf, 3, 4))) void ktest_fail(const char *file, int line,
+						      const char *fmt, ...);
+
+#define KEXPECT(cond)                                                                  \
+	do {                                                                           \
+		if (!(cond)) {                                                         \
+			ktest_fail(__FILE__, __LINE__, "expected %s", #cond);          \
+			return;                                                        \
+		}                                                                      \
+	} while (0)
+
+#define KEXPECT_EQ(actual, expected)                                                   \
+	do {                                                                           \
+		uint64_t a_ = (uint64_t)(actual), e_ = (uint64_t)(expected);           \
+		if (a_ != e_) {                                                        \
+			ktest_fail(__FILE__, __LINE__, "%s is %#lx, expected %#lx",    \
+				   #actual, a_, e_);                                   \
+			return;                                                        \
+		}                                                                      \
+	} while (0)
+
+#define KEXPECT_STR(actual, expected)                                                  \
+	do {                                                                           \
+		if (strcmp((actual), (expected)) != 0) {                               \
+			ktest_fail(__FILE__, __LINE__, "%s is \"%s\", expected \"%s\"",\
+				   #actual, (actual), (expected));                     \
+			return;                                                        \
+		}                                                                      \
+	} while (0)
+
+/* Runs the requested fault scenario, or every KTEST; then ends the QEMU run. */
+__attribute__((noreturn)) void ktest_main(void);

@@ -1,0 +1,164 @@
+"""The test kernel (make test-kernel): every KTEST it runs counts as a test here,
+and each fault scenario boots on its own and must end in the right report."""
+
+import re
+
+from harness import BUILD, READY, Failure, QemuRun, check, run, tail, test, TESTS
+
+TEST_IMAGE = BUILD / "test" / "hdd.img"
+TIMEOUT = 60
+QEMU_EXIT_SUCCESS = 33  # isa-debug-exit: (0x10 << 1) | 1
+
+
+def boot_test_kernel(fault=None):
+    extra = ["-fw_cfg", f"name=opt/keel/fault,string={fault}"] if fault else []
+    with QemuRun(TEST_IMAGE, "ide", extra=extra) as vm:
+        if fault:
+            text = vm.wait_for(r"^halted\.|PANIC while panicking; halting", TIMEOUT)
+            return text, None
+        text = vm.wait_for(r"^ktest: \d+ passed, \d+ failed", TIMEOUT)
+        try:
+            status = vm.proc.wait(timeout=10)
+        except Exception:
+            status = None
+        return text, status
+
+
+# ---- every KTEST, run once, one result each ------------------------------------
+
+def register_ktests():
+    if not TEST_IMAGE.exists():
+        def test_kernel_is_built():
+            raise Failure(f"{TEST_IMAGE} is missing: run make test (it builds it)")
+        TESTS.append(test_kernel_is_built)
+        return
+    try:
+        text, status = boot_test_kernel()
+    except Failure as e:
+        failure = str(e)
+
+        def test_kernel_runs_its_tests():
+            raise Failure(failure)
+        TESTS.append(test_kernel_runs_its_tests)
+        return
+
+    results = re.findall(r"^(\w+) \.\.\. (ok|FAILED: .*)$", text, re.M)
+    summary = re.search(r"^ktest: (\d+) passed, (\d+) failed", text, re.M)
+
+    def test_kernel_reports_its_results_and_exit_status():
+        check(results, f"the test kernel ran no KTEST:\n{tail(text)}")
+        passed = sum(1 for _, r in results if r == "ok")
+        check((int(summary.group(1)), int(summary.group(2))) == (passed, len(results) - passed),
+              f"summary '{summary.group(0)}' does not match the {len(results)} lines")
+        want = QEMU_EXIT_SUCCESS if passed == len(results) else QEMU_EXIT_SUCCESS + 2
+        check(status == want, f"QEMU exit status {status}, expected {want}")
+    TESTS.append(test_kernel_reports_its_results_and_exit_status)
+
+    for name, result in results:
+        def ktest(result=result):
+            check(result == "ok", result.removeprefix("FAILED: "))
+        ktest.__name__ = f"ktest_{name}"
+        TESTS.append(ktest)
+
+
+register_ktests()
+
+
+# ---- fault scenarios ----------------------------------------------------------------
+
+def symbol_address(name):
+    out = run(["nm", str(BUILD / "test" / "kernel.elf")]).stdout
+    m = re.search(rf"^([0-9a-f]+) \S {name}$", out, re.M)
+    return int(m.group(1), 16)
+
+
+def expect_report(fault, *patterns):
+    text, _ = boot_test_kernel(fault)
+    check(f"fault scenario: {fault}" in text, f"scenario {fault} did not start:\n{tail(text)}")
+    for pattern in patterns:
+        check(re.search(pattern, text, re.M), f"no /{pattern}/ in the report:\n{tail(text, 40)}")
+    check(not re.search(READY + "|did not fault", text.split("fault scenario")[1], re.M),
+          f"the scenario did not stop the kernel:\n{tail(text)}")
+    return text
+
+
+REGISTERS = r"^  rax [0-9a-f]{16}  rbx [0-9a-f]{16}  rcx [0-9a-f]{16}$"
+
+
+@test
+def fault_divide_by_zero_reports_de_with_rip_symbol():
+    expect_report("divide_by_zero",
+                  r"^EXCEPTION #DE divide error \(vector 0, error code 0\) at 0x[0-9a-f]+ <divide_by_zero\+0x[0-9a-f]+>",
+                  REGISTERS, r"^backtrace:", r"^halted\.")
+
+
+@test
+def fault_null_dereference_reports_pf_at_address_zero():
+    expect_report("null_dereference",
+                  r"^EXCEPTION #PF page fault \(vector 14, error code 0\) at 0x[0-9a-f]+ <null_dereference\+",
+                  r"^  address 0x0: page not present, read, kernel mode \(null pointer\?\)",
+                  r"cr2 0000000000000000", REGISTERS)
+
+
+@test
+def fault_invalid_opcode_reports_ud():
+    expect_report("invalid_opcode",
+                  r"^EXCEPTION #UD invalid opcode \(vector 6, error code 0\) at 0x[0-9a-f]+ <invalid_opcode\+",
+                  REGISTERS)
+
+
+@test
+def fault_general_protection_reports_gp_selector():
+    expect_report("general_protection",
+                  r"^EXCEPTION #GP general protection \(vector 13, error code 0\) at .*<general_protection\+",
+                  r"^  error code 0 \(no segment involved\)")
+
+
+@test
+def fault_stack_overflow_runs_the_double_fault_handler_on_its_ist_stack():
+    text = expect_report("stack_overflow",
+                         r"^EXCEPTION #DF double fault \(vector 8, error code 0\) at .*<recurse\+",
+                         r"^  handled on the double-fault IST stack: yes",
+                         r"^  #1  0x[0-9a-f]+ <recurse\+")
+    # The stack ran into its guard page: the faulting RSP is in it, or just above.
+    rsp = int(re.search(r"the faulting RSP was (0x[0-9a-f]+)", text).group(1), 16)
+    guard = symbol_address("boot_stack")
+    check(guard <= rsp < guard + 4096 + 512,
+          f"faulting RSP {rsp:#x} is not at the boot stack's guard page ({guard:#x})")
+
+
+@test
+def fault_failed_assert_names_the_expression():
+    expect_report("assert_failure",
+                  r"^PANIC: assertion failed: answer == 42$",
+                  r"^  at kernel/test/faults\.c:\d+ in assert_failure\(\)$")
+
+
+@test
+def fault_ubsan_reports_kind_and_location():
+    expect_report("ubsan_overflow",
+                  r"^PANIC: UBSan: signed addition overflow at kernel/test/faults\.c:\d+:\d+$")
+
+
+@test
+def fault_smashed_canary_panics():
+    expect_report("stack_smash",
+                  r"^PANIC: stack smashing detected: a canary was overwritten in the function "
+                  r"that returned to 0x[0-9a-f]+",
+                  r"<smash_own_stack\+")
+
+
+@test
+def fault_panic_inside_panic_prints_one_line_and_halts():
+    text = expect_report("panic_in_panic", r"^PANIC while panicking; halting$")
+    check(text.count("PANIC") == 2, f"expected the first panic and one line:\n{tail(text)}")
+
+
+@test
+def fault_panic_backtrace_names_the_callers_in_order():
+    text = expect_report("panic_backtrace", r"^PANIC: backtrace test$",
+                         r"^  at kernel/test/faults\.c:\d+ in backtrace_level3\(\)$")
+    frames = re.findall(r"^  #\d+ +0x[0-9a-f]+ <(\w+)\+0x[0-9a-f]+>$", text, re.M)
+    want = ["backtrace_level3", "backtrace_level2", "backtrace_level1", "panic_backtrace",
+            "fault_run", "ktest_main", "kmain"]
+    check(frames[:len(want)] == want, f"backtrace is {frames}, expected it to start {want}")
