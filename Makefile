@@ -41,7 +41,7 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=0x1
 QEMU_COMMON := -m 128M -nic none -no-reboot -boot reboot-timeout=0 \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all help deps run run-floppy run-usb run-vga test test-kernel bench size clean
+.PHONY: all help deps run run-floppy run-usb run-vga test test-kernel lint bench size clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/kernel.elf $(BUILD)/kernel.bin $(DISK)/hdd.img $(DISK)/floppy.img
@@ -53,6 +53,7 @@ help:
 	@echo "make run-usb    boot disk/hdd.img as a USB stick behind an xHCI controller"
 	@echo "make run-vga    boot disk/hdd.img in a QEMU window"
 	@echo "make test       every test; ends with 'N passed, N failed'"
+	@echo "make lint       clang-format check and cppcheck over the C sources"
 	@echo "make bench      boot-time benchmark (not part of make test)"
 	@echo "make size       bytes left in the boot sector, and the kernel's size"
 	@echo "make deps       install missing tools with apt-get (run, test and bench do this)"
@@ -166,6 +167,15 @@ run-vga: deps all
 # ---- tests and benchmarks -------------------------------------------------
 test: deps all test-kernel
 	python3 tests/run.py
+
+C_SOURCES = $(shell git ls-files 'kernel/*.[ch]' 'tools/*.c' 'tests/host/*.c' 2>/dev/null || \
+	find kernel tools tests/host -name '*.[ch]')
+
+# clang-format decides the layout (.clang-format); cppcheck looks for bugs.
+lint: deps
+	clang-format --dry-run --Werror $(C_SOURCES)
+	cppcheck --quiet --enable=warning,style,performance,portability --std=c11 \
+		--error-exitcode=1 --inline-suppr -D__x86_64__ -DKEEL_TEST -I kernel kernel tools
 
 # The test kernel (KTESTs, fault scenarios, UBSan) in a build of its own.
 test-kernel:

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #define BOOT_INFO_ADDR 0x0500
-#define BOOT_E820_MAX 96
+#define BOOT_E820_MAX  96
 
 /* E820 types (ACPI 6.4, table 15.374). */
 enum e820_type {
@@ -25,10 +25,10 @@ struct e820_entry {
 } __attribute__((packed));
 
 struct boot_info {
-	uint8_t drive;            /* BIOS drive number we booted from */
-	uint8_t read_retries;     /* failed int 13h reads the load survived */
-	uint16_t e820_count;      /* entries filled in e820[] */
-	uint16_t heads;           /* disk geometry from int 13h AH=08h; 0 means 256 */
+	uint8_t drive;	      /* BIOS drive number we booted from */
+	uint8_t read_retries; /* failed int 13h reads the load survived */
+	uint16_t e820_count;  /* entries filled in e820[] */
+	uint16_t heads;	      /* disk geometry from int 13h AH=08h; 0 means 256 */
 	uint16_t sectors_per_track;
 	uint32_t kernel_checksum; /* rotate-and-add sum the boot sector verified */
 	uint32_t reserved;

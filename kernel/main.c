@@ -42,7 +42,7 @@ static void print_banner(const struct boot_info *bi)
  * catch null pointers: the kernel keeps its own copy. */
 static struct boot_info boot_info;
 
-void kmain(struct boot_info *boot_sector_info)
+void kmain(const struct boot_info *boot_sector_info)
 {
 	boot_info = *boot_sector_info;
 	struct boot_info *bi = &boot_info;

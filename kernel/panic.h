@@ -11,8 +11,8 @@ __attribute__((noreturn, format(printf, 4, 5))) void
 panic_at(const char *file, int line, const char *func, const char *fmt, ...);
 
 /* For CPU exceptions: the registers and backtrace are the interrupted code's. */
-__attribute__((noreturn, format(printf, 2, 3))) void
-panic_trap(const struct trap_frame *frame, const char *fmt, ...);
+__attribute__((noreturn, format(printf, 2, 3))) void panic_trap(const struct trap_frame *frame,
+								const char *fmt, ...);
 
 /* Stops the CPU for good: interrupts off, hlt forever (an NMI only wakes it). */
 __attribute__((noreturn)) void halt_forever(void);

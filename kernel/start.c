@@ -36,7 +36,7 @@ __attribute__((noreturn)) void _start(struct boot_info *boot_info);
 __attribute__((noreturn, no_stack_protector, section(".text._start"))) void
 _start(struct boot_info *boot_info)
 {
-	memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
+	memset(__bss_start, 0, (uintptr_t)__bss_end - (uintptr_t)__bss_start);
 	stack_protector_init();
 	cpu_call_on_stack(boot_stack + sizeof boot_stack, enter_kmain, boot_info);
 }

@@ -33,7 +33,8 @@ int main(int argc, char **argv)
 			sector[i] = 0;
 		for (size_t i = 0; i < SECTOR; i += 4) {
 			uint32_t dword = (uint32_t)sector[i] | (uint32_t)sector[i + 1] << 8 |
-					 (uint32_t)sector[i + 2] << 16 | (uint32_t)sector[i + 3] << 24;
+					 (uint32_t)sector[i + 2] << 16 |
+					 (uint32_t)sector[i + 3] << 24;
 			sum = rol1(sum) + dword;
 		}
 		sectors++;

@@ -17,30 +17,34 @@ static int by_address(const void *a, const void *b)
 	return x->address < y->address ? -1 : x->address > y->address;
 }
 
+static void *grow(void *p, size_t size)
+{
+	void *bigger = realloc(p, size);
+	if (!bigger) {
+		fprintf(stderr, "mksyms: out of memory\n");
+		exit(1);
+	}
+	return bigger;
+}
+
 int main(void)
 {
 	size_t count = 0, capacity = 1024;
-	struct sym *syms = malloc(capacity * sizeof *syms);
+	struct sym *syms = grow(NULL, capacity * sizeof *syms);
 	char line[512], type;
 	unsigned long long address;
 	char name[256];
 
-	while (syms && fgets(line, sizeof line, stdin)) {
+	while (fgets(line, sizeof line, stdin)) {
 		if (sscanf(line, "%llx %c %255s", &address, &type, name) != 3)
 			continue;
 		if (!strchr("tTwW", type))
 			continue;
 		if (count == capacity)
-			syms = realloc(syms, (capacity *= 2) * sizeof *syms);
-		if (!syms)
-			break;
+			syms = grow(syms, (capacity *= 2) * sizeof *syms);
 		syms[count].address = address;
 		strcpy(syms[count].name, name);
 		count++;
-	}
-	if (!syms) {
-		fprintf(stderr, "mksyms: out of memory\n");
-		return 1;
 	}
 	qsort(syms, count, sizeof *syms, by_address);
 

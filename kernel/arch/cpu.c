@@ -6,10 +6,10 @@
 #include "../lib/string.h"
 #include "x86.h"
 
-#define CPUID_VENDOR 0x0
-#define CPUID_EXT_MAX 0x80000000
+#define CPUID_VENDOR	  0x0
+#define CPUID_EXT_MAX	  0x80000000
 #define CPUID_BRAND_FIRST 0x80000002
-#define CPUID_BRAND_LAST 0x80000004
+#define CPUID_BRAND_LAST  0x80000004
 
 void cpu_vendor(char *buf)
 {

@@ -5,11 +5,11 @@
 #include "../mm/paging.h"
 #include "x86.h"
 
-#define DESC_PRESENT (1ull << 47)
-#define DESC_CODE_DATA (1ull << 44) /* S: not a system descriptor */
-#define DESC_EXECUTABLE (1ull << 43)
-#define DESC_WRITABLE (1ull << 41)   /* for data; readable for code */
-#define DESC_LONG_MODE (1ull << 53)  /* L: 64-bit code */
+#define DESC_PRESENT	   (1ull << 47)
+#define DESC_CODE_DATA	   (1ull << 44) /* S: not a system descriptor */
+#define DESC_EXECUTABLE	   (1ull << 43)
+#define DESC_WRITABLE	   (1ull << 41) /* for data; readable for code */
+#define DESC_LONG_MODE	   (1ull << 53) /* L: 64-bit code */
 #define DESC_TSS_AVAILABLE (0x9ull << 40)
 
 #define DOUBLE_FAULT_STACK_SIZE (4 * PAGE_SIZE)
@@ -46,16 +46,16 @@ uintptr_t gdt_double_fault_stack_top(void)
 static void set_tss_descriptor(uint64_t *slot, const struct tss *t)
 {
 	uint64_t base = (uint64_t)t, limit = sizeof *t - 1;
-	slot[0] = (limit & 0xFFFF) | (base & 0xFFFFFF) << 16 | DESC_TSS_AVAILABLE |
-		  DESC_PRESENT | ((limit >> 16) & 0xF) << 48 | ((base >> 24) & 0xFF) << 56;
+	slot[0] = (limit & 0xFFFF) | (base & 0xFFFFFF) << 16 | DESC_TSS_AVAILABLE | DESC_PRESENT |
+		  ((limit >> 16) & 0xF) << 48 | ((base >> 24) & 0xFF) << 56;
 	slot[1] = base >> 32;
 }
 
 void gdt_init(void)
 {
 	gdt[0] = 0;
-	gdt[GDT_KERNEL_CODE / 8] = DESC_PRESENT | DESC_CODE_DATA | DESC_EXECUTABLE |
-				   DESC_WRITABLE | DESC_LONG_MODE;
+	gdt[GDT_KERNEL_CODE / 8] =
+		DESC_PRESENT | DESC_CODE_DATA | DESC_EXECUTABLE | DESC_WRITABLE | DESC_LONG_MODE;
 	gdt[GDT_KERNEL_DATA / 8] = DESC_PRESENT | DESC_CODE_DATA | DESC_WRITABLE;
 	set_tss_descriptor(&gdt[GDT_TSS / 8], &tss);
 
@@ -63,7 +63,7 @@ void gdt_init(void)
 	tss.iomap_base = sizeof tss; /* no I/O permission bitmap */
 	paging_unmap_guard_page(double_fault_stack);
 
-	struct descriptor_table_pointer gdtr = { sizeof gdt - 1, (uint64_t)gdt };
+	struct descriptor_table_pointer gdtr = {sizeof gdt - 1, (uint64_t)gdt};
 	lgdt(&gdtr);
 	cpu_load_segments(GDT_KERNEL_CODE, GDT_KERNEL_DATA);
 	ltr(GDT_TSS);

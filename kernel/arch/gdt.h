@@ -6,7 +6,7 @@
 
 #define GDT_KERNEL_CODE 0x08
 #define GDT_KERNEL_DATA 0x10
-#define GDT_TSS 0x18
+#define GDT_TSS		0x18
 
 /* Interrupt stack table slots (1-based, as the IDT gate encodes them). */
 #define IST_DOUBLE_FAULT 1

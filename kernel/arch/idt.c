@@ -40,6 +40,6 @@ void idt_init(void)
 {
 	for (int v = 0; v < EXCEPTION_VECTORS; v++)
 		idt_set_gate(v, isr_stub_table[v], v == VECTOR_DOUBLE_FAULT ? IST_DOUBLE_FAULT : 0);
-	struct descriptor_table_pointer idtr = { sizeof idt - 1, (uint64_t)idt };
+	struct descriptor_table_pointer idtr = {sizeof idt - 1, (uint64_t)idt};
 	lidt(&idtr);
 }

@@ -3,8 +3,8 @@
 #include "trap.h"
 
 #include "../console.h"
-#include "../lib/string.h"
 #include "../debug/ksyms.h"
+#include "../lib/string.h"
 #include "../panic.h"
 #include "gdt.h"
 #include "x86.h"
@@ -36,15 +36,15 @@ static const char *const names[EXCEPTION_VECTORS] = {
 	[30] = "#SX security exception",
 };
 
-#define PF_PRESENT (1u << 0)
-#define PF_WRITE (1u << 1)
-#define PF_USER (1u << 2)
-#define PF_RESERVED (1u << 3)
+#define PF_PRESENT     (1u << 0)
+#define PF_WRITE       (1u << 1)
+#define PF_USER	       (1u << 2)
+#define PF_RESERVED    (1u << 3)
 #define PF_INSTRUCTION (1u << 4)
 
 #define SEL_EXTERNAL (1u << 0)
-#define SEL_IDT (1u << 1)
-#define SEL_LDT (1u << 2)
+#define SEL_IDT	     (1u << 1)
+#define SEL_LDT	     (1u << 2)
 
 /* Counted on whichever CPU hits a breakpoint; only a statistic. */
 static volatile uint64_t breakpoints;
@@ -66,7 +66,9 @@ static void print_page_fault(const struct trap_frame *f)
 	uint64_t e = f->error_code;
 	kprintf("  address 0x%lx: %s, %s, %s mode%s%s\n", read_cr2(),
 		e & PF_PRESENT ? "protection violation" : "page not present",
-		e & PF_INSTRUCTION ? "instruction fetch" : e & PF_WRITE ? "write" : "read",
+		e & PF_INSTRUCTION ? "instruction fetch"
+		: e & PF_WRITE	   ? "write"
+				   : "read",
 		e & PF_USER ? "user" : "kernel", e & PF_RESERVED ? ", reserved bit set" : "",
 		f->error_code == 0 && read_cr2() < 4096 ? " (null pointer?)" : "");
 }
@@ -79,8 +81,10 @@ static void print_selector_error(const struct trap_frame *f)
 		return;
 	}
 	kprintf("  selector %#lx: %s index %lu%s\n", e,
-		e & SEL_IDT ? "IDT" : e & SEL_LDT ? "LDT" : "GDT", (e & 0xFFFF) >> 3,
-		e & SEL_EXTERNAL ? ", during an external event" : "");
+		e & SEL_IDT   ? "IDT"
+		: e & SEL_LDT ? "LDT"
+			      : "GDT",
+		(e & 0xFFFF) >> 3, e & SEL_EXTERNAL ? ", during an external event" : "");
 }
 
 static void print_double_fault(const struct trap_frame *f)
@@ -88,7 +92,8 @@ static void print_double_fault(const struct trap_frame *f)
 	uintptr_t here = (uintptr_t)f; /* the frame lies on the stack we run on */
 	int on_ist = here >= gdt_double_fault_stack_bottom() && here < gdt_double_fault_stack_top();
 	kprintf("  handled on the double-fault IST stack: %s (the faulting RSP was %#lx: "
-		"a kernel stack overflow?)\n", on_ist ? "yes" : "NO", f->rsp);
+		"a kernel stack overflow?)\n",
+		on_ist ? "yes" : "NO", f->rsp);
 }
 
 void trap_print_registers(const struct trap_frame *f)

@@ -98,22 +98,24 @@ static inline uint64_t rdmsr(uint32_t msr)
 
 static inline void wrmsr(uint32_t msr, uint64_t value)
 {
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
 			 : "memory");
 }
 
 /* Control registers. The "memory" clobber orders them against ordinary loads and
  * stores (a CR3 write must not move before the page-table writes it publishes). */
-#define DEFINE_CR_ACCESSORS(n)                                                         \
-	static inline uint64_t read_cr##n(void)                                        \
-	{                                                                              \
-		uint64_t value;                                                        \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(value) : : "memory");    \
-		return value;                                                          \
-	}                                                                              \
-	static inline void write_cr##n(uint64_t value)                                 \
-	{                                                                              \
-		__asm__ volatile("mov %0, %%cr" #n : : "r"(value) : "memory");        \
+#define DEFINE_CR_ACCESSORS(n)                                                     \
+	static inline uint64_t read_cr##n(void)                                    \
+	{                                                                          \
+		uint64_t value;                                                    \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(value) : : "memory"); \
+		return value;                                                      \
+	}                                                                          \
+	static inline void write_cr##n(uint64_t value)                             \
+	{                                                                          \
+		__asm__ volatile("mov %0, %%cr" #n : : "r"(value) : "memory");     \
 	}
 DEFINE_CR_ACCESSORS(0)
 DEFINE_CR_ACCESSORS(2)
@@ -191,8 +193,8 @@ static inline bool rdrand64(uint64_t *value)
 
 /* Moves to a new stack and calls fn(arg) there; fn must not return. Used once, by
  * _start, to leave the boot sector's stack. */
-static inline __attribute__((noreturn)) void
-cpu_call_on_stack(void *stack_top, void (*fn)(void *), void *arg)
+static inline __attribute__((noreturn)) void cpu_call_on_stack(void *stack_top, void (*fn)(void *),
+							       void *arg)
 {
 	__asm__ volatile("mov %0, %%rsp\n\t"
 			 "xor %%ebp, %%ebp\n\t" /* ends backtraces here */

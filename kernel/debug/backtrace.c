@@ -74,8 +74,8 @@ __attribute__((noinline)) static void backtrace_probe_outer(void)
 KTEST(backtrace_names_callers_in_order)
 {
 	backtrace_probe_outer();
-	static const char *const expected[] = { "backtrace_probe_middle", "backtrace_probe_outer",
-						"backtrace_names_callers_in_order" };
+	static const char *const expected[] = {"backtrace_probe_middle", "backtrace_probe_outer",
+					       "backtrace_names_callers_in_order"};
 	KEXPECT(collected_count >= 3);
 	for (int i = 0; i < 3; i++) {
 		uintptr_t offset;

@@ -8,10 +8,10 @@
 #include "../arch/x86.h"
 #include "../lib/string.h"
 
-#define FWCFG_SELECTOR 0x510
-#define FWCFG_DATA 0x511
+#define FWCFG_SELECTOR	0x510
+#define FWCFG_DATA	0x511
 #define FWCFG_SIGNATURE 0x0000
-#define FWCFG_FILE_DIR 0x0019
+#define FWCFG_FILE_DIR	0x0019
 #define FWCFG_NAME_SIZE 56
 
 static void read_bytes(void *buf, size_t n)
@@ -45,7 +45,7 @@ bool fwcfg_read_string(const char *name, char *buf, size_t size)
 		struct {
 			uint8_t size[4];
 			uint8_t select[2];
-			uint8_t reserved[2];
+			uint8_t reserved[2]; // cppcheck-suppress unusedStructMember
 			char name[FWCFG_NAME_SIZE];
 		} entry;
 		read_bytes(&entry, sizeof entry);

@@ -6,22 +6,22 @@
 
 #define COM1 0x3F8
 
-#define UART_DATA 0         /* THR/RBR; divisor low byte when DLAB = 1 */
-#define UART_IER 1          /* interrupt enable; divisor high byte when DLAB = 1 */
-#define UART_FCR 2          /* FIFO control */
-#define UART_LCR 3          /* line control */
-#define UART_MCR 4          /* modem control */
-#define UART_LSR 5          /* line status */
+#define UART_DATA 0 /* THR/RBR; divisor low byte when DLAB = 1 */
+#define UART_IER  1 /* interrupt enable; divisor high byte when DLAB = 1 */
+#define UART_FCR  2 /* FIFO control */
+#define UART_LCR  3 /* line control */
+#define UART_MCR  4 /* modem control */
+#define UART_LSR  5 /* line status */
 
-#define LCR_8N1 0x03
-#define LCR_DLAB 0x80
+#define LCR_8N1		    0x03
+#define LCR_DLAB	    0x80
 #define FCR_ENABLE_CLEAR_14 0xC7 /* enable FIFOs, clear both, 14-byte threshold */
-#define MCR_DTR_RTS_OUT2 0x0B
-#define MCR_LOOPBACK 0x1E
-#define LSR_THR_EMPTY 0x20
+#define MCR_DTR_RTS_OUT2    0x0B
+#define MCR_LOOPBACK	    0x1E
+#define LSR_THR_EMPTY	    0x20
 
-#define BAUD_BASE 115200
-#define BAUD 115200
+#define BAUD_BASE     115200
+#define BAUD	      115200
 #define TX_SPIN_LIMIT 100000 /* ~10 ms at 115200 baud is plenty for one byte */
 
 /* Only touched on the boot CPU before other CPUs exist; later a lock guards it. */

@@ -4,21 +4,21 @@
 
 #include "../arch/x86.h"
 
-#define VGA_TEXT ((volatile uint16_t *)0xB8000)
-#define VGA_COLS 80
-#define VGA_ROWS 25
+#define VGA_TEXT  ((volatile uint16_t *)0xB8000)
+#define VGA_COLS  80
+#define VGA_ROWS  25
 #define TAB_WIDTH 8
 
-#define CRTC_INDEX 0x3D4
-#define CRTC_DATA 0x3D5
+#define CRTC_INDEX	 0x3D4
+#define CRTC_DATA	 0x3D5
 #define CRTC_CURSOR_HIGH 0x0E
-#define CRTC_CURSOR_LOW 0x0F
+#define CRTC_CURSOR_LOW	 0x0F
 
 /* One screen; only the boot CPU writes it until consoles get a lock. */
 static struct {
 	int row, col;
 	uint8_t attr;
-} vga = { 0, 0, VGA_LIGHT_GREY };
+} vga = {0, 0, VGA_LIGHT_GREY};
 
 static uint16_t cell(char c)
 {
@@ -69,19 +69,13 @@ void vga_putc(char c)
 		vga.col = 0;
 		vga.row++;
 		break;
-	case '\r':
-		vga.col = 0;
-		break;
-	case '\t':
-		vga.col = (vga.col / TAB_WIDTH + 1) * TAB_WIDTH;
-		break;
+	case '\r': vga.col = 0; break;
+	case '\t': vga.col = (vga.col / TAB_WIDTH + 1) * TAB_WIDTH; break;
 	case '\b':
 		if (vga.col > 0)
 			VGA_TEXT[vga.row * VGA_COLS + --vga.col] = cell(' ');
 		break;
-	default:
-		VGA_TEXT[vga.row * VGA_COLS + vga.col++] = cell(c);
-		break;
+	default: VGA_TEXT[vga.row * VGA_COLS + vga.col++] = cell(c); break;
 	}
 	if (vga.col >= VGA_COLS) {
 		vga.col = 0;

@@ -4,12 +4,12 @@
 #include <stdint.h>
 
 struct spec {
-	bool left;      /* '-' */
-	bool zero;      /* '0' */
-	bool alt;       /* '#': 0x before non-zero hex */
-	int width;      /* -1 when absent */
-	int precision;  /* -1 when absent */
-	int length;     /* 0, 'l', 'L' (ll), 'z' */
+	bool left;     /* '-' */
+	bool zero;     /* '0' */
+	bool alt;      /* '#': 0x before non-zero hex */
+	int width;     /* -1 when absent */
+	int precision; /* -1 when absent */
+	int length;    /* 0, 'l', 'L' (ll), 'z' */
 };
 
 struct out {
@@ -48,8 +48,8 @@ static void put_string(struct out *o, const struct spec *sp, const char *s)
 
 /* Prints a magnitude with an optional sign or "0x" prefix, honouring width and
  * zero padding the way C's printf does. */
-static void put_number(struct out *o, const struct spec *sp, uint64_t value,
-		       unsigned base, bool upper, const char *prefix)
+static void put_number(struct out *o, const struct spec *sp, uint64_t value, unsigned base,
+		       bool upper, const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24];
@@ -98,7 +98,7 @@ static int64_t take_signed(const struct spec *sp, va_list *args)
 
 static const char *parse_spec(const char *f, struct spec *sp, va_list *args)
 {
-	*sp = (struct spec){ .width = -1, .precision = -1 };
+	*sp = (struct spec){.width = -1, .precision = -1};
 	for (;; f++) {
 		if (*f == '-')
 			sp->left = true;
@@ -142,7 +142,7 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *args)
 
 int format(format_sink sink, void *ctx, const char *fmt, va_list args)
 {
-	struct out o = { sink, ctx, 0 };
+	struct out o = {sink, ctx, 0};
 	va_list ap;
 	va_copy(ap, args);
 
@@ -215,7 +215,7 @@ static void buffer_sink(char c, void *ctx)
 
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 {
-	struct buffer b = { buf, size, 0 };
+	struct buffer b = {buf, size, 0};
 	int n = format(buffer_sink, &b, fmt, args);
 	if (size)
 		buf[b.used < size ? b.used : size - 1] = '\0';
@@ -237,16 +237,16 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 KTEST(format_pads_and_aligns)
 {
 	char b[64];
-	ksnprintf(b, sizeof b, "[%5d|%-5d|%05d|%x|%#X|%.2s|%c|%%]", 42, 42, -42, 255u, 255u,
-		  "abc", 'k');
+	ksnprintf(b, sizeof b, "[%5d|%-5d|%05d|%x|%#X|%.2s|%c|%%]", 42, 42, -42, 255u, 255u, "abc",
+		  'k');
 	KEXPECT_STR(b, "[   42|42   |-0042|ff|0XFF|ab|k|%]");
 }
 
 KTEST(format_handles_64_bit_extremes)
 {
 	char b[64];
-	ksnprintf(b, sizeof b, "%lld %llu %zx", (long long)INT64_MIN, (unsigned long long)UINT64_MAX,
-		  (size_t)0xABC);
+	ksnprintf(b, sizeof b, "%lld %llu %zx", (long long)INT64_MIN,
+		  (unsigned long long)UINT64_MAX, (size_t)0xABC);
 	KEXPECT_STR(b, "-9223372036854775808 18446744073709551615 abc");
 }
 

@@ -11,6 +11,5 @@ typedef void (*format_sink)(char c, void *ctx);
  * (or *), the flags '-', '0' and '#', and a precision for %s. Returns characters emitted. */
 int format(format_sink sink, void *ctx, const char *fmt, va_list args);
 
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list args);

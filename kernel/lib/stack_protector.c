@@ -20,7 +20,8 @@ __attribute__((no_stack_protector)) void stack_protector_init(void)
 void __stack_chk_fail(void)
 {
 	panic("stack smashing detected: a canary was overwritten in the function that "
-	      "returned to %p", __builtin_return_address(0));
+	      "returned to %p",
+	      __builtin_return_address(0));
 }
 
 #include "../test/ktest.h"

@@ -10,13 +10,13 @@ __attribute__((noreturn)) static void ubsan_report(const char *what, void *data)
 	panic("UBSan: %s at %s:%u:%u", what, loc->file, loc->line, loc->column);
 }
 
-#define UBSAN_DEFINE(name, text)                                                       \
-	void __ubsan_handle_##name(void *data, ...)                                    \
-	{                                                                              \
-		ubsan_report(text, data);                                              \
-	}                                                                              \
-	void __ubsan_handle_##name##_abort(void *data, ...)                            \
-	{                                                                              \
-		ubsan_report(text, data);                                              \
+#define UBSAN_DEFINE(name, text)                            \
+	void __ubsan_handle_##name(void *data, ...)         \
+	{                                                   \
+		ubsan_report(text, data);                   \
+	}                                                   \
+	void __ubsan_handle_##name##_abort(void *data, ...) \
+	{                                                   \
+		ubsan_report(text, data);                   \
 	}
 UBSAN_HANDLERS(UBSAN_DEFINE)

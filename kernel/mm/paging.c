@@ -5,15 +5,15 @@
 #include "../arch/x86.h"
 #include "../panic.h"
 
-#define PTE_PRESENT 0x001ull
+#define PTE_PRESENT  0x001ull
 #define PTE_WRITABLE 0x002ull
-#define PTE_HUGE 0x080ull /* PS in a PD entry: a 2 MiB page */
-#define PTE_ADDRESS 0x000FFFFFFFFFF000ull
+#define PTE_HUGE     0x080ull /* PS in a PD entry: a 2 MiB page */
+#define PTE_ADDRESS  0x000FFFFFFFFFF000ull
 
-#define ENTRIES 512
-#define HUGE_PAGE (2ul << 20)
+#define ENTRIES		  512
+#define HUGE_PAGE	  (2ul << 20)
 #define SMALL_PAGE_TABLES 2 /* 4 KiB pages over the first 2 x 2 MiB */
-#define SMALL_MAPPED_END (SMALL_PAGE_TABLES * HUGE_PAGE)
+#define SMALL_MAPPED_END  (SMALL_PAGE_TABLES * HUGE_PAGE)
 
 typedef uint64_t table[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 

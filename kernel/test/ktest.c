@@ -3,6 +3,8 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "../console.h"
 #include "../dev/fwcfg.h"
@@ -34,7 +36,9 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 static int run_all(void)
 {
 	int passed = 0, failed = 0;
-	for (const struct ktest_case *t = __ktests_start; t < __ktests_end; t++) {
+	size_t count =
+		((uintptr_t)__ktests_end - (uintptr_t)__ktests_start) / sizeof(struct ktest_case);
+	for (const struct ktest_case *t = __ktests_start; t < __ktests_start + count; t++) {
 		current_failed = false;
 		t->run();
 		if (current_failed) {

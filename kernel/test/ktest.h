@@ -16,47 +16,47 @@ struct ktest_case {
 };
 
 #ifdef KEEL_TEST
-#define KTEST_REGISTER(name)                                                           \
-	static const struct ktest_case ktest_case_##name                               \
-		__attribute__((used, section(".ktests"), aligned(8))) = { #name, name };
+#define KTEST_REGISTER(name)                             \
+	static const struct ktest_case ktest_case_##name \
+		__attribute__((used, section(".ktests"), aligned(8))) = {#name, name};
 #else
 #define KTEST_REGISTER(name)
 #endif
 
-#define KTEST(name)                                                                    \
-	static __attribute__((unused)) void name(void);                                \
-	KTEST_REGISTER(name)                                                           \
+#define KTEST(name)                                     \
+	static __attribute__((unused)) void name(void); \
+	KTEST_REGISTER(name)                            \
 	static void name(void)
 
 /* Records a failure for the running test (the first one counts). */
-__attribute__((format(printf, 3, 4))) void ktest_fail(const char *file, int line,
-						      const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) void ktest_fail(const char *file, int line, const char *fmt,
+						      ...);
 
-#define KEXPECT(cond)                                                                  \
-	do {                                                                           \
-		if (!(cond)) {                                                         \
-			ktest_fail(__FILE__, __LINE__, "expected %s", #cond);          \
-			return;                                                        \
-		}                                                                      \
+#define KEXPECT(cond)                                                         \
+	do {                                                                  \
+		if (!(cond)) {                                                \
+			ktest_fail(__FILE__, __LINE__, "expected %s", #cond); \
+			return;                                               \
+		}                                                             \
 	} while (0)
 
-#define KEXPECT_EQ(actual, expected)                                                   \
-	do {                                                                           \
-		uint64_t a_ = (uint64_t)(actual), e_ = (uint64_t)(expected);           \
-		if (a_ != e_) {                                                        \
-			ktest_fail(__FILE__, __LINE__, "%s is %#lx, expected %#lx",    \
-				   #actual, a_, e_);                                   \
-			return;                                                        \
-		}                                                                      \
+#define KEXPECT_EQ(actual, expected)                                                             \
+	do {                                                                                     \
+		uint64_t a_ = (uint64_t)(actual), e_ = (uint64_t)(expected);                     \
+		if (a_ != e_) {                                                                  \
+			ktest_fail(__FILE__, __LINE__, "%s is %#lx, expected %#lx", #actual, a_, \
+				   e_);                                                          \
+			return;                                                                  \
+		}                                                                                \
 	} while (0)
 
-#define KEXPECT_STR(actual, expected)                                                  \
-	do {                                                                           \
-		if (strcmp((actual), (expected)) != 0) {                               \
-			ktest_fail(__FILE__, __LINE__, "%s is \"%s\", expected \"%s\"",\
-				   #actual, (actual), (expected));                     \
-			return;                                                        \
-		}                                                                      \
+#define KEXPECT_STR(actual, expected)                                                            \
+	do {                                                                                     \
+		if (strcmp((actual), (expected)) != 0) {                                         \
+			ktest_fail(__FILE__, __LINE__, "%s is \"%s\", expected \"%s\"", #actual, \
+				   (actual), (expected));                                        \
+			return;                                                                  \
+		}                                                                                \
 	} while (0)
 
 /* Runs the requested fault scenario, or every KTEST; then ends the QEMU run. */

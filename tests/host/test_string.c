@@ -13,13 +13,13 @@
 #include <string.h>
 
 /* The kernel's declarations, under the names the object file defines. */
-#define memset k_memset
-#define memcpy k_memcpy
+#define memset	k_memset
+#define memcpy	k_memcpy
 #define memmove k_memmove
-#define memcmp k_memcmp
-#define strlen k_strlen
+#define memcmp	k_memcmp
+#define strlen	k_strlen
 #define strnlen k_strnlen
-#define strcmp k_strcmp
+#define strcmp	k_strcmp
 #include "../../kernel/lib/string.h"
 #undef memset
 #undef memcpy
@@ -49,16 +49,16 @@ static void fail(const char *fmt, ...)
 	va_end(ap);
 }
 
-#define CHECK(cond, ...)                  \
-	do {                              \
-		cases++;                  \
-		if (!(cond))              \
+#define CHECK(cond, ...)                   \
+	do {                               \
+		cases++;                   \
+		if (!(cond))               \
 			fail(__VA_ARGS__); \
 	} while (0)
 
-static uint64_t rng_state = 0x4b45454c2d756e69ULL;  /* fixed seed: same cases every run */
+static uint64_t rng_state = 0x4b45454c2d756e69ULL; /* fixed seed: same cases every run */
 
-static uint64_t rnd(void)  /* xorshift64* */
+static uint64_t rnd(void) /* xorshift64* */
 {
 	rng_state ^= rng_state >> 12;
 	rng_state ^= rng_state << 25;
@@ -66,7 +66,10 @@ static uint64_t rnd(void)  /* xorshift64* */
 	return rng_state * 0x2545f4914f6cdd1dULL;
 }
 
-static size_t below(size_t n) { return n ? (size_t)(rnd() % n) : 0; }
+static size_t below(size_t n)
+{
+	return n ? (size_t)(rnd() % n) : 0;
+}
 
 static unsigned char *random_bytes(size_t n)
 {
@@ -76,7 +79,10 @@ static unsigned char *random_bytes(size_t n)
 	return p;
 }
 
-static int sign(int x) { return (x > 0) - (x < 0); }
+static int sign(int x)
+{
+	return (x > 0) - (x < 0);
+}
 
 /* Index of the first differing byte, or -1. */
 static long first_difference(const unsigned char *a, const unsigned char *b, size_t n)
@@ -91,7 +97,8 @@ static long first_difference(const unsigned char *a, const unsigned char *b, siz
 
 static void memset_random(void)
 {
-	static const int bytes[] = { 0, 1, 0x7f, 0x80, 0xff, 0x100, 0x1ab, -1, -128, -256, INT32_MIN };
+	static const int bytes[] = {0,	   1,  0x7f, 0x80, 0xff,     0x100,
+				    0x1ab, -1, -128, -256, INT32_MIN};
 	for (int t = 0; t < 3000; t++) {
 		size_t size = 1 + below(300), at = below(size + 1), n = below(size - at + 1);
 		int byte = t % 2 ? bytes[below(sizeof bytes / sizeof bytes[0])] : (int)rnd();
@@ -112,7 +119,7 @@ static void memset_zero_length(void)
 {
 	unsigned char *buf = random_bytes(16), copy[16];
 	memcpy(copy, buf, 16);
-	for (size_t at = 0; at <= 16; at++) {  /* including one past the end */
+	for (size_t at = 0; at <= 16; at++) { /* including one past the end */
 		void *ret = k_memset(buf + at, 0x5a, 0);
 		CHECK(ret == buf + at && !memcmp(buf, copy, 16),
 		      "memset(buf+%zu, 0x5a, 0) wrote something or returned buf%+td", at,
@@ -126,7 +133,7 @@ static void memcpy_random(void)
 	for (int t = 0; t < 3000; t++) {
 		size_t n = t < 600 ? (size_t)t % 70 : below(400);
 		size_t src_off = below(9), dst_off = below(9), dst_size = dst_off + n + below(9);
-		unsigned char *src = random_bytes(src_off + n);  /* exact: overreads are caught */
+		unsigned char *src = random_bytes(src_off + n); /* exact: overreads are caught */
 		unsigned char *ours = random_bytes(dst_size), *ref = malloc(dst_size);
 		memcpy(ref, ours, dst_size);
 		void *ret = k_memcpy(ours + dst_off, src + src_off, n);
@@ -158,7 +165,8 @@ static void memmove_shifts(int lo, int hi)
 				memmove(ref + dst, ref + src, n);
 				long d = first_difference(ours, ref, SIZE);
 				CHECK(d < 0 && ret == ours + dst,
-				      "memmove(buf+%zu, buf+%zu, %zu): differs at %ld, returned buf%+td",
+				      "memmove(buf+%zu, buf+%zu, %zu): differs at %ld, returned "
+				      "buf%+td",
 				      dst, src, n, d, (unsigned char *)ret - ours);
 			}
 		}
@@ -167,9 +175,18 @@ static void memmove_shifts(int lo, int hi)
 	free(ref);
 }
 
-static void memmove_overlap_dst_below_src(void) { memmove_shifts(-24, -1); }
-static void memmove_overlap_dst_above_src(void) { memmove_shifts(1, 24); }
-static void memmove_same_place(void) { memmove_shifts(0, 0); }
+static void memmove_overlap_dst_below_src(void)
+{
+	memmove_shifts(-24, -1);
+}
+static void memmove_overlap_dst_above_src(void)
+{
+	memmove_shifts(1, 24);
+}
+static void memmove_same_place(void)
+{
+	memmove_shifts(0, 0);
+}
 
 static void memmove_random(void)
 {
@@ -182,7 +199,8 @@ static void memmove_random(void)
 		memmove(ref + dst, ref + src, n);
 		long d = first_difference(ours, ref, size);
 		CHECK(d < 0 && ret == ours + dst,
-		      "memmove(buf+%zu, buf+%zu, %zu) in %zu bytes: differs at %ld, returned buf%+td",
+		      "memmove(buf+%zu, buf+%zu, %zu) in %zu bytes: differs at %ld, returned "
+		      "buf%+td",
 		      dst, src, n, size, d, (unsigned char *)ret - ours);
 		/* Between separate buffers too. */
 		unsigned char *other = random_bytes(n);
@@ -206,8 +224,9 @@ static void memcmp_all_byte_pairs(void)
 			*a = (unsigned char)x;
 			*b = (unsigned char)y;
 			int ours = k_memcmp(a, b, 1), want = sign(x - y);
-			CHECK(sign(ours) == want, "memcmp({0x%02x}, {0x%02x}, 1) = %d, sign should be %d",
-			      x, y, ours, want);
+			CHECK(sign(ours) == want,
+			      "memcmp({0x%02x}, {0x%02x}, 1) = %d, sign should be %d", x, y, ours,
+			      want);
 		}
 	}
 	free(a);
@@ -220,14 +239,14 @@ static void memcmp_random(void)
 		size_t n = below(300);
 		unsigned char *a = random_bytes(n), *b = malloc(n ? n : 1);
 		memcpy(b, a, n);
-		int kind = t % 4;  /* 0: equal; 1: one byte differs; 2: differs past n; 3: random */
+		int kind = t % 4; /* 0: equal; 1: one byte differs; 2: differs past n; 3: random */
 		size_t at = below(n);
 		if (kind == 1 && n)
 			b[at] = (unsigned char)(b[at] ^ (1 + below(255)));
 		if (kind == 3)
 			for (size_t i = 0; i < n; i++)
 				b[i] = (unsigned char)rnd();
-		size_t len = kind == 2 && n ? at : n;  /* compare only up to `at` */
+		size_t len = kind == 2 && n ? at : n; /* compare only up to `at` */
 		if (kind == 2 && n)
 			b[at] ^= 0x80;
 		int ours = k_memcmp(a, b, len), want = memcmp(a, b, len);
@@ -245,13 +264,13 @@ static void strlen_random(void)
 {
 	for (int t = 0; t < 3000; t++) {
 		size_t len = t < 300 ? (size_t)t : below(1000), off = below(8);
-		char *s = malloc(off + len + 1);  /* exact: reading past the NUL is caught */
+		char *s = malloc(off + len + 1); /* exact: reading past the NUL is caught */
 		for (size_t i = 0; i < len; i++)
 			s[off + i] = (char)(1 + below(255));
 		s[off + len] = '\0';
 		size_t ours = k_strlen(s + off);
-		CHECK(ours == len && ours == strlen(s + off), "strlen of a %zu-byte string at +%zu: got %zu",
-		      len, off, ours);
+		CHECK(ours == len && ours == strlen(s + off),
+		      "strlen of a %zu-byte string at +%zu: got %zu", len, off, ours);
 		free(s);
 	}
 }
@@ -263,12 +282,13 @@ static void strnlen_limits(void)
 		for (size_t i = 0; i < len; i++)
 			s[i] = (char)(1 + below(255));
 		s[len] = '\0';
-		const size_t maxes[] = { 0, len ? len - 1 : 0, len, len + 1, len + 100, SIZE_MAX,
-					 SIZE_MAX - 1, below(len + 1) };
+		const size_t maxes[] = {0,	   len ? len - 1 : 0, len,	    len + 1,
+					len + 100, SIZE_MAX,	      SIZE_MAX - 1, below(len + 1)};
 		for (size_t m = 0; m < sizeof maxes / sizeof maxes[0]; m++) {
 			size_t ours = k_strnlen(s, maxes[m]), want = strnlen(s, maxes[m]);
-			CHECK(ours == want, "strnlen of a %zu-byte string, max %zu: got %zu, expected %zu",
-			      len, maxes[m], ours, want);
+			CHECK(ours == want,
+			      "strnlen of a %zu-byte string, max %zu: got %zu, expected %zu", len,
+			      maxes[m], ours, want);
 		}
 		free(s);
 		/* No NUL within max bytes: must stop at max without reading further. */
@@ -276,14 +296,15 @@ static void strnlen_limits(void)
 		for (size_t i = 0; i < len; i++)
 			u[i] = (char)(1 + below(255));
 		size_t ours = k_strnlen(u, len);
-		CHECK(ours == len, "strnlen of %zu bytes without a NUL, max %zu: got %zu", len, len, ours);
+		CHECK(ours == len, "strnlen of %zu bytes without a NUL, max %zu: got %zu", len, len,
+		      ours);
 		free(u);
 	}
 }
 
 static char *make_string(const char *prefix, size_t plen, size_t extra)
 {
-	char *s = malloc(plen + extra + 1);  /* exact size */
+	char *s = malloc(plen + extra + 1); /* exact size */
 	memcpy(s, prefix, plen);
 	for (size_t i = 0; i < extra; i++)
 		s[plen + i] = (char)(1 + below(255));
@@ -296,10 +317,11 @@ static void strcmp_all_char_pairs(void)
 	/* Characters compare as unsigned char: "\x80" is greater than "a". */
 	for (int x = 0; x < 256; x++) {
 		for (int y = 0; y < 256; y++) {
-			char a[2] = { (char)x, 0 }, b[2] = { (char)y, 0 };
+			char a[2] = {(char)x, 0}, b[2] = {(char)y, 0};
 			int ours = k_strcmp(a, b), want = strcmp(a, b);
-			CHECK(sign(ours) == sign(want), "strcmp(\"\\x%02x\", \"\\x%02x\") = %d, C library %d",
-			      x, y, ours, want);
+			CHECK(sign(ours) == sign(want),
+			      "strcmp(\"\\x%02x\", \"\\x%02x\") = %d, C library %d", x, y, ours,
+			      want);
 		}
 	}
 }
@@ -314,7 +336,8 @@ static void strcmp_random(void)
 		char *b = make_string(prefix, plen, t % 5 ? below(4) : 0);
 		int ours = k_strcmp(a, b), want = strcmp(a, b);
 		CHECK(sign(ours) == sign(want),
-		      "strcmp of a %zu- and a %zu-byte string sharing a %zu-byte prefix: got %d, C library %d",
+		      "strcmp of a %zu- and a %zu-byte string sharing a %zu-byte prefix: got %d, C "
+		      "library %d",
 		      strlen(a), strlen(b), plen, ours, want);
 		CHECK(k_strcmp(a, a) == 0, "strcmp(s, s) of %zu bytes is not 0", strlen(a));
 		free(prefix);
@@ -329,13 +352,27 @@ static void strcmp_random(void)
 
 /* ---- the groups, in order ----------------------------------------------------- */
 
-#define GROUP(fn) { #fn, fn }
-static const struct { const char *name; void (*fn)(void); } GROUPS[] = {
-	GROUP(memset_random), GROUP(memset_zero_length), GROUP(memcpy_random),
-	GROUP(memmove_overlap_dst_below_src), GROUP(memmove_overlap_dst_above_src),
-	GROUP(memmove_same_place), GROUP(memmove_random), GROUP(memcmp_all_byte_pairs),
-	GROUP(memcmp_random), GROUP(strlen_random), GROUP(strnlen_limits),
-	GROUP(strcmp_all_char_pairs), GROUP(strcmp_random),
+#define GROUP(fn)       \
+	{               \
+#fn, fn \
+	}
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} GROUPS[] = {
+	GROUP(memset_random),
+	GROUP(memset_zero_length),
+	GROUP(memcpy_random),
+	GROUP(memmove_overlap_dst_below_src),
+	GROUP(memmove_overlap_dst_above_src),
+	GROUP(memmove_same_place),
+	GROUP(memmove_random),
+	GROUP(memcmp_all_byte_pairs),
+	GROUP(memcmp_random),
+	GROUP(strlen_random),
+	GROUP(strnlen_limits),
+	GROUP(strcmp_all_char_pairs),
+	GROUP(strcmp_random),
 };
 
 int main(int argc, char **argv)
@@ -360,14 +397,14 @@ int main(int argc, char **argv)
 		total += cases;
 		if (failures) {
 			failed++;
-			printf("%s ... FAILED: %d of %d cases: %s%s\n", GROUPS[g].name, failures, cases,
-			       message, failures > 3 ? "; ..." : "");
+			printf("%s ... FAILED: %d of %d cases: %s%s\n", GROUPS[g].name, failures,
+			       cases, message, failures > 3 ? "; ..." : "");
 		} else {
 			printf("%s ... ok (%d cases)\n", GROUPS[g].name, cases);
 		}
 		fflush(stdout);
 	}
 	printf("%d cases in %d groups, %d groups failed\n", total, ran, failed);
-	fflush(stdout);  /* before LeakSanitizer's report at exit */
+	fflush(stdout); /* before LeakSanitizer's report at exit */
 	return failed || ran == 0 ? 1 : 0;
 }

@@ -1,0 +1,9 @@
+"""Lint as part of make test: the layout .clang-format asks for, and cppcheck."""
+
+from harness import ROOT, check, run, test
+
+
+@test
+def sources_are_clang_format_clean():
+    out = run(["make", "-s", "--no-print-directory", "lint"], cwd=ROOT)
+    check(out.returncode == 0, f"make lint failed:\n{out.stdout}\n{out.stderr}"[:4000])
