@@ -30,8 +30,11 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) \
 	-ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie -mno-red-zone \
 	-mgeneral-regs-only -mcmodel=small -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fstack-protector-strong \
-	-mstack-protector-guard=global -fno-tree-loop-distribute-patterns \
-	-ffile-prefix-map=$(CURDIR)/= -MMD -MP
+	-mstack-protector-guard=global -ffile-prefix-map=$(CURDIR)/= -MMD -MP
+# gcc turns the loops in memset/memcpy into calls to themselves unless told not to.
+ifeq ($(findstring clang,$(CC)),)
+KERNEL_CFLAGS += -fno-tree-loop-distribute-patterns
+endif
 ifeq ($(KERNEL_TEST),1)
 KERNEL_CFLAGS += -DKEEL_TEST -fsanitize=undefined
 endif

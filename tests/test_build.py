@@ -5,7 +5,7 @@ import re
 import shutil
 import subprocess
 
-from harness import ROOT, check, run, scratch_dir, test
+from harness import READY, ROOT, QemuRun, check, check_kernel_boot, run, scratch_dir, test
 
 
 def copy_of_tree():
@@ -74,5 +74,18 @@ def an_overflowing_boot_sector_fails_the_build_naming_the_excess():
         used = int(re.search(r"(\d+) of 446", run(["make", "-s", "size"], cwd=ROOT).stdout).group(1))
         check(int(m.group(1)) == used + 40 - 446,
               f"says {m.group(1)} bytes over; expected {used + 40 - 446}")
+    finally:
+        shutil.rmtree(tree)
+
+
+@test
+def kernel_builds_warning_free_with_clang_and_boots():
+    tree = copy_of_tree()
+    try:
+        out = run(["make", "CC=clang", "all"], cwd=tree)
+        check(out.returncode == 0, f"clang build failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
+        check("warning:" not in out.stderr, f"clang warned:\n{out.stderr[-3000:]}")
+        with QemuRun(tree / "disk/hdd.img", "ide") as vm:
+            check_kernel_boot(vm.wait_for(READY, 60, which="serial"), "clang-built kernel")
     finally:
         shutil.rmtree(tree)

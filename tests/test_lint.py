@@ -4,6 +4,6 @@ from harness import ROOT, check, run, test
 
 
 @test
-def sources_are_clang_format_clean():
+def lint_is_clean():
     out = run(["make", "-s", "--no-print-directory", "lint"], cwd=ROOT)
     check(out.returncode == 0, f"make lint failed:\n{out.stdout}\n{out.stderr}"[:4000])
