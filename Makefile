@@ -30,10 +30,14 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) \
 	-ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie -mno-red-zone \
 	-mgeneral-regs-only -mcmodel=small -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fstack-protector-strong \
-	-mstack-protector-guard=global -ffile-prefix-map=$(CURDIR)/= -MMD -MP
+	-mstack-protector-guard=global -ffile-prefix-map=$(CURDIR)=. -MMD -MP
 # gcc turns the loops in memset/memcpy into calls to themselves unless told not to.
 ifeq ($(findstring clang,$(CC)),)
 KERNEL_CFLAGS += -fno-tree-loop-distribute-patterns
+endif
+ifeq ($(BOCHS_BREAK),1)
+KERNEL_CFLAGS += -DKEEL_BOCHS_BREAK
+NASM_DEFINES += -D BOCHS_BREAK
 endif
 ifeq ($(KERNEL_TEST),1)
 KERNEL_CFLAGS += -DKEEL_TEST -fsanitize=undefined
@@ -44,7 +48,8 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=0x1
 QEMU_COMMON := -m 128M -nic none -no-reboot -boot reboot-timeout=0 \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all help deps run run-floppy run-usb run-vga test test-kernel lint bench size clean
+.PHONY: all help deps run run-floppy run-usb run-vga test test-kernel lint bench size clean \
+	gdb gdb-boot bochs bochs-floppy screenshot usb
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/kernel.elf $(BUILD)/kernel.bin $(DISK)/hdd.img $(DISK)/floppy.img
@@ -59,6 +64,12 @@ help:
 	@echo "make lint       clang-format check and cppcheck over the C sources"
 	@echo "make bench      boot-time benchmark (not part of make test)"
 	@echo "make size       bytes left in the boot sector, and the kernel's size"
+	@echo "make gdb        QEMU paused + GDB with build/kernel.elf, stopped at kmain"
+	@echo "make gdb-boot   the same for the boot sector, in real mode, from 0x7C00"
+	@echo "make bochs      Bochs' debugger with kernel and boot-sector symbols (bochs-floppy too)"
+	@echo "make usb DEV=/dev/sdX   write disk/hdd.img to a USB stick, after checks and a question"
+	@echo "make screenshot docs/screenshot.png: the VGA screen after boot"
+	@echo "make compile_commands.json   for clangd and other editors"
 	@echo "make deps       install missing tools with apt-get (run, test and bench do this)"
 	@echo "make clean      remove build/ and the disk images"
 
@@ -118,8 +129,9 @@ $(BUILD)/mbr.bin: boot/mbr.asm boot/bootinfo.inc $(BUILD)/kernel.sum
 	set -e; eval "$$(cat $(BUILD)/kernel.sum)"; \
 	disk=$$(( (KERNEL_SECTORS + 1 + $(CYLINDER_SECTORS) - 1) / $(CYLINDER_SECTORS) * $(CYLINDER_SECTORS) )); \
 	[ $$disk -ge $(MIN_DISK_SECTORS) ] || disk=$(MIN_DISK_SECTORS); \
-	if ! $(NASM) -f bin -I boot/ -D KERNEL_SECTORS=$$KERNEL_SECTORS -D KERNEL_SUM=$$KERNEL_SUM \
-		-D DISK_SECTORS=$$disk -l $(BUILD)/mbr.lst -o $@ $< 2> $@.err; then \
+	if ! $(NASM) -f bin -I boot/ $(NASM_DEFINES) -D KERNEL_SECTORS=$$KERNEL_SECTORS -D KERNEL_SUM=$$KERNEL_SUM \
+		-D DISK_SECTORS=$$disk -l $(BUILD)/mbr.lst --before "[map symbols $(BUILD)/mbr.map]" \
+		-o $@ $< 2> $@.err; then \
 		over=$$(sed -n 's/.*TIMES value -\([0-9]*\) is negative.*/\1/p' $@.err); \
 		if [ -n "$$over" ]; then echo "boot/mbr.asm: the boot code is $$over bytes over its 446-byte limit" >&2; \
 		else cat $@.err >&2; fi; rm -f $@.err; exit 1; fi; \
@@ -166,6 +178,50 @@ run-usb: deps all
 run-vga: deps all
 	$(QEMU) $(QEMU_COMMON) -drive file=$(DISK)/hdd.img,format=raw,if=ide \
 		-serial stdio -debugcon file:$(BUILD)/debugcon.log
+
+# ---- debugging ------------------------------------------------------------
+GDB_PORT ?= 1234
+QEMU_PAUSED = $(QEMU) $(QEMU_COMMON) -drive file=$(DISK)/hdd.img,format=raw,snapshot=on \
+	-display none -serial file:$(BUILD)/serial.log -debugcon file:$(BUILD)/debugcon.log \
+	-S -gdb tcp::$(GDB_PORT)
+
+# Symbols in the "address name" form Bochs' ldsym reads; mbr.elf carries the boot
+# sector's labels for GDB.
+$(BUILD)/kernel.sym: $(BUILD)/kernel.elf
+	nm $< | awk 'NF == 3 && $$3 !~ /^__/ { print $$1, $$3 }' > $@
+
+$(BUILD)/mbr.sym $(BUILD)/mbr.elf &: $(BUILD)/mbr.bin tools/mbr-symbols
+	tools/mbr-symbols $(BUILD)/mbr.map $(BUILD)/mbr.bin $(BUILD)/mbr.sym $(BUILD)/mbr.elf
+
+gdb: deps all
+	@echo "gdb: QEMU waits on port $(GDB_PORT); the kernel's serial output goes to $(BUILD)/serial.log"
+	@$(QEMU_PAUSED) & qemu=$$!; \
+	gdb -q $(BUILD)/kernel.elf -ex "target remote :$(GDB_PORT)" -x tools/gdb/kernel.gdb; \
+	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; true
+
+gdb-boot: deps all $(BUILD)/mbr.elf
+	@echo "gdb-boot: stepping boot/mbr.asm in real mode; its listing is $(BUILD)/mbr.lst"
+	@$(QEMU_PAUSED) & qemu=$$!; \
+	gdb -q $(BUILD)/mbr.elf -ex "target remote :$(GDB_PORT)" -x tools/gdb/boot.gdb; \
+	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; true
+
+$(BUILD)/bochs-debug.rc: $(BUILD)/kernel.sym $(BUILD)/mbr.sym
+	printf '%s\n' 'ldsym global "$(abspath $(BUILD))/kernel.sym"' \
+		'ldsym global "$(abspath $(BUILD))/mbr.sym"' 'lb 0x7c00' 'lb 0x100000' > $@
+
+bochs: deps all $(BUILD)/bochs-debug.rc
+	@echo "bochs: symbols loaded; breakpoints at 0x7c00 (boot sector) and 0x100000 (_start). Type c."
+	tools/bochs-run --interactive --debug-rc $(BUILD)/bochs-debug.rc $(DISK)/hdd.img
+
+bochs-floppy: deps all $(BUILD)/bochs-debug.rc
+	tools/bochs-run --interactive --floppy --debug-rc $(BUILD)/bochs-debug.rc $(DISK)/floppy.img
+
+screenshot: deps all
+	tools/screenshot $(DISK)/hdd.img docs/screenshot.png
+
+# For editors (clangd): one entry per kernel source, with the real flags.
+compile_commands.json: Makefile $(KERNEL_SRCS) tools/compile-commands
+	tools/compile-commands "$(CC)" "$(KERNEL_CFLAGS)" $(BUILD) $(KERNEL_SRCS) > $@
 
 # ---- tests and benchmarks -------------------------------------------------
 test: deps all test-kernel

@@ -11,6 +11,14 @@ bits 16
 org 0x7C00
 %include "bootinfo.inc"
 
+; BOCHS_BREAK: Bochs' magic breakpoint (xchg bx, bx), assembled only with
+; make BOCHS_BREAK=1. Each costs 2 bytes, so make room for any you add.
+%macro BOCHS_BREAK 0
+%ifdef BOCHS_BREAK
+        xchg bx, bx
+%endif
+%endmacro
+
 KERNEL_ADDR     equ 0x100000
 KERNEL_END_LBA  equ 1 + KERNEL_SECTORS
 READ_BUF        equ 0x8000          ; a 63-sector track fits and ends below 0x10000,
@@ -138,12 +146,14 @@ e820:
 .done:
 
 ; Long mode: CPUID leaf 0x80000001, EDX bit 29.
+check_long_mode:
         mov eax, 0x80000001
         cpuid
         bt edx, 29
         jnc no_long_mode
 
 ; Identity map the first 1 GiB with 2 MiB pages: PML4[0] -> PDPT[0] -> PD[0..511].
+page_tables:
         mov di, PD
         mov eax, 0x83               ; present, writable, 2 MiB page
         mov cx, 512
@@ -158,6 +168,7 @@ e820:
 
 ; Straight from real mode to long mode: PAE, CR3, EFER.LME, then CR0.PG|PE in one
 ; write (OSDev wiki "Entering Long Mode Directly"), and a far jump to 64-bit code.
+enter_long_mode:
         mov eax, 0x20               ; CR4.PAE
         mov cr4, eax
         mov ah, PML4 >> 8           ; CR3 bits 5-11 are ignored (SDM 4.5)

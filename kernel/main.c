@@ -6,6 +6,7 @@
 #include "arch/idt.h"
 #include "arch/x86.h"
 #include "console.h"
+#include "dev/vga.h"
 #include "kmain.h"
 #include "mm/e820.h"
 #include "mm/paging.h"
@@ -29,12 +30,14 @@ static void print_banner(const struct boot_info *bi)
 	char vendor[13], brand[49];
 	cpu_vendor(vendor);
 	cpu_brand(brand);
+	vga_set_color(VGA_LIGHT_CYAN, VGA_BLACK);
 	kprintf("Keel x86_64 kernel, booted from BIOS drive 0x%02x", bi->drive);
 	kprintf(" (CHS %u heads, %u sectors/track", bi->heads ? bi->heads : 256,
 		bi->sectors_per_track);
 	if (bi->read_retries)
 		kprintf(", disk reads retried: %u", bi->read_retries);
 	kprintf(")\n");
+	vga_set_color(VGA_LIGHT_GREY, VGA_BLACK);
 	kprintf("cpu: %s %s\n", vendor, brand);
 }
 
@@ -44,6 +47,7 @@ static struct boot_info boot_info;
 
 void kmain(const struct boot_info *boot_sector_info)
 {
+	bochs_break(); /* only with make BOCHS_BREAK=1 */
 	boot_info = *boot_sector_info;
 	struct boot_info *bi = &boot_info;
 	console_init();

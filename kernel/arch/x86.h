@@ -166,6 +166,15 @@ static inline void cpu_load_segments(uint16_t code, uint16_t data)
 			 : "rax", "memory");
 }
 
+/* Bochs' magic breakpoint (xchg bx, bx with magic_break enabled): stops Bochs'
+ * debugger here. Compiled in only with make BOCHS_BREAK=1; elsewhere a no-op. */
+static inline void bochs_break(void)
+{
+#ifdef KEEL_BOCHS_BREAK
+	__asm__ volatile("xchg %%bx, %%bx" : : : "memory");
+#endif
+}
+
 static inline void cpu_breakpoint(void)
 {
 	__asm__ volatile("int3" : : : "memory");

@@ -27,7 +27,8 @@ static uint16_t cell(char c)
 
 static void move_cursor(void)
 {
-	uint16_t pos = (uint16_t)(vga.row * VGA_COLS + vga.col);
+	int col = vga.col < VGA_COLS ? vga.col : VGA_COLS - 1;
+	uint16_t pos = (uint16_t)(vga.row * VGA_COLS + col);
 	outb(CRTC_INDEX, CRTC_CURSOR_HIGH);
 	outb(CRTC_DATA, pos >> 8);
 	outb(CRTC_INDEX, CRTC_CURSOR_LOW);
@@ -62,6 +63,19 @@ void vga_set_color(enum vga_color fg, enum vga_color bg)
 	vga.attr = (uint8_t)(fg | bg << 4);
 }
 
+/* A full line wraps only when more text follows it, as terminals do, so an
+ * 80-column line followed by a newline does not leave an empty line. */
+static void put_printable(char c)
+{
+	if (vga.col >= VGA_COLS) {
+		vga.col = 0;
+		vga.row++;
+		if (vga.row >= VGA_ROWS)
+			scroll();
+	}
+	VGA_TEXT[vga.row * VGA_COLS + vga.col++] = cell(c);
+}
+
 void vga_putc(char c)
 {
 	switch (c) {
@@ -70,18 +84,34 @@ void vga_putc(char c)
 		vga.row++;
 		break;
 	case '\r': vga.col = 0; break;
-	case '\t': vga.col = (vga.col / TAB_WIDTH + 1) * TAB_WIDTH; break;
+	case '\t':
+		vga.col = (vga.col / TAB_WIDTH + 1) * TAB_WIDTH;
+		if (vga.col > VGA_COLS)
+			vga.col = VGA_COLS;
+		break;
 	case '\b':
+		if (vga.col >= VGA_COLS)
+			vga.col = VGA_COLS - 1;
 		if (vga.col > 0)
 			VGA_TEXT[vga.row * VGA_COLS + --vga.col] = cell(' ');
 		break;
-	default: VGA_TEXT[vga.row * VGA_COLS + vga.col++] = cell(c); break;
-	}
-	if (vga.col >= VGA_COLS) {
-		vga.col = 0;
-		vga.row++;
+	default: put_printable(c); break;
 	}
 	if (vga.row >= VGA_ROWS)
 		scroll();
 	move_cursor();
+}
+
+#include "../test/ktest.h"
+
+KTEST(vga_full_line_then_newline_takes_one_line)
+{
+	vga_clear();
+	for (int i = 0; i < VGA_COLS; i++)
+		vga_putc('x');
+	vga_putc('\n');
+	KEXPECT_EQ(vga.row, 1);
+	KEXPECT_EQ(vga.col, 0);
+	vga_putc('y');
+	KEXPECT_EQ(VGA_TEXT[VGA_COLS] & 0xFF, 'y');
 }
