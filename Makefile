@@ -216,6 +216,12 @@ bochs: deps all $(BUILD)/bochs-debug.rc
 bochs-floppy: deps all $(BUILD)/bochs-debug.rc
 	tools/bochs-run --interactive --floppy --debug-rc $(BUILD)/bochs-debug.rc $(DISK)/floppy.img
 
+# Writes the hard-disk image to a USB stick, after tools/usb-write's checks and a
+# question (YES=1 skips only the question).
+usb: deps all
+	@[ -n "$(DEV)" ] || { echo "usage: make usb DEV=/dev/sdX  (lsblk lists your disks)" >&2; exit 2; }
+	tools/usb-write $(if $(filter 1,$(YES)),--yes) $(DISK)/hdd.img "$(DEV)"
+
 screenshot: deps all
 	tools/screenshot $(DISK)/hdd.img docs/screenshot.png
 
