@@ -3,6 +3,14 @@
 #include "dev/debugcon.h"
 #include "dev/serial.h"
 #include "dev/vga.h"
+#include "sync/spinlock.h"
+
+#define PRINT_CHUNK 256
+
+/* Whole kprintf calls go out under this lock with interrupts off, so output from an
+ * interrupt handler and from the shell never mixes within a line (up to
+ * PRINT_CHUNK characters) and can never deadlock on one CPU. */
+static struct spinlock console_lock = SPINLOCK_INIT;
 
 void console_init(void)
 {
@@ -18,21 +26,63 @@ void console_putc(char c)
 	vga_putc(c);
 }
 
-void console_write(const char *s)
+static void write_locked(const char *s, size_t n)
 {
-	while (*s)
-		console_putc(*s++);
+	uint64_t flags = spin_lock_irqsave(&console_lock);
+	for (size_t i = 0; i < n; i++)
+		console_putc(s[i]);
+	spin_unlock_irqrestore(&console_lock, flags);
 }
 
-static void console_sink(char c, void *ctx)
+void console_write_n(const char *s, size_t n)
 {
-	(void)ctx;
-	console_putc(c);
+	write_locked(s, n);
+}
+
+void console_write(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	write_locked(s, n);
+}
+
+void console_clear(void)
+{
+	uint64_t flags = spin_lock_irqsave(&console_lock);
+	vga_clear();
+	serial_write_raw("\x1b[2J\x1b[H"); /* ANSI: erase the screen, cursor home */
+	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void console_break_lock(void)
+{
+	__atomic_store_n(&console_lock.locked, 0, __ATOMIC_RELEASE);
+}
+
+struct chunk {
+	char text[PRINT_CHUNK];
+	size_t used;
+};
+
+/* Collects the formatted text; a full chunk goes out at once. */
+static void chunk_sink(char c, void *ctx)
+{
+	struct chunk *chunk = ctx;
+	chunk->text[chunk->used++] = c;
+	if (chunk->used == PRINT_CHUNK) {
+		write_locked(chunk->text, chunk->used);
+		chunk->used = 0;
+	}
 }
 
 int kvprintf(const char *fmt, va_list args)
 {
-	return format(console_sink, 0, fmt, args);
+	struct chunk chunk;
+	chunk.used = 0;
+	int n = format(chunk_sink, &chunk, fmt, args);
+	write_locked(chunk.text, chunk.used);
+	return n;
 }
 
 int kprintf(const char *fmt, ...)

@@ -10,6 +10,13 @@
 void console_init(void);
 void console_putc(char c);
 void console_write(const char *s);
+void console_write_n(const char *s, size_t n);
+
+/* Clears the VGA screen and, with ANSI codes, the serial terminal. */
+void console_clear(void);
+
+/* For panic only: the lock may be held by the code that failed. */
+void console_break_lock(void);
 
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list args);

@@ -4,13 +4,22 @@
 #include "arch/cpu.h"
 #include "arch/gdt.h"
 #include "arch/idt.h"
+#include "arch/irq.h"
 #include "arch/x86.h"
 #include "console.h"
+#include "dev/acpi.h"
+#include "dev/apic.h"
+#include "dev/i8042.h"
+#include "dev/pic.h"
+#include "dev/power.h"
+#include "dev/serial.h"
+#include "dev/timer.h"
 #include "dev/vga.h"
 #include "kmain.h"
-#include "mm/e820.h"
+#include "mm/mem.h"
 #include "mm/paging.h"
 #include "panic.h"
+#include "shell/shell.h"
 #include "test/ktest.h"
 
 /* Nothing ever writes this: if it is not zero, _start did not clear .bss.
@@ -45,6 +54,42 @@ static void print_banner(const struct boot_info *bi)
  * catch null pointers: the kernel keeps its own copy. */
 static struct boot_info boot_info;
 
+static void *direct_map_address(uint64_t phys)
+{
+	return phys_to_virt(phys);
+}
+
+/* For table parsers: NULL where a (possibly corrupt) address is not mapped. */
+static void *reachable_address(uint64_t phys)
+{
+	return paging_direct_mapped(phys) ? phys_to_virt(phys) : 0;
+}
+
+/* What ACPI told us; the APIC and power code keep pointing at it. */
+static struct acpi_info acpi;
+
+/* ACPI's MADT decides: local APIC + I/O APIC, or the 8259 pair. Either way the
+ * 8259s are remapped first, so a stray legacy IRQ never looks like an exception. */
+static void interrupts_init(void)
+{
+	char why[160];
+	pic_remap_and_mask();
+	bool have_madt = acpi_init(reachable_address, &acpi, why, sizeof why);
+	if (why[0])
+		kprintf("acpi: %s\n", why);
+	if (have_madt && apic_init(&acpi)) {
+		kprintf("interrupts: local APIC %u at %#lx, %zu I/O APIC(s), %zu CPU(s) in the "
+			"MADT\n",
+			lapic_id(), acpi.lapic_address, acpi.ioapic_count, acpi.cpu_count);
+	} else {
+		irq_set_controller(&pic_controller);
+		kprintf("interrupts: no usable APIC; using the 8259 PICs\n");
+	}
+	power_init(acpi.have_fadt ? &acpi : 0);
+	timer_init();
+	cpu_enable_interrupts();
+}
+
 void kmain(const struct boot_info *boot_sector_info)
 {
 	bochs_break(); /* only with make BOCHS_BREAK=1 */
@@ -52,18 +97,24 @@ void kmain(const struct boot_info *boot_sector_info)
 	struct boot_info *bi = &boot_info;
 	console_init();
 	check_bss_zeroed();
-	paging_init();
-	boot_stack_guard();
 	gdt_init();
 	idt_init();
-	print_banner(bi);
 	if (bi->e820_count == 0)
 		panic("the BIOS gave no E820 memory map");
-	e820_print(bi);
+	mem_init(bi);
+	vga_relocate(direct_map_address);
+	boot_stack_guard();
+	gdt_guard_stacks();
+	print_banner(bi);
+	mem_report(bi);
+
+	interrupts_init();
+	i8042_init();
+	serial_enable_input();
 
 	kprintf("keel: ready\n");
 #ifdef KEEL_TEST
 	ktest_main();
 #endif
-	halt_forever();
+	shell_run(bi);
 }

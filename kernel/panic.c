@@ -26,10 +26,12 @@ static void panic_enter(void)
 {
 	cpu_disable_interrupts();
 	if (panicking) {
+		console_break_lock();
 		console_write("\nPANIC while panicking; halting\n");
 		halt_forever();
 	}
 	panicking = true;
+	console_break_lock();
 	vga_set_color(VGA_WHITE, VGA_RED);
 	console_write("\nPANIC: ");
 }

@@ -61,10 +61,14 @@ void gdt_init(void)
 
 	tss.ist[IST_DOUBLE_FAULT - 1] = gdt_double_fault_stack_top();
 	tss.iomap_base = sizeof tss; /* no I/O permission bitmap */
-	paging_unmap_guard_page(double_fault_stack);
 
 	struct descriptor_table_pointer gdtr = {sizeof gdt - 1, (uint64_t)gdt};
 	lgdt(&gdtr);
 	cpu_load_segments(GDT_KERNEL_CODE, GDT_KERNEL_DATA);
 	ltr(GDT_TSS);
+}
+
+void gdt_guard_stacks(void)
+{
+	paging_unmap_guard_page(double_fault_stack);
 }

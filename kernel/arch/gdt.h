@@ -13,6 +13,9 @@
 
 void gdt_init(void);
 
+/* Unmaps the page below the double-fault stack; needs the kernel's page tables. */
+void gdt_guard_stacks(void);
+
 /* Bounds of the double-fault stack, so a test can tell it was used. */
 uintptr_t gdt_double_fault_stack_bottom(void);
 uintptr_t gdt_double_fault_stack_top(void);

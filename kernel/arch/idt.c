@@ -19,7 +19,7 @@ struct __attribute__((packed)) idt_gate {
 	uint32_t reserved;
 };
 
-extern const uint64_t isr_stub_table[EXCEPTION_VECTORS];
+extern const uint64_t isr_stub_table[256];
 
 /* Shared by all CPUs: the IDT says the same on each of them. */
 static struct idt_gate idt[256];
@@ -38,7 +38,7 @@ static void idt_set_gate(int vector, uint64_t handler, uint8_t ist)
 
 void idt_init(void)
 {
-	for (int v = 0; v < EXCEPTION_VECTORS; v++)
+	for (int v = 0; v < 256; v++)
 		idt_set_gate(v, isr_stub_table[v], v == VECTOR_DOUBLE_FAULT ? IST_DOUBLE_FAULT : 0);
 	struct descriptor_table_pointer idtr = {sizeof idt - 1, (uint64_t)idt};
 	lidt(&idtr);

@@ -1,4 +1,4 @@
-/* The IDT: gates for the 32 CPU exceptions (interrupts come with the APIC). */
+/* The IDT: a gate for every vector, all leading to trap_dispatch. */
 #pragma once
 
 void idt_init(void);

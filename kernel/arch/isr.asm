@@ -1,7 +1,8 @@
-; Exception entry stubs. Each pushes an error code (a zero where the CPU pushes none,
-; so that every frame has one shape: struct trap_frame in arch/trap.h), then its
-; vector, and joins isr_common, which saves the general registers and calls
-; trap_dispatch(frame). Which vectors push an error code: Intel SDM vol. 3A, 6.15.
+; Interrupt and exception entry stubs, one per vector (0-255). Each pushes an error
+; code (a zero where the CPU pushes none, so that every frame has one shape: struct
+; trap_frame in arch/trap.h), then its vector, and joins isr_common, which saves the
+; general registers and calls trap_dispatch(frame). Which exceptions push an error
+; code: Intel SDM vol. 3A, 6.15; interrupts never do.
 
 bits 64
 default rel
@@ -20,7 +21,7 @@ isr_stub_%1:
 %endmacro
 
 %assign vector 0
-%rep 32
+%rep 256
         STUB vector
 %assign vector vector + 1
 %endrep
@@ -66,7 +67,7 @@ section .rodata
 global isr_stub_table
 isr_stub_table:
 %assign vector 0
-%rep 32
+%rep 256
         dq isr_stub_ %+ vector
 %assign vector vector + 1
 %endrep

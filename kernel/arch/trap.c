@@ -7,6 +7,7 @@
 #include "../lib/string.h"
 #include "../panic.h"
 #include "gdt.h"
+#include "irq.h"
 #include "x86.h"
 
 static const char *const names[EXCEPTION_VECTORS] = {
@@ -113,6 +114,10 @@ void trap_dispatch(struct trap_frame *f)
 	char where[KSYM_TEXT_MAX];
 	ksym_format(f->rip, where, sizeof where);
 
+	if (f->vector >= EXCEPTION_VECTORS) {
+		irq_dispatch((unsigned)f->vector);
+		return;
+	}
 	if (f->vector == VECTOR_BREAKPOINT) {
 		breakpoints++;
 		kprintf("breakpoint (int3) at %s; continuing\n", where);

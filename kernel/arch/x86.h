@@ -70,6 +70,13 @@ static inline void cpu_halt(void)
 	__asm__ volatile("hlt" : : : "memory");
 }
 
+/* sti takes effect after the next instruction, so an interrupt cannot slip in
+ * between the two: the wake-up is never lost (SDM vol. 2B, STI). */
+static inline void cpu_enable_interrupts_and_halt(void)
+{
+	__asm__ volatile("sti; hlt" : : : "memory");
+}
+
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause" : : : "memory");
@@ -80,6 +87,22 @@ static inline uint64_t cpu_read_flags(void)
 	uint64_t flags;
 	__asm__ volatile("pushfq; popq %0" : "=r"(flags) : : "memory");
 	return flags;
+}
+
+#define RFLAGS_IF (1ull << 9)
+
+/* For short critical sections: interrupts off, and back to how they were. */
+static inline uint64_t cpu_irq_save(void)
+{
+	uint64_t flags = cpu_read_flags();
+	cpu_disable_interrupts();
+	return flags;
+}
+
+static inline void cpu_irq_restore(uint64_t flags)
+{
+	if (flags & RFLAGS_IF)
+		cpu_enable_interrupts();
 }
 
 static inline uint64_t rdtsc(void)

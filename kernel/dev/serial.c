@@ -2,7 +2,9 @@
  * loopback presence test follows the OSDev wiki "Serial Ports" page. */
 #include "serial.h"
 
+#include "../arch/irq.h"
 #include "../arch/x86.h"
+#include "input.h"
 
 #define COM1 0x3F8
 
@@ -19,6 +21,9 @@
 #define MCR_DTR_RTS_OUT2    0x0B
 #define MCR_LOOPBACK	    0x1E
 #define LSR_THR_EMPTY	    0x20
+#define LSR_DATA_READY	    0x01
+#define IER_DATA_AVAILABLE  0x01
+#define COM1_IRQ	    4
 
 #define BAUD_BASE     115200
 #define BAUD	      115200
@@ -59,4 +64,27 @@ void serial_putc(char c)
 		cpu_relax();
 	}
 	outb(COM1 + UART_DATA, (unsigned char)c);
+}
+
+static void serial_receive(void *ctx)
+{
+	(void)ctx;
+	while (inb(COM1 + UART_LSR) & LSR_DATA_READY)
+		input_put((struct input_event){.source = INPUT_SERIAL,
+					       .byte = inb(COM1 + UART_DATA)});
+}
+
+void serial_enable_input(void)
+{
+	if (!serial_present)
+		return;
+	irq_enable_legacy(COM1_IRQ, serial_receive, 0);
+	outb(COM1 + UART_IER, IER_DATA_AVAILABLE);
+	serial_receive(0); /* anything that arrived before */
+}
+
+void serial_write_raw(const char *s)
+{
+	while (*s)
+		serial_putc(*s++);
 }

@@ -5,3 +5,9 @@
 
 bool serial_init(void); /* false when no UART answers at COM1 */
 void serial_putc(char c);
+
+/* Bytes for the serial terminal only (escape sequences the other consoles lack). */
+void serial_write_raw(const char *s);
+
+/* Received bytes go to the input ring (dev/input.h), through COM1's IRQ 4. */
+void serial_enable_input(void);

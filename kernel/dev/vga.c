@@ -4,15 +4,23 @@
 
 #include "../arch/x86.h"
 
-#define VGA_TEXT  ((volatile uint16_t *)0xB8000)
-#define VGA_COLS  80
-#define VGA_ROWS  25
-#define TAB_WIDTH 8
+#define VGA_TEXT_PHYS 0xB8000
+#define VGA_COLS      80
+#define VGA_ROWS      25
+#define TAB_WIDTH     8
 
 #define CRTC_INDEX	 0x3D4
 #define CRTC_DATA	 0x3D5
 #define CRTC_CURSOR_HIGH 0x0E
 #define CRTC_CURSOR_LOW	 0x0F
+
+/* Where the text buffer is: identity-mapped at boot, then in the direct map. */
+static volatile uint16_t *vga_text = (volatile uint16_t *)VGA_TEXT_PHYS;
+
+void vga_relocate(void *(*phys_to_virt)(uint64_t))
+{
+	vga_text = phys_to_virt(VGA_TEXT_PHYS);
+}
 
 /* One screen; only the boot CPU writes it until consoles get a lock. */
 static struct {
@@ -38,16 +46,16 @@ static void move_cursor(void)
 static void scroll(void)
 {
 	for (int i = 0; i < (VGA_ROWS - 1) * VGA_COLS; i++)
-		VGA_TEXT[i] = VGA_TEXT[i + VGA_COLS];
+		vga_text[i] = vga_text[i + VGA_COLS];
 	for (int i = 0; i < VGA_COLS; i++)
-		VGA_TEXT[(VGA_ROWS - 1) * VGA_COLS + i] = cell(' ');
+		vga_text[(VGA_ROWS - 1) * VGA_COLS + i] = cell(' ');
 	vga.row = VGA_ROWS - 1;
 }
 
 void vga_clear(void)
 {
 	for (int i = 0; i < VGA_ROWS * VGA_COLS; i++)
-		VGA_TEXT[i] = cell(' ');
+		vga_text[i] = cell(' ');
 	vga.row = vga.col = 0;
 	move_cursor();
 }
@@ -73,7 +81,7 @@ static void put_printable(char c)
 		if (vga.row >= VGA_ROWS)
 			scroll();
 	}
-	VGA_TEXT[vga.row * VGA_COLS + vga.col++] = cell(c);
+	vga_text[vga.row * VGA_COLS + vga.col++] = cell(c);
 }
 
 void vga_putc(char c)
@@ -93,7 +101,7 @@ void vga_putc(char c)
 		if (vga.col >= VGA_COLS)
 			vga.col = VGA_COLS - 1;
 		if (vga.col > 0)
-			VGA_TEXT[vga.row * VGA_COLS + --vga.col] = cell(' ');
+			vga_text[vga.row * VGA_COLS + --vga.col] = cell(' ');
 		break;
 	default: put_printable(c); break;
 	}
@@ -113,5 +121,5 @@ KTEST(vga_full_line_then_newline_takes_one_line)
 	KEXPECT_EQ(vga.row, 1);
 	KEXPECT_EQ(vga.col, 0);
 	vga_putc('y');
-	KEXPECT_EQ(VGA_TEXT[VGA_COLS] & 0xFF, 'y');
+	KEXPECT_EQ(vga_text[VGA_COLS] & 0xFF, 'y');
 }

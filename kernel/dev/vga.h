@@ -23,6 +23,9 @@ enum vga_color {
 };
 
 void vga_init(void);
+
+/* Moves to the text buffer's address in the kernel's page tables (the direct map). */
+void vga_relocate(void *(*phys_to_virt)(uint64_t));
 void vga_clear(void);
 void vga_set_color(enum vga_color fg, enum vga_color bg);
 void vga_putc(char c);

@@ -65,6 +65,13 @@ int strcmp(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
+void strncpy_safe(char *dst, const char *src, size_t size)
+{
+	size_t n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 #include "../test/ktest.h"
 
 KTEST(memmove_handles_overlap_both_ways)

@@ -11,3 +11,6 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
+
+/* Copies at most size - 1 characters and always terminates (size > 0). */
+void strncpy_safe(char *dst, const char *src, size_t size);

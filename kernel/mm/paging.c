@@ -1,87 +1,378 @@
-/* 4-level paging structures: Intel SDM vol. 3A, 4.5 (entries in tables 4-15 to
- * 4-20); a PD entry with PS set maps 2 MiB. */
+/* 4-level paging: Intel SDM vol. 3A, 4.5 (tables 4-14 to 4-20). A PD entry with PS
+ * set maps 2 MiB. INVLPG also drops the paging-structure caches for its address
+ * (4.10.4.1), which covers tables freed by an unmap. */
 #include "paging.h"
 
 #include "../arch/x86.h"
+#include "../lib/string.h"
 #include "../panic.h"
 
-#define PTE_PRESENT  0x001ull
-#define PTE_WRITABLE 0x002ull
-#define PTE_HUGE     0x080ull /* PS in a PD entry: a 2 MiB page */
-#define PTE_ADDRESS  0x000FFFFFFFFFF000ull
+#define PTE_PRESENT (1ull << 0)
+#define PTE_HUGE    (1ull << 7)
+#define PTE_ADDRESS 0x000FFFFFFFFFF000ull
+#define PTE_FLAGS   (PAGE_WRITABLE | PAGE_USER | PAGE_GLOBAL | PAGE_NOEXEC)
+#define ENTRIES	    512
+#define TOP_SHIFT   39
 
-#define ENTRIES		  512
-#define HUGE_PAGE	  (2ul << 20)
-#define SMALL_PAGE_TABLES 2 /* 4 KiB pages over the first 2 x 2 MiB */
-#define SMALL_MAPPED_END  (SMALL_PAGE_TABLES * HUGE_PAGE)
+#define EFER		   0xC0000080
+#define EFER_NXE	   (1ull << 11)
+#define CR0_WP		   (1ull << 16)
+#define CPUID_EXT_FEATURES 0x80000001
+#define CPUID_EXT_NX	   (1u << 20)
 
-typedef uint64_t table[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+#define GIB		   (1ull << 30)
+#define EARLY_IDENTITY_END GIB /* what the boot sector's tables map */
 
-/* One address space for now: the kernel's. The tables are identity-mapped, so a
- * table's address is also its physical address. */
-static table pml4, pdpt, pd;
-static table pt[SMALL_PAGE_TABLES];
+extern char __image_start[], __text_end[], __rodata_start[], __data_start[], __kernel_end[];
 
-void paging_init(void)
+/* The kernel's address space. Each future process gets its own struct address_space;
+ * they will share the kernel's upper-half tables. */
+static struct address_space kernel_space;
+
+/* PAGE_NOEXEC where the CPU has NX, else 0 (the bit would be reserved). */
+static uint64_t noexec_supported;
+
+/* Until paging_init switches CR3, tables are reached through the boot sector's
+ * identity map and come from a bump allocator over memory just past the kernel. */
+static bool direct_map_live;
+static uint64_t direct_map_end;
+static struct {
+	phys_addr_t start, next, end;
+} early;
+
+static uint64_t *table_at(phys_addr_t phys)
 {
-	pml4[0] = (uintptr_t)pdpt | PTE_PRESENT | PTE_WRITABLE;
-	pdpt[0] = (uintptr_t)pd | PTE_PRESENT | PTE_WRITABLE;
-	for (uint64_t i = 0; i < ENTRIES; i++)
-		pd[i] = i * HUGE_PAGE | PTE_PRESENT | PTE_WRITABLE | PTE_HUGE;
-	for (int t = 0; t < SMALL_PAGE_TABLES; t++) {
-		for (uint64_t i = 0; i < ENTRIES; i++)
-			pt[t][i] = (t * HUGE_PAGE + i * PAGE_SIZE) | PTE_PRESENT | PTE_WRITABLE;
-		pd[t] = (uintptr_t)pt[t] | PTE_PRESENT | PTE_WRITABLE;
-	}
-	pt[0][0] = 0; /* the null page: a null dereference faults */
-	write_cr3((uintptr_t)pml4);
+	return direct_map_live ? phys_to_virt(phys) : (uint64_t *)(uintptr_t)phys;
 }
 
-static uint64_t *small_page_entry(uintptr_t address)
+static phys_addr_t alloc_table(void)
 {
-	if (address >= SMALL_MAPPED_END)
-		panic("%#lx is outside the 4 KiB-mapped first %lu MiB", address,
-		      SMALL_MAPPED_END >> 20);
-	return &pt[address / HUGE_PAGE][(address % HUGE_PAGE) / PAGE_SIZE];
+	phys_addr_t frame;
+	if (!direct_map_live) {
+		if (early.next >= early.end)
+			panic("paging: the early page-table pool is exhausted");
+		frame = early.next;
+		early.next += PAGE_SIZE;
+	} else if ((frame = pmm_alloc_frame()) == PMM_NO_FRAME) {
+		return 0;
+	}
+	memset(table_at(frame), 0, PAGE_SIZE);
+	return frame;
+}
+
+static void free_table(phys_addr_t frame)
+{
+	if (frame >= early.start && frame < early.end)
+		return; /* boot-time tables are reserved, never given back */
+	pmm_free_frame(frame);
+}
+
+static bool canonical(uintptr_t virt)
+{
+	return (uint64_t)((int64_t)(virt << 16) >> 16) == virt;
+}
+
+static unsigned index_at(uintptr_t virt, int shift)
+{
+	return (virt >> shift) & (ENTRIES - 1);
+}
+
+static bool is_current(const struct address_space *as)
+{
+	return (read_cr3() & PTE_ADDRESS) == as->pml4;
+}
+
+/* Finds the entries on the way to virt: path[0] in the PML4, path[1] in the PDPT,
+ * and so on, down to the leaf (a 2 MiB PD entry or a 4 KiB PT entry). Returns the
+ * leaf's level (2 or 3), or -1 if nothing is mapped there. */
+static int find_path(const struct address_space *as, uintptr_t virt, uint64_t *path[4])
+{
+	uint64_t *table = table_at(as->pml4);
+	for (int level = 0, shift = TOP_SHIFT; level < 4; level++, shift -= 9) {
+		uint64_t *entry = &table[index_at(virt, shift)];
+		path[level] = entry;
+		if (!(*entry & PTE_PRESENT))
+			return -1;
+		if (level == 3 || (level == 2 && (*entry & PTE_HUGE)))
+			return level;
+		if (*entry & PTE_HUGE)
+			return -1; /* a 1 GiB page: we never make those */
+		table = table_at(*entry & PTE_ADDRESS);
+	}
+	return -1;
+}
+
+int paging_map(struct address_space *as, uintptr_t virt, phys_addr_t phys, size_t size,
+	       uint64_t flags)
+{
+	int leaf_shift = size == HUGE_PAGE_SIZE ? 21 : 12;
+	if ((size != PAGE_SIZE && size != HUGE_PAGE_SIZE) || virt % size || phys % size ||
+	    !canonical(virt))
+		return -1;
+	uint64_t *table = table_at(as->pml4);
+	for (int shift = TOP_SHIFT; shift > leaf_shift; shift -= 9) {
+		uint64_t *entry = &table[index_at(virt, shift)];
+		if (!(*entry & PTE_PRESENT)) {
+			phys_addr_t next = alloc_table();
+			if (!next)
+				return -1;
+			/* Upper levels allow everything; the leaf decides. */
+			*entry = next | PTE_PRESENT | PAGE_WRITABLE;
+		} else if (*entry & PTE_HUGE) {
+			return -1; /* a larger page already covers virt */
+		}
+		*entry |= flags & PAGE_USER;
+		table = table_at(*entry & PTE_ADDRESS);
+	}
+	uint64_t *leaf = &table[index_at(virt, leaf_shift)];
+	if (*leaf & PTE_PRESENT)
+		return -1;
+	*leaf = phys | PTE_PRESENT | (size == HUGE_PAGE_SIZE ? PTE_HUGE : 0) |
+		(flags & PTE_FLAGS & ~(PAGE_NOEXEC & ~noexec_supported));
+	return 0;
+}
+
+static bool table_empty(const uint64_t *table)
+{
+	for (int i = 0; i < ENTRIES; i++)
+		if (table[i])
+			return false;
+	return true;
+}
+
+int paging_unmap(struct address_space *as, uintptr_t virt)
+{
+	uint64_t *path[4];
+	int leaf = find_path(as, virt, path);
+	if (leaf < 0)
+		return -1;
+	*path[leaf] = 0;
+	/* Free the tables this leaves empty, bottom up; never the PML4. */
+	for (int level = leaf; level > 0; level--) {
+		uint64_t *table = (uint64_t *)((uintptr_t)path[level] & ~(PAGE_SIZE - 1));
+		if (!table_empty(table))
+			break;
+		phys_addr_t frame = *path[level - 1] & PTE_ADDRESS;
+		*path[level - 1] = 0;
+		free_table(frame);
+	}
+	if (is_current(as))
+		invlpg((void *)virt);
+	return 0;
+}
+
+int paging_protect(struct address_space *as, uintptr_t virt, uint64_t flags)
+{
+	uint64_t *path[4];
+	int leaf = find_path(as, virt, path);
+	if (leaf < 0)
+		return -1;
+	uint64_t keep = *path[leaf] & (PTE_ADDRESS | PTE_PRESENT | PTE_HUGE);
+	*path[leaf] = keep | (flags & PTE_FLAGS & ~(PAGE_NOEXEC & ~noexec_supported));
+	if (is_current(as))
+		invlpg((void *)virt);
+	return 0;
+}
+
+bool paging_translate(const struct address_space *as, uintptr_t virt, phys_addr_t *phys,
+		      uint64_t *flags, size_t *size)
+{
+	uint64_t *path[4];
+	if (!canonical(virt))
+		return false;
+	int leaf = find_path(as, virt, path);
+	if (leaf < 0)
+		return false;
+	size_t page = leaf == 2 ? HUGE_PAGE_SIZE : PAGE_SIZE;
+	uint64_t entry = *path[leaf];
+	uint64_t base = entry & PTE_ADDRESS & ~(uint64_t)(page - 1);
+	if (phys)
+		*phys = base + (virt & (page - 1));
+	if (flags)
+		*flags = entry & PTE_FLAGS;
+	if (size)
+		*size = page;
+	return true;
+}
+
+struct address_space *paging_kernel_space(void)
+{
+	return &kernel_space;
+}
+
+bool paging_is_mapped(uintptr_t address)
+{
+	if (!kernel_space.pml4) /* before paging_init: the boot sector's 1 GiB */
+		return address < EARLY_IDENTITY_END;
+	struct address_space current = {read_cr3() & PTE_ADDRESS};
+	return paging_translate(&current, address, NULL, NULL, NULL);
+}
+
+bool paging_direct_mapped(phys_addr_t phys)
+{
+	return phys < direct_map_end;
 }
 
 void paging_unmap_guard_page(void *page)
 {
-	uintptr_t address = (uintptr_t)page;
-	if (address % PAGE_SIZE)
-		panic("guard page %p is not page-aligned", page);
-	*small_page_entry(address) = 0;
-	invlpg(page);
+	if ((uintptr_t)page % PAGE_SIZE || paging_unmap(&kernel_space, (uintptr_t)page) != 0)
+		panic("cannot unmap guard page %p", page);
 }
 
-int paging_is_mapped(uintptr_t address)
+/* ---- building the kernel's address space --------------------------------------- */
+
+static uint64_t align_up(uint64_t x, uint64_t a)
 {
-	if (address < SMALL_MAPPED_END)
-		return (*small_page_entry(address) & PTE_PRESENT) != 0;
-	uint64_t gib = address >> 30;
-	return gib == 0 && (pd[(address >> 21) & (ENTRIES - 1)] & PTE_PRESENT);
+	return (x + a - 1) & ~(a - 1);
 }
+
+/* Protection for a page of the kernel image, by the section it lies in. */
+static uint64_t kernel_page_flags(uintptr_t page)
+{
+	if (page < (uintptr_t)__text_end)
+		return PAGE_GLOBAL;
+	if (page < (uintptr_t)__data_start)
+		return PAGE_GLOBAL | PAGE_NOEXEC;
+	return PAGE_GLOBAL | PAGE_WRITABLE | PAGE_NOEXEC;
+}
+
+/* The pool for the boot-time tables: enough for the direct map of `top` bytes and the
+ * kernel image, from the first usable range past the kernel, under 1 GiB. */
+static void early_pool_init(const struct mem_range *usable, size_t count, uint64_t top)
+{
+	uint64_t kernel_pages = ((uintptr_t)__kernel_end - (uintptr_t)__image_start) / PAGE_SIZE;
+	uint64_t frames = 4 + top / GIB + 1 + kernel_pages / ENTRIES + 2;
+	uint64_t after_kernel = align_up((uintptr_t)__kernel_end, PAGE_SIZE);
+	for (size_t i = 0; i < count; i++) {
+		uint64_t base = usable[i].base > after_kernel ? usable[i].base : after_kernel;
+		if (base + frames * PAGE_SIZE <= usable[i].end &&
+		    base + frames * PAGE_SIZE <= EARLY_IDENTITY_END) {
+			early.start = early.next = base;
+			early.end = base + frames * PAGE_SIZE;
+			return;
+		}
+	}
+	panic("paging: no room for %lu page-table frames past the kernel", frames);
+}
+
+static void enable_nx_and_wp(void)
+{
+	if (cpuid(CPUID_EXT_FEATURES, 0).edx & CPUID_EXT_NX) {
+		noexec_supported = PAGE_NOEXEC;
+		wrmsr(EFER, rdmsr(EFER) | EFER_NXE);
+	}
+	write_cr0(read_cr0() | CR0_WP); /* read-only pages bind the kernel too */
+}
+
+void paging_init(const struct mem_range *usable, size_t usable_count, struct mem_range *reserved,
+		 size_t *reserved_count)
+{
+	uint64_t top = 4 * GIB; /* devices live below 4 GiB: map all of it */
+	for (size_t i = 0; i < usable_count; i++)
+		if (usable[i].end > top)
+			top = usable[i].end;
+	top = align_up(top, HUGE_PAGE_SIZE);
+
+	enable_nx_and_wp();
+	early_pool_init(usable, usable_count, top);
+	kernel_space.pml4 = alloc_table();
+
+	for (uint64_t phys = 0; phys < top; phys += HUGE_PAGE_SIZE)
+		if (paging_map(&kernel_space, DIRECT_MAP_BASE + phys, phys, HUGE_PAGE_SIZE,
+			       PAGE_WRITABLE | PAGE_NOEXEC | PAGE_GLOBAL) != 0)
+			panic("paging: cannot direct-map %#lx", phys);
+
+	for (uintptr_t page = (uintptr_t)__image_start; page < (uintptr_t)__kernel_end;
+	     page += PAGE_SIZE)
+		if (paging_map(&kernel_space, page, page, PAGE_SIZE, kernel_page_flags(page)) != 0)
+			panic("paging: cannot map the kernel page %#lx", page);
+
+	write_cr3(kernel_space.pml4);
+	direct_map_live = true;
+	direct_map_end = top;
+	reserved[(*reserved_count)++] = (struct mem_range){early.start, early.end};
+}
+
+/* ---- tests ---------------------------------------------------------------------- */
 
 #include "../test/ktest.h"
 
-extern char __image_start[];
+#define TEST_VIRT 0xFFFFA00000000000ull
 
-KTEST(paging_leaves_the_null_page_unmapped)
+static uint64_t free_frames(void)
 {
-	KEXPECT(!paging_is_mapped(0));
-	KEXPECT(!paging_is_mapped(0xFFF));
-	KEXPECT(paging_is_mapped(0x1000));
-	KEXPECT(paging_is_mapped((uintptr_t)__image_start));
-	KEXPECT(paging_is_mapped(0x3FFFFFFF));
-	KEXPECT(!paging_is_mapped(0x40000000));
+	struct pmm_stats s;
+	pmm_get_stats(&s);
+	return s.free_frames;
 }
 
-KTEST(paging_unmaps_a_guard_page_and_only_it)
+KTEST(paging_maps_translates_and_unmaps_a_page)
 {
-	static uint8_t pages[3 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
-	paging_unmap_guard_page(&pages[PAGE_SIZE]);
-	KEXPECT(paging_is_mapped((uintptr_t)&pages[PAGE_SIZE - 1]));
-	KEXPECT(!paging_is_mapped((uintptr_t)&pages[PAGE_SIZE]));
-	KEXPECT(!paging_is_mapped((uintptr_t)&pages[2 * PAGE_SIZE - 1]));
-	KEXPECT(paging_is_mapped((uintptr_t)&pages[2 * PAGE_SIZE]));
+	uint64_t before = free_frames();
+	phys_addr_t frame = pmm_alloc_frame();
+	KEXPECT(frame != PMM_NO_FRAME);
+	KEXPECT_EQ(paging_map(&kernel_space, TEST_VIRT, frame, PAGE_SIZE, PAGE_WRITABLE), 0);
+	KEXPECT_EQ(paging_map(&kernel_space, TEST_VIRT, frame, PAGE_SIZE, 0), -1);
+
+	phys_addr_t phys = 0;
+	uint64_t flags = 0;
+	size_t size = 0;
+	KEXPECT(paging_translate(&kernel_space, TEST_VIRT + 0x123, &phys, &flags, &size));
+	KEXPECT_EQ(phys, frame + 0x123);
+	KEXPECT_EQ(size, PAGE_SIZE);
+	KEXPECT(flags & PAGE_WRITABLE);
+
+	*(volatile uint64_t *)TEST_VIRT = 0x6b65656c; /* and it reaches the frame */
+	KEXPECT_EQ(*(volatile uint64_t *)phys_to_virt(frame), 0x6b65656c);
+
+	KEXPECT_EQ(paging_unmap(&kernel_space, TEST_VIRT), 0);
+	KEXPECT(!paging_translate(&kernel_space, TEST_VIRT, NULL, NULL, NULL));
+	KEXPECT_EQ(paging_unmap(&kernel_space, TEST_VIRT), -1);
+	pmm_free_frame(frame);
+	KEXPECT_EQ(free_frames(), before); /* the three tables it needed went back too */
+}
+
+KTEST(paging_maps_a_2mib_page_and_changes_its_protection)
+{
+	phys_addr_t run = pmm_alloc_frames(HUGE_PAGE_SIZE / PAGE_SIZE);
+	KEXPECT(run != PMM_NO_FRAME);
+	KEXPECT_EQ(paging_map(&kernel_space, TEST_VIRT + PAGE_SIZE, run, HUGE_PAGE_SIZE, 0), -1);
+	KEXPECT_EQ(paging_map(&kernel_space, TEST_VIRT, run, HUGE_PAGE_SIZE, PAGE_WRITABLE), 0);
+	phys_addr_t phys;
+	size_t size;
+	KEXPECT(paging_translate(&kernel_space, TEST_VIRT + 0x1ABCDE, &phys, NULL, &size));
+	KEXPECT_EQ(phys, run + 0x1ABCDE);
+	KEXPECT_EQ(size, HUGE_PAGE_SIZE);
+
+	uint64_t flags;
+	KEXPECT_EQ(paging_protect(&kernel_space, TEST_VIRT, PAGE_NOEXEC), 0);
+	KEXPECT(paging_translate(&kernel_space, TEST_VIRT, NULL, &flags, NULL));
+	KEXPECT(!(flags & PAGE_WRITABLE));
+	KEXPECT_EQ(paging_unmap(&kernel_space, TEST_VIRT), 0);
+	pmm_free_frames(run, HUGE_PAGE_SIZE / PAGE_SIZE);
+}
+
+KTEST(paging_refuses_bad_addresses)
+{
+	KEXPECT_EQ(paging_map(&kernel_space, 0x0000800000000000ull, 0x200000, PAGE_SIZE, 0), -1);
+	KEXPECT_EQ(paging_map(&kernel_space, TEST_VIRT + 1, 0x200000, PAGE_SIZE, 0), -1);
+	KEXPECT_EQ(paging_map(&kernel_space, TEST_VIRT, 0x200001, PAGE_SIZE, 0), -1);
+	KEXPECT_EQ(paging_map(&kernel_space, TEST_VIRT, 0x200000, 3 * PAGE_SIZE, 0), -1);
+}
+
+KTEST(paging_gives_kernel_sections_their_protections)
+{
+	uint64_t flags;
+	KEXPECT(paging_translate(&kernel_space, (uintptr_t)__image_start, NULL, &flags, NULL));
+	KEXPECT(!(flags & PAGE_WRITABLE) && !(flags & PAGE_NOEXEC));
+	KEXPECT(paging_translate(&kernel_space, (uintptr_t)__rodata_start, NULL, &flags, NULL));
+	KEXPECT(!(flags & PAGE_WRITABLE));
+	KEXPECT(!noexec_supported || (flags & PAGE_NOEXEC));
+	KEXPECT(paging_translate(&kernel_space, (uintptr_t)__data_start, NULL, &flags, NULL));
+	KEXPECT(flags & PAGE_WRITABLE);
+	KEXPECT(!noexec_supported || (flags & PAGE_NOEXEC));
+	KEXPECT(!paging_is_mapped(0));
+	KEXPECT(!paging_is_mapped(0x7C00)); /* low memory only through the direct map */
+	KEXPECT(paging_is_mapped(DIRECT_MAP_BASE + 0x7C00));
+	KEXPECT(read_cr0() & CR0_WP);
 }

@@ -1,18 +1,76 @@
-/* Early paging: the kernel's own page tables, replacing the boot sector's. For now
- * they identity-map the first 1 GiB, with 4 KiB pages over the first 4 MiB (where
- * the kernel lives) so single pages can be left unmapped: the null page and the
- * guard pages below stacks. */
+/* Paging: 4-level page tables, for any number of address spaces.
+ *
+ * The kernel's address space holds
+ *   - the kernel image where it was linked (1 MiB), in 4 KiB pages with the
+ *     protections each section deserves: text read-only and executable, rodata
+ *     read-only, data and bss writable, neither executable; the page below each
+ *     kernel stack unmapped (a guard page); nothing else in the low half, so the
+ *     null page and stale low pointers fault;
+ *   - all physical memory (and the first 4 GiB, where devices live) at
+ *     DIRECT_MAP_BASE + physical address, writable, not executable, in 2 MiB pages;
+ *   - the kernel heap at HEAP_BASE.
+ * EFER.NXE and CR0.WP are on. */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#define PAGE_SIZE 4096ul
+#include "pmm.h"
 
-void paging_init(void);
+#define PAGE_SIZE      4096ul
+#define HUGE_PAGE_SIZE (2ul << 20)
 
-/* Unmaps the 4 KiB page at `page` (page-aligned, inside the 4 KiB-mapped region):
- * any access to it faults at once. */
+#define DIRECT_MAP_BASE 0xFFFF800000000000ull
+#define HEAP_BASE	0xFFFFC00000000000ull
+
+/* Mapping flags (they are the x86 page-table bits). */
+#define PAGE_WRITABLE (1ull << 1)
+#define PAGE_USER     (1ull << 2)
+#define PAGE_GLOBAL   (1ull << 8)
+#define PAGE_NOEXEC   (1ull << 63)
+
+struct address_space {
+	phys_addr_t pml4; /* physical address of the top table: what CR3 holds */
+};
+
+/* Builds the kernel's address space over the sanitised memory map and switches to
+ * it. Page tables for it come from usable memory just past the kernel; those
+ * frames are added to `reserved` (which must have room for one more range) so
+ * that pmm_init does not hand them out. */
+void paging_init(const struct mem_range *usable, size_t usable_count, struct mem_range *reserved,
+		 size_t *reserved_count);
+
+struct address_space *paging_kernel_space(void);
+
+static inline void *phys_to_virt(phys_addr_t phys)
+{
+	return (void *)(uintptr_t)(DIRECT_MAP_BASE + phys);
+}
+
+/* Maps one page of `size` (PAGE_SIZE or HUGE_PAGE_SIZE) at virt to phys, creating
+ * intermediate tables from the PMM as needed. Returns 0, or -1 if virt or phys is
+ * misaligned or non-canonical, the page is already mapped, or memory ran out. */
+int paging_map(struct address_space *as, uintptr_t virt, phys_addr_t phys, size_t size,
+	       uint64_t flags);
+
+/* Unmaps the page at virt (of the size it was mapped with), invalidates the TLB
+ * entry, and frees tables left empty. Returns 0, or -1 if nothing was mapped. */
+int paging_unmap(struct address_space *as, uintptr_t virt);
+
+/* Changes the flags of the page at virt. Returns 0, or -1 if nothing is mapped. */
+int paging_protect(struct address_space *as, uintptr_t virt, uint64_t flags);
+
+/* The physical address virt maps to, and its page's flags and size. */
+bool paging_translate(const struct address_space *as, uintptr_t virt, phys_addr_t *phys,
+		      uint64_t *flags, size_t *size);
+
+/* True when phys lies in the direct map (all RAM and the first 4 GiB). */
+bool paging_direct_mapped(phys_addr_t phys);
+
+/* Unmaps the 4 KiB page at `page` in the kernel's space: any access faults. */
 void paging_unmap_guard_page(void *page);
 
-/* True when `address` is mapped (present) in the current tables. */
-int paging_is_mapped(uintptr_t address);
+/* True when `address` is mapped in the current address space (backtraces use it
+ * to walk frame pointers without faulting). */
+bool paging_is_mapped(uintptr_t address);

@@ -98,6 +98,22 @@ static void panic_backtrace(void)
 	backtrace_level1();
 }
 
+static const uint64_t read_only_value = 42;
+
+/* The kernel's own rodata is mapped read-only, and CR0.WP binds ring 0 too. */
+__attribute__((no_sanitize("undefined"))) static void write_to_rodata(void)
+{
+	*(volatile uint64_t *)&read_only_value = 7;
+}
+
+/* Writable data is never executable (EFER.NXE). A `ret` placed in .data: */
+static uint8_t code_in_data[16] = {0xC3};
+
+static void execute_data(void)
+{
+	((void (*)(void))(uintptr_t)code_in_data)();
+}
+
 static void general_protection(void)
 {
 	/* A non-canonical address: #GP, not #PF (SDM vol. 3A, 3.3.7.1). */
@@ -123,6 +139,8 @@ static const struct {
 	{"stack_smash", stack_smash},
 	{"panic_backtrace", panic_backtrace},
 	{"general_protection", general_protection},
+	{"write_to_rodata", write_to_rodata},
+	{"execute_data", execute_data},
 	{"panic_in_panic", panic_in_panic},
 };
 

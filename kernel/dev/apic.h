@@ -1,0 +1,21 @@
+/* The local APIC (interrupt acceptance, EOI, its timer) and the I/O APIC (legacy
+ * IRQ routing), found through ACPI's MADT. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../arch/irq.h"
+#include "acpi.h"
+
+/* Enables the boot CPU's local APIC and takes over legacy IRQs through the I/O APIC.
+ * False if the MADT shows no usable APIC (the caller falls back to the 8259s). */
+bool apic_init(const struct acpi_info *acpi);
+
+extern const struct irq_controller apic_controller;
+
+/* Local APIC timer: divide by 16, count down from `initial`; periodic or one shot. */
+void lapic_timer_start(uint32_t initial, bool periodic);
+uint32_t lapic_timer_current(void);
+void lapic_timer_stop(void);
+uint32_t lapic_id(void);

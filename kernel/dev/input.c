@@ -1,0 +1,38 @@
+#include "input.h"
+
+#include "../sync/spinlock.h"
+
+#define INPUT_RING 256
+
+/* One ring for the machine's console input, under one lock. */
+static struct {
+	struct spinlock lock;
+	struct input_event events[INPUT_RING];
+	unsigned head, tail; /* head: next to read; tail: next to write */
+	uint64_t dropped;
+} ring = {SPINLOCK_INIT, {{0, 0, 0, 0}}, 0, 0, 0};
+
+void input_put(struct input_event event)
+{
+	uint64_t flags = spin_lock_irqsave(&ring.lock);
+	if (ring.tail - ring.head == INPUT_RING)
+		ring.dropped++;
+	else
+		ring.events[ring.tail++ % INPUT_RING] = event;
+	spin_unlock_irqrestore(&ring.lock, flags);
+}
+
+bool input_get(struct input_event *event)
+{
+	uint64_t flags = spin_lock_irqsave(&ring.lock);
+	bool got = ring.head != ring.tail;
+	if (got)
+		*event = ring.events[ring.head++ % INPUT_RING];
+	spin_unlock_irqrestore(&ring.lock, flags);
+	return got;
+}
+
+uint64_t input_dropped(void)
+{
+	return ring.dropped;
+}

@@ -1,0 +1,20 @@
+/* The input ring: bytes from the serial line and key events from the keyboard, put
+ * in by interrupt handlers and taken out by the shell. When it is full, new input
+ * is dropped and counted (the shell reports it), never silently overwritten. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum input_source { INPUT_SERIAL, INPUT_KEYBOARD };
+
+struct input_event {
+	uint8_t source;	    /* enum input_source */
+	uint8_t byte;	    /* serial: the byte; keyboard: the key code (keymap.h) */
+	char ch;	    /* keyboard: the character, or 0 */
+	uint16_t modifiers; /* keyboard: modifier bits (keymap.h) */
+};
+
+void input_put(struct input_event event); /* from interrupt handlers */
+bool input_get(struct input_event *event);
+uint64_t input_dropped(void);

@@ -1,0 +1,61 @@
+/* ACPI sleep state S5 through PM1x_CNT (SLP_TYP in bits 10-12, SLP_EN bit 13) and the
+ * FADT reset register: ACPI 6.4, 4.8.3.2.1 and 4.8.3.6. Fallbacks: the i8042's reset
+ * line, then a triple fault; for power-off, Bochs' shutdown port, then a halt. */
+#include "power.h"
+
+#include "../arch/x86.h"
+#include "../console.h"
+#include "../panic.h"
+#include "i8042.h"
+
+#define SLP_TYP_SHIFT	    10
+#define SLP_EN		    (1u << 13)
+#define BOCHS_SHUTDOWN_PORT 0x8900
+
+static const struct acpi_info *acpi;
+
+void power_init(const struct acpi_info *info)
+{
+	acpi = info;
+}
+
+static void wait_a_little(void)
+{
+	for (volatile int i = 0; i < 1000000; i++)
+		;
+}
+
+void power_reboot(void)
+{
+	kprintf("rebooting\n");
+	cpu_disable_interrupts();
+	if (acpi && acpi->have_reset && acpi->reset_register.space == ACPI_SPACE_IO) {
+		outb((uint16_t)acpi->reset_register.address, acpi->reset_value);
+		wait_a_little();
+	}
+	i8042_reset_cpu();
+	wait_a_little();
+	/* Last resort: an empty IDT turns the next exception into a triple fault. */
+	struct descriptor_table_pointer none = {0, 0};
+	lidt(&none);
+	cpu_breakpoint();
+	halt_forever();
+}
+
+void power_off(void)
+{
+	kprintf("powering off\n");
+	cpu_disable_interrupts();
+	if (acpi && acpi->have_s5 && acpi->pm1a_control) {
+		outw((uint16_t)acpi->pm1a_control,
+		     (uint16_t)(acpi->s5_slp_typa << SLP_TYP_SHIFT | SLP_EN));
+		if (acpi->pm1b_control)
+			outw((uint16_t)acpi->pm1b_control,
+			     (uint16_t)(acpi->s5_slp_typb << SLP_TYP_SHIFT | SLP_EN));
+		wait_a_little();
+	}
+	for (const char *s = "Shutdown"; *s; s++) /* Bochs without ACPI power-off */
+		outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);
+	kprintf("could not power off: halted. It is now safe to turn off the machine.\n");
+	halt_forever();
+}

@@ -1,0 +1,19 @@
+/* The system tick: TIMER_HZ interrupts a second from the local APIC timer
+ * (calibrated against the PIT at boot), or from the PIT where there is no APIC. */
+#pragma once
+
+#include <stdint.h>
+
+#define TIMER_HZ 100 /* 10 ms ticks: plenty for a shell, cheap under emulation */
+
+void timer_init(void);
+
+uint64_t timer_ticks(void);
+uint64_t uptime_ms(void);
+
+/* Sleeps at least `ms` milliseconds (interrupts must be on). */
+void sleep_ms(uint64_t ms);
+
+/* What timer_init measured: local APIC timer ticks per second (0 with the PIT). */
+uint64_t timer_apic_frequency(void);
+const char *timer_source(void);

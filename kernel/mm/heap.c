@@ -1,0 +1,1036 @@
+/* Kernel heap: size-class slabs for small blocks, whole pages for large ones.
+ *
+ * One heap for the machine; SMP will need a lock or per-CPU caches.
+ *
+ * Slabs. A slab is one page cut into equal blocks of one class size. Its metadata
+ * lives out of band in a 96-byte span record, so the whole page holds blocks: two
+ * 2048-byte blocks a page, where a header in the page would leave room for one.
+ * Free blocks are linked by index through their last two bytes; a fresh slab hands
+ * out blocks from a bump index, so it costs no setup. Allocation and free are O(1).
+ * Each class lists its slabs that have free blocks, partly used ones first; full
+ * slabs are on no list; an empty slab goes back to the page source unless it is the
+ * one empty slab the class keeps (at the list's tail) against thrashing.
+ *
+ * Large sizes (over 2048 bytes, or an alignment no class gives) take whole pages,
+ * page-aligned, described by a 32-byte large record.
+ *
+ * Registry. An open-addressing hash table maps every slab page, and the first page
+ * of every large allocation, to its record. kfree looks the pointer's page up there
+ * first: that finds the metadata and proves the pointer is ours before anything is
+ * read through it, so a stray pointer is reported, never followed.
+ *
+ * Checks, always on. Each block has a live bit (catches double frees and frees of
+ * blocks not in use). A freed pointer must be a block boundary of a registered slab
+ * or the start of a large allocation. Red zone: when the class leaves slack after
+ * the requested size (nearly always), the slack's last byte or two record its
+ * length (so the requested size) and up to HEAP_CANARY_MAX bytes after the requested
+ * size hold a canary; kfree and krealloc check both. A block whose size equals its
+ * class has no slack, hence no red zone (an "exact" bit records that), unless the
+ * heap is built with -DHEAP_REDZONE=n, which reserves n bytes of red zone in every
+ * block at the cost of the next class for exact fits. Large allocations keep a
+ * canary in the slack of their last page. A free-list link is checked when used: a
+ * write after free that breaks one is reported and the list rebuilt from the bits.
+ *
+ * Bookkeeping: a 96-byte span record per slab page (2.3%, or 0.375 byte per 16-byte
+ * block), a 32-byte record per large allocation, 8-16 bytes of registry per page. */
+#include "heap.h"
+
+#include "../lib/string.h"
+#include "../test/ktest.h"
+
+#ifndef HEAP_REDZONE
+#define HEAP_REDZONE 0 /* red-zone bytes reserved in every block beyond its slack */
+#endif
+#define HEAP_CANARY	0xA5
+#define HEAP_CANARY_MAX 16 /* canary bytes written after the requested size, at most */
+/* For the red zone: inlined into the fast paths of kmalloc and kfree. */
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* Size classes: multiples of 16 (every block 16-byte aligned); 16 apart up to 128,
+ * then at most a third apart (1360 to 2048: a half), so a block's slack stays small
+ * where powers of two alone waste up to half; each about 4096 / n for its n blocks
+ * a page, so a page wastes at most 96 bytes. The powers of two stay: requests of
+ * those sizes are common in a kernel and fit exactly, and kmalloc_aligned uses them. */
+static const uint16_t class_sizes[HEAP_CLASSES] = {
+	16,  32,  48,  64,  80,	 96,  112, 128, 160,  192,  224,  256,
+	288, 336, 400, 448, 512, 576, 672, 816, 1024, 1360, 2048,
+};
+#define HEAP_LARGEST 2048u
+#define LARGE_CLASS  0xFFFFu /* heap_record.cls of a large allocation */
+#define NO_BLOCK     0xFFFFu
+
+/* What the registry points to: the first member of both kinds of record. The
+ * slab-only fields sit here too, where they fill what would be padding. */
+struct heap_record {
+	uintptr_t base;	    /* first page: the registry's key */
+	uint16_t cls;	    /* class index, or LARGE_CLASS */
+	uint16_t in_use;    /* slab: blocks handed out */
+	uint16_t bump;	    /* slab: blocks from here on not handed out since it was empty */
+	uint16_t free_head; /* slab: first free block below bump, or NO_BLOCK */
+};
+
+/* Circular lists with the head in the class: no special cases. */
+struct slab_link {
+	struct slab_link *prev, *next;
+};
+
+struct heap_span {
+	struct heap_record rec;
+	struct slab_link link; /* in its class's list of slabs with free blocks */
+	/* A bit a block, in map_words words for its class: first whether it is handed
+	 * out (live), then whether it was handed out with no slack, so no red zone. */
+	uint64_t maps[];
+};
+
+struct heap_large {
+	struct heap_record rec;
+	size_t pages;
+	size_t requested;
+};
+
+struct heap_class {
+	uint32_t size, capacity;  /* block size; blocks a slab */
+	uint32_t align;		  /* every block's address is a multiple of this */
+	uint32_t recip;		  /* 2^32 / size + 1: offset / size as a multiply */
+	uint32_t map_words;	  /* of each bitmap in its spans */
+	struct heap_pool *pool;	  /* where its spans come from: the one for map_words */
+	struct slab_link partial; /* slabs with free blocks, partly used ones first */
+	bool has_empty;		  /* an empty slab is kept at the tail */
+	size_t slabs, in_use;
+};
+
+/* Records of one size carved from pages: each page lists its free records and
+ * counts the used ones; the pool lists its pages that have free records. A page
+ * whose records are all free goes back, unless it is the only one listed. */
+struct pool_page {
+	struct pool_page *prev, *next;
+	void *free;
+	size_t used;
+};
+struct heap_pool {
+	size_t record_size, per_page;
+	struct pool_page *pages;
+};
+
+#define REG_MIN_BITS 9 /* 512 slots: one page */
+
+static struct {
+	bool ready;
+	struct heap_page_source source;
+	struct heap_class classes[HEAP_CLASSES];
+	struct heap_pool spans[3], larges; /* spans with 1, 2 and 4 words a bitmap */
+	struct heap_record **reg;	   /* the registry: 2^reg_bits slots */
+	unsigned reg_bits;
+	size_t reg_count;
+	size_t pages_held, meta_pages, large_count, large_pages, requested;
+} heap;
+
+/* Class index for sizes 16 * i - 15 ... 16 * i (0 for size 0). */
+static uint8_t class_of_size[HEAP_LARGEST / 16 + 1];
+
+__attribute__((weak)) void heap_report_corruption(const char *what, const void *ptr)
+{
+	/* The kernel defines the real one (a panic); until then a trap stops here with
+	 * the caller in the backtrace. */
+	(void)what;
+	(void)ptr;
+	__builtin_trap();
+}
+
+/* ---- pages and records ----------------------------------------------------- */
+
+static void *pages_get(size_t count)
+{
+	void *pages = heap.source.alloc_pages(count);
+	if (pages)
+		heap.pages_held += count;
+	return pages;
+}
+
+static void pages_put(void *pages, size_t count)
+{
+	heap.source.free_pages(pages, count);
+	heap.pages_held -= count;
+}
+
+static void pool_unlink(struct heap_pool *pool, struct pool_page *pg)
+{
+	if (pg->prev)
+		pg->prev->next = pg->next;
+	else
+		pool->pages = pg->next;
+	if (pg->next)
+		pg->next->prev = pg->prev;
+	pg->prev = pg->next = NULL;
+}
+
+static void *pool_get(struct heap_pool *pool)
+{
+	struct pool_page *pg = pool->pages;
+	if (!pg) {
+		pg = pages_get(1);
+		if (!pg)
+			return NULL;
+		heap.meta_pages++;
+		*pg = (struct pool_page){0};
+		for (size_t k = pool->per_page; k-- > 0;) {
+			void *record = (uint8_t *)(pg + 1) + k * pool->record_size;
+			*(void **)record = pg->free;
+			pg->free = record;
+		}
+		pool->pages = pg;
+	}
+	void *record = pg->free;
+	pg->free = *(void **)record;
+	if (++pg->used == pool->per_page)
+		pool_unlink(pool, pg);
+	return record;
+}
+
+static void pool_put(struct heap_pool *pool, void *record)
+{
+	struct pool_page *pg =
+		(struct pool_page *)((uintptr_t)record & ~(uintptr_t)(HEAP_PAGE_SIZE - 1));
+	*(void **)record = pg->free;
+	pg->free = record;
+	if (pg->used-- == pool->per_page) {
+		pg->next = pool->pages;
+		if (pg->next)
+			pg->next->prev = pg;
+		pool->pages = pg;
+	}
+	if (pg->used == 0 && (pg->prev || pg->next)) {
+		pool_unlink(pool, pg);
+		pages_put(pg, 1);
+		heap.meta_pages--;
+	}
+}
+
+static void pool_init(struct heap_pool *pool, size_t record_size)
+{
+	pool->record_size = record_size;
+	pool->per_page = (HEAP_PAGE_SIZE - sizeof(struct pool_page)) / record_size;
+}
+
+/* At shutdown, once every record is back: the pages still listed. */
+static void pool_release(struct heap_pool *pool)
+{
+	while (pool->pages) {
+		struct pool_page *pg = pool->pages;
+		pool->pages = pg->next;
+		pages_put(pg, 1);
+	}
+}
+
+/* ---- the registry: page address -> record -------------------------------- */
+
+static size_t reg_home(uintptr_t base, unsigned bits)
+{
+	return (size_t)(((uint64_t)base >> 12) * 0x9E3779B97F4A7C15ull >> (64 - bits));
+}
+
+static ALWAYS_INLINE struct heap_record *reg_find(uintptr_t base)
+{
+	if (!heap.reg)
+		return NULL;
+	size_t mask = ((size_t)1 << heap.reg_bits) - 1;
+	for (size_t i = reg_home(base, heap.reg_bits);; i = (i + 1) & mask) {
+		struct heap_record *r = heap.reg[i];
+		if (!r || r->base == base)
+			return r;
+	}
+}
+
+static void reg_insert(struct heap_record **slots, unsigned bits, struct heap_record *r)
+{
+	size_t mask = ((size_t)1 << bits) - 1, i = reg_home(r->base, bits);
+	while (slots[i])
+		i = (i + 1) & mask;
+	slots[i] = r;
+}
+
+static bool reg_resize(unsigned bits)
+{
+	size_t pages = ((size_t)sizeof(void *) << bits) / HEAP_PAGE_SIZE;
+	struct heap_record **slots = pages_get(pages);
+	if (!slots)
+		return false;
+	memset(slots, 0, pages * HEAP_PAGE_SIZE);
+	if (heap.reg) {
+		size_t old_slots = (size_t)1 << heap.reg_bits;
+		for (size_t i = 0; i < old_slots; i++)
+			if (heap.reg[i])
+				reg_insert(slots, bits, heap.reg[i]);
+		pages_put(heap.reg, old_slots * sizeof(void *) / HEAP_PAGE_SIZE);
+		heap.meta_pages -= old_slots * sizeof(void *) / HEAP_PAGE_SIZE;
+	}
+	heap.meta_pages += pages;
+	heap.reg = slots;
+	heap.reg_bits = bits;
+	return true;
+}
+
+/* Load stays at most 1/2 (3/4 when growing the table failed), so probes are short. */
+static bool reg_add(struct heap_record *r)
+{
+	size_t slots = heap.reg ? (size_t)1 << heap.reg_bits : 0;
+	if ((heap.reg_count + 1) * 2 > slots &&
+	    !reg_resize(heap.reg ? heap.reg_bits + 1 : REG_MIN_BITS) &&
+	    (heap.reg_count + 1) * 4 > slots * 3)
+		return false;
+	reg_insert(heap.reg, heap.reg_bits, r);
+	heap.reg_count++;
+	return true;
+}
+
+/* Removes a record that is there; backward-shift deletion keeps probe runs whole. */
+static void reg_remove(const struct heap_record *r)
+{
+	size_t mask = ((size_t)1 << heap.reg_bits) - 1, hole = reg_home(r->base, heap.reg_bits);
+	while (heap.reg[hole] != r)
+		hole = (hole + 1) & mask;
+	heap.reg[hole] = NULL;
+	for (size_t j = (hole + 1) & mask; heap.reg[j]; j = (j + 1) & mask) {
+		size_t home = reg_home(heap.reg[j]->base, heap.reg_bits);
+		bool stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+		if (!stays) {
+			heap.reg[hole] = heap.reg[j];
+			heap.reg[j] = NULL;
+			hole = j;
+		}
+	}
+	heap.reg_count--;
+	if (heap.reg_bits > REG_MIN_BITS && heap.reg_count * 8 < (size_t)1 << heap.reg_bits)
+		reg_resize(heap.reg_bits - 1); /* if that fails, the big table serves */
+}
+
+/* ---- red zones ----------------------------------------------------------------- */
+
+/* n <= 16 canary bytes at p: two overlapping stores of the widest size that fits
+ * (__builtin_memcpy, so unaligned is fine and no call is made). */
+static ALWAYS_INLINE void canary_write(uint8_t *p, size_t n)
+{
+	const uint64_t c8 = 0x0101010101010101ull * HEAP_CANARY;
+	const uint32_t c4 = (uint32_t)c8;
+	const uint16_t c2 = (uint16_t)c8;
+	if (n >= 8) {
+		__builtin_memcpy(p, &c8, 8);
+		__builtin_memcpy(p + n - 8, &c8, 8);
+	} else if (n >= 4) {
+		__builtin_memcpy(p, &c4, 4);
+		__builtin_memcpy(p + n - 4, &c4, 4);
+	} else if (n >= 2) {
+		__builtin_memcpy(p, &c2, 2);
+		__builtin_memcpy(p + n - 2, &c2, 2);
+	} else if (n) {
+		*p = HEAP_CANARY;
+	}
+}
+
+static ALWAYS_INLINE bool canary_intact(const uint8_t *p, size_t n)
+{
+	uint64_t a = 0, b = 0, want = 0x0101010101010101ull * HEAP_CANARY;
+	if (n >= 8) {
+		__builtin_memcpy(&a, p, 8);
+		__builtin_memcpy(&b, p + n - 8, 8);
+		return (a & b) == want && (a | b) == want;
+	}
+	if (n >= 4) {
+		__builtin_memcpy(&a, p, 4);
+		__builtin_memcpy(&b, p + n - 4, 4);
+		return a == (uint32_t)want && b == (uint32_t)want;
+	}
+	if (n >= 2) {
+		__builtin_memcpy(&a, p, 2);
+		__builtin_memcpy(&b, p + n - 2, 2);
+		return a == (uint16_t)want && b == (uint16_t)want;
+	}
+	return n == 0 || *p == HEAP_CANARY;
+}
+
+static size_t min_size(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/* The slack's last byte holds its length below 128; else 0x80 | its low 7 bits,
+ * with the rest in the byte before. Canary bytes follow the requested size. */
+static ALWAYS_INLINE void redzone_write(uint8_t *block, size_t room, size_t size)
+{
+	size_t slack = room - size, tag = 1;
+	if (slack < 128) {
+		block[room - 1] = (uint8_t)slack;
+	} else {
+		block[room - 1] = (uint8_t)(0x80 | (slack & 0x7f));
+		block[room - 2] = (uint8_t)(slack >> 7);
+		tag = 2;
+	}
+	canary_write(block + size, min_size(slack - tag, HEAP_CANARY_MAX));
+}
+
+/* The requested size the red zone records; false if the zone is damaged (then
+ * *size is a guess: the recorded one if plausible, else room - 1). */
+static ALWAYS_INLINE bool redzone_read(const uint8_t *block, size_t room, size_t *size)
+{
+	size_t last = block[room - 1], slack = last, tag = 1;
+	if (last & 0x80) {
+		slack = (size_t)block[room - 2] << 7 | (last & 0x7f);
+		tag = 2;
+	}
+	if (slack == 0 || slack > room || (tag == 2 && slack < 128)) {
+		*size = room - 1;
+		return false;
+	}
+	*size = room - slack;
+	return canary_intact(block + *size, min_size(slack - tag, HEAP_CANARY_MAX));
+}
+
+/* ---- slabs --------------------------------------------------------------------- */
+
+static bool bit_get(const uint64_t *map, unsigned i)
+{
+	return map[i / 64] >> (i % 64) & 1;
+}
+
+static void bit_set(uint64_t *map, unsigned i)
+{
+	map[i / 64] |= 1ull << (i % 64);
+}
+
+static void bit_clear(uint64_t *map, unsigned i)
+{
+	map[i / 64] &= ~(1ull << (i % 64));
+}
+
+/* A free block's link sits in its last two bytes: the cache line kfree already
+ * reads for the red zone, and kmalloc writes for it. */
+static uint16_t *free_link(const struct heap_class *c, const struct heap_span *s, unsigned i)
+{
+	return (uint16_t *)(s->rec.base + (uintptr_t)(i + 1) * c->size - sizeof(uint16_t));
+}
+
+static struct heap_span *span_of(struct slab_link *l)
+{
+	return (struct heap_span *)((uint8_t *)l - offsetof(struct heap_span, link));
+}
+
+/* The first slab with free blocks, or NULL (also before heap_init). */
+static struct heap_span *first_partial(struct heap_class *c)
+{
+	struct slab_link *l = c->partial.next;
+	return l && l != &c->partial ? span_of(l) : NULL;
+}
+
+static void list_remove(struct heap_span *s)
+{
+	s->link.prev->next = s->link.next;
+	s->link.next->prev = s->link.prev;
+}
+
+static void list_insert_after(struct slab_link *at, struct heap_span *s)
+{
+	s->link.prev = at;
+	s->link.next = at->next;
+	at->next->prev = &s->link;
+	at->next = &s->link;
+}
+
+static struct heap_span *slab_new(unsigned ci)
+{
+	struct heap_class *c = &heap.classes[ci];
+	void *page = pages_get(1);
+	if (!page)
+		return NULL;
+	struct heap_span *s = pool_get(c->pool);
+	if (!s) {
+		pages_put(page, 1);
+		return NULL;
+	}
+	memset(s, 0, c->pool->record_size);
+	s->rec.base = (uintptr_t)page;
+	s->rec.cls = (uint16_t)ci;
+	s->rec.free_head = NO_BLOCK;
+	if (!reg_add(&s->rec)) {
+		pool_put(c->pool, s);
+		pages_put(page, 1);
+		return NULL;
+	}
+	c->slabs++;
+	list_insert_after(&c->partial, s);
+	return s;
+}
+
+static void slab_release(struct heap_class *c, struct heap_span *s)
+{
+	list_remove(s);
+	reg_remove(&s->rec);
+	pages_put((void *)s->rec.base, 1);
+	pool_put(c->pool, s);
+	c->slabs--;
+}
+
+/* Relinks every block below bump that is not live, after a broken link. */
+static void free_list_rebuild(struct heap_class *c, struct heap_span *s)
+{
+	s->rec.free_head = NO_BLOCK;
+	for (unsigned i = s->rec.bump; i-- > 0;) {
+		if (!bit_get(s->maps, i)) {
+			*free_link(c, s, i) = s->rec.free_head;
+			s->rec.free_head = (uint16_t)i;
+		}
+	}
+}
+
+/* A free block of a slab on the list (so one with in_use < capacity). */
+static unsigned slab_take(struct heap_class *c, struct heap_span *s)
+{
+	unsigned i = s->rec.free_head;
+	bool broken = i == NO_BLOCK ? s->rec.bump >= c->capacity
+				    : i >= s->rec.bump || bit_get(s->maps, i);
+	if (broken) {
+		/* A link was overwritten: a write to a block after it was freed. */
+		heap_report_corruption("kmalloc: free block overwritten (write after free?)",
+				       (void *)s->rec.base);
+		free_list_rebuild(c, s);
+		i = s->rec.free_head;
+	}
+	if (i == NO_BLOCK)
+		return s->rec.bump++;
+	s->rec.free_head = *free_link(c, s, i);
+	return i;
+}
+
+static void *slab_alloc(unsigned ci, size_t size)
+{
+	struct heap_class *c = &heap.classes[ci];
+	struct heap_span *s = first_partial(c);
+	if (!s && !(s = slab_new(ci)))
+		return NULL;
+	if (s->rec.in_use == 0)
+		c->has_empty = false;
+	unsigned i = slab_take(c, s);
+	bit_set(s->maps, i);
+	if (++s->rec.in_use == c->capacity)
+		list_remove(s);
+	c->in_use++;
+	heap.requested += size;
+	uint8_t *block = (uint8_t *)s->rec.base + (size_t)i * c->size;
+	if (size == c->size)
+		bit_set(s->maps + c->map_words, i);
+	else
+		redzone_write(block, c->size, size);
+	return block;
+}
+
+static void slab_free(struct heap_span *s, unsigned i, size_t size)
+{
+	struct heap_class *c = &heap.classes[s->rec.cls];
+	bit_clear(s->maps, i);
+	bit_clear(s->maps + c->map_words, i);
+	*free_link(c, s, i) = s->rec.free_head;
+	s->rec.free_head = (uint16_t)i;
+	c->in_use--;
+	heap.requested -= size;
+	if (s->rec.in_use-- == c->capacity)
+		list_insert_after(&c->partial, s);
+	if (s->rec.in_use)
+		return;
+	s->rec.free_head = NO_BLOCK; /* fresh again: hand blocks out in address order */
+	s->rec.bump = 0;
+	if (c->has_empty) {
+		slab_release(c, s);
+	} else {
+		c->has_empty = true;
+		list_remove(s);
+		list_insert_after(c->partial.prev, s);
+	}
+}
+
+/* ---- large allocations ----------------------------------------------------- */
+
+static void *large_alloc(size_t size)
+{
+	if (size > SIZE_MAX - (HEAP_PAGE_SIZE - 1))
+		return NULL;
+	size_t pages = size ? (size + HEAP_PAGE_SIZE - 1) / HEAP_PAGE_SIZE : 1;
+	uint8_t *base = pages_get(pages);
+	if (!base)
+		return NULL;
+	struct heap_large *l = pool_get(&heap.larges);
+	if (!l) {
+		pages_put(base, pages);
+		return NULL;
+	}
+	memset(l, 0, sizeof *l);
+	l->rec.base = (uintptr_t)base;
+	l->rec.cls = LARGE_CLASS;
+	l->pages = pages;
+	l->requested = size;
+	if (!reg_add(&l->rec)) {
+		pool_put(&heap.larges, l);
+		pages_put(base, pages);
+		return NULL;
+	}
+	canary_write(base + size, min_size(pages * HEAP_PAGE_SIZE - size, HEAP_CANARY_MAX));
+	heap.large_count++;
+	heap.large_pages += pages;
+	heap.requested += size;
+	return base;
+}
+
+static void large_free(struct heap_large *l)
+{
+	reg_remove(&l->rec);
+	pages_put((void *)l->rec.base, l->pages);
+	heap.large_count--;
+	heap.large_pages -= l->pages;
+	heap.requested -= l->requested;
+	pool_put(&heap.larges, l);
+}
+
+/* ---- finding and checking a block --------------------------------------------- */
+
+enum misuse { NOT_OURS, NOT_A_BLOCK, NOT_IN_USE, RED_ZONE, MISUSES };
+static const char *const misuse_text[2][MISUSES] = {
+	{"kfree: pointer not from the heap", "kfree: pointer not at the start of a block",
+	 "kfree: double free (block not in use)",
+	 "kfree: red zone overwritten (write past the end of the block)"},
+	{"krealloc: pointer not from the heap", "krealloc: pointer not at the start of a block",
+	 "krealloc: block not in use (freed already)",
+	 "krealloc: red zone overwritten (write past the end of the block)"},
+};
+
+struct heap_block {
+	struct heap_record *rec;
+	unsigned index; /* in its slab */
+	size_t size;	/* requested */
+	size_t room;	/* class size, or the large allocation's pages in bytes */
+};
+
+/* Finds the live block `ptr` starts. Reports and returns false if there is none;
+ * reports a damaged red zone but returns true: the block itself is real. */
+static bool block_find(const void *ptr, bool in_krealloc, struct heap_block *b)
+{
+	const char *const *text = misuse_text[in_krealloc];
+	uintptr_t p = (uintptr_t)ptr;
+	b->rec = reg_find(p & ~(uintptr_t)(HEAP_PAGE_SIZE - 1));
+	if (!b->rec) {
+		heap_report_corruption(text[NOT_OURS], ptr);
+		return false;
+	}
+	if (b->rec->cls == LARGE_CLASS) {
+		const struct heap_large *l = (const struct heap_large *)b->rec;
+		if (p != l->rec.base) {
+			heap_report_corruption(text[NOT_A_BLOCK], ptr);
+			return false;
+		}
+		b->index = 0;
+		b->size = l->requested;
+		b->room = l->pages * HEAP_PAGE_SIZE;
+		if (!canary_intact((const uint8_t *)p + b->size,
+				   min_size(b->room - b->size, HEAP_CANARY_MAX)))
+			heap_report_corruption(text[RED_ZONE], ptr);
+		return true;
+	}
+	const struct heap_span *s = (const struct heap_span *)b->rec;
+	const struct heap_class *c = &heap.classes[s->rec.cls];
+	uint32_t offset = (uint32_t)(p - s->rec.base);
+	unsigned i = (unsigned)((uint64_t)offset * c->recip >> 32);
+	if (offset != i * c->size || i >= c->capacity) {
+		heap_report_corruption(text[NOT_A_BLOCK], ptr);
+		return false;
+	}
+	if (!bit_get(s->maps, i)) {
+		heap_report_corruption(text[NOT_IN_USE], ptr);
+		return false;
+	}
+	b->index = i;
+	b->room = c->size;
+	b->size = c->size;
+	if (!bit_get(s->maps + c->map_words, i) && !redzone_read(ptr, b->room, &b->size))
+		heap_report_corruption(text[RED_ZONE], ptr);
+	return true;
+}
+
+static void block_release(const struct heap_block *b)
+{
+	if (b->rec->cls == LARGE_CLASS)
+		large_free((struct heap_large *)b->rec);
+	else
+		slab_free((struct heap_span *)b->rec, b->index, b->size);
+}
+
+/* ---- the API ------------------------------------------------------------------- */
+
+static __attribute__((noinline)) void *heap_alloc(size_t size, size_t align)
+{
+	if (!heap.ready)
+		return NULL;
+	if (size <= HEAP_LARGEST - HEAP_REDZONE) {
+		unsigned ci = class_of_size[(size + HEAP_REDZONE + 15) / 16];
+		while (ci < HEAP_CLASSES && heap.classes[ci].align < align)
+			ci++;
+		if (ci < HEAP_CLASSES)
+			return slab_alloc(ci, size);
+	}
+	return large_alloc(size);
+}
+
+/* The common case, done here with the same checks; anything else (a new, full or
+ * empty slab, a large size) goes the general way. */
+void *kmalloc(size_t size)
+{
+	if (size <= HEAP_LARGEST - HEAP_REDZONE) {
+		struct heap_class *c =
+			&heap.classes[class_of_size[(size + HEAP_REDZONE + 15) / 16]];
+		struct heap_span *s = first_partial(c);
+		if (s && s->rec.in_use != 0) {
+			unsigned i = s->rec.free_head;
+			if (i == NO_BLOCK && s->rec.bump < c->capacity) {
+				i = s->rec.bump++;
+			} else if (i < s->rec.bump && !bit_get(s->maps, i)) {
+				s->rec.free_head = *free_link(c, s, i);
+			} else {
+				return heap_alloc(size, 16); /* reports the broken link */
+			}
+			bit_set(s->maps, i);
+			if (++s->rec.in_use == c->capacity)
+				list_remove(s);
+			c->in_use++;
+			heap.requested += size;
+			uint8_t *block = (uint8_t *)s->rec.base + (size_t)i * c->size;
+			if (size == c->size)
+				bit_set(s->maps + c->map_words, i);
+			else
+				redzone_write(block, c->size, size);
+			return block;
+		}
+	}
+	return heap_alloc(size, 16);
+}
+
+void *kmalloc_aligned(size_t size, size_t align)
+{
+	if (align == 0 || (align & (align - 1)) || align > HEAP_PAGE_SIZE)
+		return NULL;
+	return heap_alloc(size, align);
+}
+
+void *kcalloc(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		return NULL;
+	void *p = kmalloc(count * size);
+	if (p)
+		memset(p, 0, count * size);
+	return p;
+}
+
+static __attribute__((noinline)) void kfree_general(void *ptr)
+{
+	struct heap_block b;
+	if (ptr && block_find(ptr, false, &b))
+		block_release(&b);
+}
+
+/* The common case, done here with the same checks: a live block of a slab that
+ * stays partly used, found at the first probe of the registry. */
+void kfree(void *ptr)
+{
+	uintptr_t p = (uintptr_t)ptr, page = p & ~(uintptr_t)(HEAP_PAGE_SIZE - 1);
+	struct heap_record *r = heap.reg ? heap.reg[reg_home(page, heap.reg_bits)] : NULL;
+	if (r && r->base == page && r->cls != LARGE_CLASS) {
+		struct heap_span *s = (struct heap_span *)r;
+		struct heap_class *c = &heap.classes[r->cls];
+		uint32_t offset = (uint32_t)(p - page);
+		unsigned i = (unsigned)((uint64_t)offset * c->recip >> 32);
+		uint64_t *live = &s->maps[i / 64], *exact = live + c->map_words;
+		uint64_t bit = 1ull << (i % 64);
+		size_t size = c->size;
+		if (offset == i * c->size && i < c->capacity && (*live & bit) &&
+		    s->rec.in_use > 1 && ((*exact & bit) || redzone_read(ptr, c->size, &size))) {
+			*live &= ~bit;
+			*exact &= ~bit;
+			*free_link(c, s, i) = s->rec.free_head;
+			s->rec.free_head = (uint16_t)i;
+			if (s->rec.in_use-- == c->capacity)
+				list_insert_after(&c->partial, s);
+			c->in_use--;
+			heap.requested -= size;
+			return;
+		}
+	}
+	kfree_general(ptr);
+}
+
+/* Gives a live block a new requested size that fits it. */
+static void block_resize(struct heap_block *b, size_t size)
+{
+	uint8_t *p = (uint8_t *)b->rec->base;
+	if (b->rec->cls == LARGE_CLASS) {
+		((struct heap_large *)b->rec)->requested = size;
+		canary_write(p + size, min_size(b->room - size, HEAP_CANARY_MAX));
+	} else {
+		struct heap_span *s = (struct heap_span *)b->rec;
+		uint64_t *exact = s->maps + heap.classes[s->rec.cls].map_words;
+		p += (size_t)b->index * b->room;
+		bit_clear(exact, b->index);
+		if (size == b->room)
+			bit_set(exact, b->index);
+		else
+			redzone_write(p, b->room, size);
+	}
+	heap.requested = heap.requested - b->size + size;
+}
+
+void *krealloc(void *ptr, size_t size)
+{
+	if (!ptr)
+		return kmalloc(size);
+	struct heap_block b;
+	if (!block_find(ptr, true, &b))
+		return NULL;
+	bool fits = size <= b.room - (b.rec->cls == LARGE_CLASS ? 0 : HEAP_REDZONE);
+	if (fits && (size >= b.room / 2 || b.room == class_sizes[0])) {
+		block_resize(&b, size);
+		return ptr;
+	}
+	void *moved = kmalloc(size);
+	if (!moved) {
+		if (!fits)
+			return NULL;
+		block_resize(&b, size);
+		return ptr;
+	}
+	memcpy(moved, ptr, size < b.size ? size : b.size);
+	block_release(&b);
+	return moved;
+}
+
+static void heap_shutdown(void)
+{
+	size_t live = heap.large_count;
+	for (unsigned ci = 0; ci < HEAP_CLASSES; ci++)
+		live += heap.classes[ci].in_use;
+	if (live)
+		heap_report_corruption("heap_init: blocks still live (leaked)", NULL);
+	for (size_t i = 0; heap.reg && i < (size_t)1 << heap.reg_bits; i++) {
+		struct heap_record *r = heap.reg[i];
+		if (!r)
+			continue;
+		if (r->cls == LARGE_CLASS) {
+			pages_put((void *)r->base, ((struct heap_large *)r)->pages);
+			pool_put(&heap.larges, r);
+		} else {
+			pages_put((void *)r->base, 1);
+			pool_put(heap.classes[r->cls].pool, r);
+		}
+	}
+	for (unsigned k = 0; k < 3; k++)
+		pool_release(&heap.spans[k]);
+	pool_release(&heap.larges);
+	if (heap.reg)
+		pages_put(heap.reg, ((size_t)sizeof(void *) << heap.reg_bits) / HEAP_PAGE_SIZE);
+}
+
+void heap_init(const struct heap_page_source *source)
+{
+	if (heap.ready)
+		heap_shutdown();
+	memset(&heap, 0, sizeof heap);
+	if (!source)
+		return;
+	heap.source = *source;
+	for (unsigned k = 0; k < 3; k++)
+		pool_init(&heap.spans[k], sizeof(struct heap_span) + (2 * sizeof(uint64_t) << k));
+	pool_init(&heap.larges, sizeof(struct heap_large));
+	unsigned ci = 0;
+	for (unsigned i = 0; i <= HEAP_LARGEST / 16; i++) {
+		while (class_sizes[ci] < i * 16)
+			ci++;
+		class_of_size[i] = (uint8_t)ci;
+	}
+	for (ci = 0; ci < HEAP_CLASSES; ci++) {
+		struct heap_class *c = &heap.classes[ci];
+		c->size = class_sizes[ci];
+		c->capacity = HEAP_PAGE_SIZE / c->size;
+		c->align = c->size & -c->size;
+		c->recip = (uint32_t)((1ull << 32) / c->size + 1);
+		c->partial.prev = c->partial.next = &c->partial;
+		c->map_words = (c->capacity + 63) / 64;
+		c->pool = &heap.spans[c->map_words / 2]; /* 1, 2, 4 words: pools 0, 1, 2 */
+	}
+	heap.ready = true;
+}
+
+void heap_get_stats(struct heap_stats *stats)
+{
+	memset(stats, 0, sizeof *stats);
+	stats->classes = HEAP_CLASSES;
+	for (unsigned ci = 0; ci < HEAP_CLASSES; ci++) {
+		const struct heap_class *c = &heap.classes[ci];
+		struct heap_class_stats *cs = &stats->class_stats[ci];
+		cs->size = class_sizes[ci];
+		cs->in_use = c->in_use;
+		cs->free = c->slabs * c->capacity - c->in_use;
+		cs->pages = c->slabs;
+	}
+	stats->large_allocations = heap.large_count;
+	stats->large_pages = heap.large_pages;
+	stats->meta_pages = heap.meta_pages;
+	stats->bytes_requested = heap.requested;
+	stats->bytes_reserved = heap.pages_held * HEAP_PAGE_SIZE;
+}
+
+/* ---- tests (the test kernel runs them) ---------------------------------------- */
+
+#ifdef KEEL_TEST
+/* Until the kernel starts its heap before the tests, they bring one up on a static
+ * arena (test kernel only) and shut it down after. */
+#define KTEST_ARENA_PAGES 48
+static uint8_t ktest_arena[KTEST_ARENA_PAGES * HEAP_PAGE_SIZE]
+	__attribute__((aligned(HEAP_PAGE_SIZE)));
+static bool ktest_arena_used[KTEST_ARENA_PAGES];
+
+static void *ktest_arena_alloc(size_t count)
+{
+	for (size_t first = 0; first + count <= KTEST_ARENA_PAGES; first++) {
+		size_t n = 0;
+		while (n < count && !ktest_arena_used[first + n])
+			n++;
+		if (n == count) {
+			memset(&ktest_arena_used[first], true, count);
+			return ktest_arena + first * HEAP_PAGE_SIZE;
+		}
+		first += n;
+	}
+	return NULL;
+}
+
+static void ktest_arena_free(void *pages, size_t count)
+{
+	size_t first = (size_t)((uint8_t *)pages - ktest_arena) / HEAP_PAGE_SIZE;
+	memset(&ktest_arena_used[first], false, count);
+}
+
+static const struct heap_page_source ktest_arena_source = {ktest_arena_alloc, ktest_arena_free};
+#endif
+
+/* True if the test brought the heap up (and must shut it down). */
+static bool ktest_heap_start(void)
+{
+#ifdef KEEL_TEST
+	if (!heap.ready) {
+		heap_init(&ktest_arena_source);
+		return true;
+	}
+#endif
+	return false;
+}
+
+static size_t ktest_live_blocks(void)
+{
+	struct heap_stats st;
+	heap_get_stats(&st);
+	size_t live = st.large_allocations;
+	for (unsigned ci = 0; ci < HEAP_CLASSES; ci++)
+		live += st.class_stats[ci].in_use;
+	return live;
+}
+
+static uint8_t ktest_byte(uint32_t seed, size_t i)
+{
+	return (uint8_t)(seed * 31 + i * 7 + (i >> 8));
+}
+
+KTEST(heap_mixed_kmalloc_kfree_keep_contents)
+{
+	bool own = ktest_heap_start();
+	size_t before = ktest_live_blocks();
+	enum { SLOTS = 40 };
+	uint8_t *block[SLOTS] = {0};
+	size_t size[SLOTS] = {0};
+	uint32_t rng = 12345;
+	for (int op = 0; op < 6000; op++) {
+		rng = rng * 1103515245u + 12345u;
+		unsigned slot = (rng >> 8) % SLOTS;
+		if (block[slot]) {
+			for (size_t i = 0; i < size[slot]; i++)
+				KEXPECT_EQ(block[slot][i], ktest_byte(slot, i));
+			kfree(block[slot]);
+			block[slot] = NULL;
+			continue;
+		}
+		size[slot] = (rng >> 16) % 8 == 0 ? 2049 + (rng >> 20) % 5000 : (rng >> 16) % 700;
+		block[slot] = kmalloc(size[slot]);
+		KEXPECT(block[slot] != NULL);
+		KEXPECT_EQ((uintptr_t)block[slot] % 16, 0);
+		for (size_t i = 0; i < size[slot]; i++)
+			block[slot][i] = ktest_byte(slot, i);
+	}
+	for (unsigned slot = 0; slot < SLOTS; slot++)
+		kfree(block[slot]);
+	KEXPECT_EQ(ktest_live_blocks(), before);
+	if (own)
+		heap_init(NULL);
+}
+
+KTEST(heap_alignment_honoured)
+{
+	bool own = ktest_heap_start();
+	for (size_t align = 1; align <= HEAP_PAGE_SIZE; align *= 2) {
+		static const size_t sizes[] = {0, 1, 24, 100, 1000, 3000};
+		for (unsigned k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+			uint8_t *p = kmalloc_aligned(sizes[k], align);
+			KEXPECT(p != NULL);
+			KEXPECT_EQ((uintptr_t)p % align, 0);
+			memset(p, 0x5a, sizes[k]);
+			kfree(p);
+		}
+	}
+	KEXPECT(kmalloc_aligned(8, 3) == NULL);
+	KEXPECT(kmalloc_aligned(8, 2 * HEAP_PAGE_SIZE) == NULL);
+	if (own)
+		heap_init(NULL);
+}
+
+KTEST(heap_krealloc_preserves_contents)
+{
+	bool own = ktest_heap_start();
+	static const size_t sizes[] = {10, 100, 1000, 2048, 5000, 12000, 300, 40, 0};
+	uint8_t *p = krealloc(NULL, 1);
+	KEXPECT(p != NULL);
+	p[0] = ktest_byte(7, 0);
+	size_t have = 1;
+	for (unsigned k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		p = krealloc(p, sizes[k]);
+		KEXPECT(p != NULL);
+		size_t keep = have < sizes[k] ? have : sizes[k];
+		for (size_t i = 0; i < keep; i++)
+			KEXPECT_EQ(p[i], ktest_byte(7, i));
+		for (size_t i = keep; i < sizes[k]; i++)
+			p[i] = ktest_byte(7, i);
+		have = sizes[k];
+	}
+	kfree(p);
+	if (own)
+		heap_init(NULL);
+}
+
+KTEST(heap_kcalloc_zeroes_and_checks_overflow)
+{
+	bool own = ktest_heap_start();
+	uint8_t *dirty = kmalloc(600);
+	KEXPECT(dirty != NULL);
+	memset(dirty, 0xff, 600);
+	kfree(dirty);
+	uint8_t *p = kcalloc(20, 30);
+	KEXPECT(p != NULL);
+	for (size_t i = 0; i < 600; i++)
+		KEXPECT_EQ(p[i], 0);
+	kfree(p);
+	KEXPECT(kcalloc(SIZE_MAX / 2 + 1, 2) == NULL);
+	KEXPECT(kcalloc(2, SIZE_MAX / 2 + 1) == NULL);
+	if (own)
+		heap_init(NULL);
+}

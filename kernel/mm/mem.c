@@ -1,0 +1,158 @@
+#include "mem.h"
+
+#include "../console.h"
+#include "../panic.h"
+#include "e820.h"
+#include "heap.h"
+#include "paging.h"
+#include "pmm.h"
+
+#define MAX_USABLE_RANGES   64
+#define MAX_RESERVED_RANGES 4
+#define HEAP_FREE_RANGES    128
+
+extern char __image_start[], __kernel_end[];
+
+/* ---- the heap's pages: fresh frames mapped at HEAP_BASE and up ------------------- */
+
+/* Virtual ranges the heap gave back, for reuse; one heap for the machine, so one
+ * list (SMP will need the heap's lock to cover it). */
+static struct {
+	uintptr_t base;
+	size_t pages;
+} free_ranges[HEAP_FREE_RANGES];
+static size_t free_range_count;
+static uintptr_t heap_top = HEAP_BASE;
+
+static uintptr_t take_virtual_range(size_t pages)
+{
+	for (size_t i = 0; i < free_range_count; i++) {
+		if (free_ranges[i].pages < pages)
+			continue;
+		uintptr_t base = free_ranges[i].base;
+		free_ranges[i].base += pages * PAGE_SIZE;
+		free_ranges[i].pages -= pages;
+		if (free_ranges[i].pages == 0)
+			free_ranges[i] = free_ranges[--free_range_count];
+		return base;
+	}
+	uintptr_t base = heap_top;
+	heap_top += pages * PAGE_SIZE;
+	return base;
+}
+
+static void give_back_virtual_range(uintptr_t base, size_t pages)
+{
+	for (size_t i = 0; i < free_range_count; i++) {
+		if (free_ranges[i].base + free_ranges[i].pages * PAGE_SIZE == base) {
+			free_ranges[i].pages += pages; /* grows an adjacent range */
+			return;
+		}
+		if (base + pages * PAGE_SIZE == free_ranges[i].base) {
+			free_ranges[i].base = base;
+			free_ranges[i].pages += pages;
+			return;
+		}
+	}
+	if (free_range_count < HEAP_FREE_RANGES)
+		free_ranges[free_range_count++] = (typeof(free_ranges[0])){base, pages};
+	/* else: the addresses are lost, not the memory; there are 64 TiB of them */
+}
+
+static void heap_free_pages(void *pages, size_t count)
+{
+	uintptr_t base = (uintptr_t)pages;
+	for (size_t i = 0; i < count; i++) {
+		phys_addr_t frame;
+		uintptr_t page = base + i * PAGE_SIZE;
+		if (!paging_translate(paging_kernel_space(), page, &frame, NULL, NULL) ||
+		    paging_unmap(paging_kernel_space(), page) != 0)
+			panic("heap gave back %#lx, which is not mapped", page);
+		pmm_free_frame(frame);
+	}
+	give_back_virtual_range(base, count);
+}
+
+static void *heap_alloc_pages(size_t count)
+{
+	uintptr_t base = take_virtual_range(count);
+	for (size_t i = 0; i < count; i++) {
+		phys_addr_t frame = pmm_alloc_frame();
+		if (frame == PMM_NO_FRAME ||
+		    paging_map(paging_kernel_space(), base + i * PAGE_SIZE, frame, PAGE_SIZE,
+			       PAGE_WRITABLE | PAGE_NOEXEC | PAGE_GLOBAL) != 0) {
+			if (frame != PMM_NO_FRAME)
+				pmm_free_frame(frame);
+			if (i)
+				heap_free_pages((void *)base, i);
+			give_back_virtual_range(base + i * PAGE_SIZE, count - i);
+			return NULL;
+		}
+	}
+	return (void *)base;
+}
+
+static const struct heap_page_source kernel_heap_pages = {heap_alloc_pages, heap_free_pages};
+
+/* ---- bring-up ------------------------------------------------------------------ */
+
+static void *direct_map(phys_addr_t phys)
+{
+	return phys_to_virt(phys);
+}
+
+void mem_init(const struct boot_info *bi)
+{
+	struct mem_range usable[MAX_USABLE_RANGES];
+	size_t usable_count = e820_sanitise(bi->e820, bi->e820_count, usable, MAX_USABLE_RANGES);
+	if (usable_count == 0)
+		panic("no usable memory above 1 MiB in the E820 map");
+
+	struct mem_range reserved[MAX_RESERVED_RANGES] = {
+		{(uintptr_t)__image_start, (uintptr_t)__kernel_end},
+	};
+	size_t reserved_count = 1;
+	paging_init(usable, usable_count, reserved, &reserved_count);
+	if (!pmm_init(usable, usable_count, reserved, reserved_count, direct_map))
+		panic("no usable memory left for the frame allocator");
+	heap_init(&kernel_heap_pages);
+}
+
+static uint64_t mib(uint64_t frames)
+{
+	return frames * PMM_FRAME_SIZE >> 20;
+}
+
+void mem_report(const struct boot_info *bi)
+{
+	e820_print(bi);
+	struct pmm_stats s;
+	pmm_get_stats(&s);
+	kprintf("frames: %lu total (%lu MiB), %lu used, %lu free (%lu MiB)\n",
+		(unsigned long)s.total_frames, (unsigned long)mib(s.total_frames),
+		(unsigned long)s.used_frames, (unsigned long)s.free_frames,
+		(unsigned long)mib(s.free_frames));
+
+	struct heap_stats h;
+	heap_get_stats(&h);
+	kprintf("heap: %zu bytes in use in %zu KiB of pages (%zu of them bookkeeping), "
+		"%zu large allocations in %zu pages\n",
+		h.bytes_requested, h.bytes_reserved >> 10, h.meta_pages, h.large_allocations,
+		h.large_pages);
+	for (size_t i = 0; i < h.classes; i++) {
+		const struct heap_class_stats *c = &h.class_stats[i];
+		if (c->in_use || c->pages)
+			kprintf("  %5zu-byte blocks: %zu in use, %zu free, %zu pages\n", c->size,
+				c->in_use, c->free, c->pages);
+	}
+}
+
+void pmm_report_misuse(const char *what, phys_addr_t frame)
+{
+	panic("frame allocator: %s (frame %#lx)", what, frame);
+}
+
+void heap_report_corruption(const char *what, const void *ptr)
+{
+	panic("heap: %s (block %p)", what, ptr);
+}

@@ -1,0 +1,674 @@
+/* Physical memory manager: a buddy allocator over 4 KiB frames.
+ *
+ * Free memory is kept as blocks of 2^k frames (k = 0..PMM_MAX_ORDER), each aligned to
+ * its size, on one doubly-linked list per order. The links live in the free blocks
+ * themselves, reached through phys_to_virt; what the allocator trusts lives in its
+ * metadata, carved from usable memory by pmm_init:
+ *   allocated  a bit per frame, set while the frame is handed out. Every free is
+ *              checked against it before anything changes, so a double free or a free
+ *              of a frame never handed out is reported and ignored.
+ *   head[k]    a bit per order-k block, set while a free block of order k starts there.
+ *              A free merges with its buddy while head[] says the buddy is free.
+ *   fresh      a bit per largest block that is free and has not been touched since
+ *              init: on no list, taken in address order by a cursor.
+ * For a span of N frames that is N/8 + about N/4 bytes: 768 KiB for 8 GiB, 6 MiB for
+ * 64 GiB. Alloc and free do O(PMM_MAX_ORDER) list and bit operations, plus O(count/64)
+ * bitmap words for a run (and the fresh cursor's scan, O(1) amortised).
+ *
+ * Init writes only the metadata and the links of the few smaller blocks at the edges
+ * of each range: under QEMU TCG the first write to each 2 MiB of guest RAM costs the
+ * host a huge-page clear, so linking every 4 MiB block of 8 GiB took 4 s. */
+#include "pmm.h"
+
+#include "../panic.h"
+#include "../test/ktest.h"
+
+#define FRAME_SHIFT 12
+#define FRAME_MASK  (PMM_FRAME_SIZE - 1)
+#define LAST_FRAME  (~0ull & ~FRAME_MASK)   /* base of the frame just below 2^64 */
+#define LOW_MEMORY  (1ull << 20)	    /* the first MiB: BIOS data, never handed out */
+#define PHYS_LIMIT  (1ull << 52)	    /* MAXPHYADDR is at most 52 (SDM vol. 3A, 4.1.4) */
+#define MAX_BLOCK   (1ull << PMM_MAX_ORDER) /* frames in the largest block */
+#define NIL	    (~0ull)		    /* no frame, in frame-index space */
+#define ORDERS	    (PMM_MAX_ORDER + 1)
+
+/* ---- e820_sanitise ------------------------------------------------------------ */
+
+/* Whether an entry says anything. ACPI 3.0 extended attributes (table 14-2) with bit 0
+ * clear mean "ignore this entry"; only usable entries are ignored for it, so a stray
+ * attribute can hide memory but never make a reserved range usable. */
+static bool e820_counts(const struct e820_entry *e)
+{
+	if (e->length == 0)
+		return false;
+	return e->type != E820_USABLE || e->acpi_attributes == 0 || (e->acpi_attributes & 1);
+}
+
+/* The entry's last byte; an entry that would wrap past 2^64 stops at the top. */
+static uint64_t e820_last(const struct e820_entry *e)
+{
+	return e->length - 1 > ~0ull - e->base ? ~0ull : e->base + e->length - 1;
+}
+
+/* Usable at `addr`: some usable entry covers it and no entry of another type does. */
+static bool e820_usable_at(const struct e820_entry *map, size_t count, uint64_t addr)
+{
+	bool usable = false;
+	for (size_t i = 0; i < count; i++) {
+		const struct e820_entry *e = &map[i];
+		if (!e820_counts(e) || addr < e->base || addr > e820_last(e))
+			continue;
+		if (e->type != E820_USABLE)
+			return false;
+		usable = true;
+	}
+	return usable;
+}
+
+/* The first point above `addr` where an entry starts or ends; false if none. */
+static bool e820_next_boundary(const struct e820_entry *map, size_t count, uint64_t addr,
+			       uint64_t *next)
+{
+	bool found = false;
+	uint64_t best = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct e820_entry *e = &map[i];
+		if (!e820_counts(e))
+			continue;
+		uint64_t last = e820_last(e);
+		const uint64_t points[2] = {e->base, last == ~0ull ? 0 : last + 1};
+		for (int p = 0; p < 2; p++) {
+			if (points[p] > addr && (!found || points[p] < best)) {
+				best = points[p];
+				found = true;
+			}
+		}
+	}
+	*next = best;
+	return found;
+}
+
+/* Adds [base, end) to the `n` ranges kept so far. Once `max` are kept, a new range
+ * replaces the smallest if it is larger (of equal smallest, the highest goes): the
+ * result is the `max` largest, lower addresses winning ties, still sorted. */
+static size_t e820_keep(struct mem_range *out, size_t n, size_t max, uint64_t base, uint64_t end)
+{
+	if (n < max) {
+		out[n].base = base;
+		out[n].end = end;
+		return n + 1;
+	}
+	size_t smallest = 0;
+	for (size_t i = 1; i < n; i++)
+		if (out[i].end - out[i].base <= out[smallest].end - out[smallest].base)
+			smallest = i;
+	if (end - base <= out[smallest].end - out[smallest].base)
+		return n;
+	for (size_t i = smallest; i + 1 < n; i++)
+		out[i] = out[i + 1];
+	out[n - 1].base = base;
+	out[n - 1].end = end;
+	return n;
+}
+
+/* A maximal usable run [base, end) (end 0 for "up to 2^64"), shrunk to whole frames. */
+static size_t e820_keep_run(struct mem_range *out, size_t n, size_t max, uint64_t base,
+			    uint64_t end)
+{
+	if (base > LAST_FRAME)
+		return n;
+	base = (base + FRAME_MASK) & ~FRAME_MASK;
+	end = end == 0 ? LAST_FRAME : end & ~FRAME_MASK; /* 2^64 has no uint64_t */
+	return base < end ? e820_keep(out, n, max, base, end) : n;
+}
+
+/* A sweep over the points where an entry starts or ends: between two of them the
+ * answer is the same everywhere. Each round passes one such point, so there are at
+ * most 2 * count + 1 rounds of O(count) work: quadratic, without scratch memory. */
+size_t e820_sanitise(const struct e820_entry *map, size_t count, struct mem_range *usable,
+		     size_t max)
+{
+	size_t n = 0;
+	bool in_run = false;
+	uint64_t run_base = 0, addr = LOW_MEMORY;
+	if (max == 0)
+		return 0;
+	for (;;) {
+		bool here = e820_usable_at(map, count, addr);
+		if (here && !in_run) {
+			run_base = addr;
+			in_run = true;
+		} else if (!here && in_run) {
+			n = e820_keep_run(usable, n, max, run_base, addr);
+			in_run = false;
+		}
+		if (!e820_next_boundary(map, count, addr, &addr))
+			break;
+	}
+	if (in_run)
+		n = e820_keep_run(usable, n, max, run_base, 0);
+	return n;
+}
+
+/* ---- the allocator's state ------------------------------------------------------ */
+
+/* There is one allocator for the machine; SMP will need a lock around every entry
+ * point. Frames are named by their index from base_pfn (aligned to a largest block,
+ * so buddies of indices are buddies of frames); span is a multiple of MAX_BLOCK. */
+static struct {
+	bool ready;
+	void *(*to_virt)(phys_addr_t);
+	uint64_t base_pfn, span;
+	uint64_t *allocated;
+	uint64_t *head[ORDERS];
+	uint64_t *fresh;
+	uint64_t list[ORDERS];		    /* first free block of each order, or NIL */
+	uint32_t nonempty;		    /* bit k set: a block of order k is free */
+	uint64_t fresh_count, fresh_cursor; /* fresh bits set; no set bit before word cursor */
+	uint64_t total, free;
+} pmm;
+
+/* What a free block holds in its first bytes. */
+struct free_link {
+	uint64_t next, prev; /* frame indices, NIL at the ends */
+};
+
+static phys_addr_t frame_addr(uint64_t index)
+{
+	return (pmm.base_pfn + index) << FRAME_SHIFT;
+}
+
+static struct free_link *link_of(uint64_t index)
+{
+	return pmm.to_virt(frame_addr(index));
+}
+
+static bool bit_test(const uint64_t *bits, uint64_t i)
+{
+	return bits[i / 64] >> (i % 64) & 1;
+}
+
+static void bit_set(uint64_t *bits, uint64_t i)
+{
+	bits[i / 64] |= 1ull << (i % 64);
+}
+
+static void bit_clear(uint64_t *bits, uint64_t i)
+{
+	bits[i / 64] &= ~(1ull << (i % 64));
+}
+
+/* The bits of word w that fall in [first, first + count), which w meets: bits lo to
+ * top, with 0 <= lo <= top < 64. */
+static uint64_t word_mask(uint64_t w, uint64_t first, uint64_t count)
+{
+	uint64_t start = w * 64, last = first + count - 1;
+	uint64_t lo = first > start ? first - start : 0;
+	uint64_t top = last - start < 63 ? last - start : 63;
+	return ~0ull >> (63 - top) & ~0ull << lo;
+}
+
+static void bits_assign(uint64_t *bits, uint64_t first, uint64_t count, bool value)
+{
+	for (uint64_t w = first / 64; w <= (first + count - 1) / 64; w++) {
+		uint64_t mask = word_mask(w, first, count);
+		bits[w] = value ? bits[w] | mask : bits[w] & ~mask;
+	}
+}
+
+/* The first index in [first, first + count) whose bit is clear, or NIL. */
+static uint64_t bits_first_clear(const uint64_t *bits, uint64_t first, uint64_t count)
+{
+	for (uint64_t w = first / 64; w <= (first + count - 1) / 64; w++) {
+		uint64_t clear = ~bits[w] & word_mask(w, first, count);
+		if (clear)
+			return w * 64 + (uint64_t)__builtin_ctzll(clear);
+	}
+	return NIL;
+}
+
+static unsigned floor_log2(uint64_t x)
+{
+	return 63u - (unsigned)__builtin_clzll(x);
+}
+
+/* ---- free lists ----------------------------------------------------------------- */
+
+static bool is_free_head(unsigned order, uint64_t index)
+{
+	return index < pmm.span && (index & ((1ull << order) - 1)) == 0 &&
+	       bit_test(pmm.head[order], index >> order);
+}
+
+static void update_nonempty(unsigned order)
+{
+	if (pmm.list[order] != NIL || (order == PMM_MAX_ORDER && pmm.fresh_count))
+		pmm.nonempty |= 1u << order;
+	else
+		pmm.nonempty &= ~(1u << order);
+}
+
+static void list_push(unsigned order, uint64_t index)
+{
+	struct free_link *link = link_of(index);
+	link->next = pmm.list[order];
+	link->prev = NIL;
+	if (pmm.list[order] != NIL)
+		link_of(pmm.list[order])->prev = index;
+	pmm.list[order] = index;
+	pmm.nonempty |= 1u << order;
+	bit_set(pmm.head[order], index >> order);
+}
+
+/* Takes a free block off its list. Its links sit in memory anyone may have written
+ * to after a free, so they are checked first: a bad one is reported and nothing
+ * changes. */
+static bool list_unlink(unsigned order, uint64_t index)
+{
+	const struct free_link *link = link_of(index);
+	uint64_t next = link->next, prev = link->prev;
+	if (next == index || prev == index || (next != NIL && !is_free_head(order, next)) ||
+	    (prev == NIL ? pmm.list[order] != index : !is_free_head(order, prev))) {
+		pmm_report_misuse("free list corrupted (a freed frame written to?)",
+				  frame_addr(index));
+		return false;
+	}
+	if (prev == NIL)
+		pmm.list[order] = next;
+	else
+		link_of(prev)->next = next;
+	if (next != NIL)
+		link_of(next)->prev = prev;
+	update_nonempty(order);
+	bit_clear(pmm.head[order], index >> order);
+	return true;
+}
+
+/* The first fresh largest block, taken. Fresh bits are only set by init, so the cursor
+ * only moves forward: over a machine's life it passes each bitmap word once. */
+static uint64_t take_fresh(void)
+{
+	while (pmm.fresh[pmm.fresh_cursor] == 0)
+		pmm.fresh_cursor++; /* fresh_count > 0: a set bit lies ahead */
+	uint64_t block =
+		pmm.fresh_cursor * 64 + (uint64_t)__builtin_ctzll(pmm.fresh[pmm.fresh_cursor]);
+	bit_clear(pmm.fresh, block);
+	bit_clear(pmm.head[PMM_MAX_ORDER], block);
+	pmm.fresh_count--;
+	update_nonempty(PMM_MAX_ORDER);
+	return block << PMM_MAX_ORDER;
+}
+
+/* Frees one aligned block, merging with its buddy for as long as the buddy is a free
+ * block of the same order. No bound check on the buddy: span is a multiple of
+ * MAX_BLOCK, so a buddy below PMM_MAX_ORDER always lies inside it. At init (`fresh`),
+ * a largest block is marked fresh instead of linked: nothing is written into it. */
+static void free_block(uint64_t index, unsigned order, bool fresh)
+{
+	while (order < PMM_MAX_ORDER) {
+		uint64_t buddy = index ^ (1ull << order);
+		if (!bit_test(pmm.head[order], buddy >> order) || !list_unlink(order, buddy))
+			break;
+		index &= ~(1ull << order);
+		order++;
+	}
+	if (order == PMM_MAX_ORDER && fresh) {
+		bit_set(pmm.fresh, index >> order);
+		bit_set(pmm.head[order], index >> order);
+		pmm.fresh_count++;
+		update_nonempty(order);
+	} else {
+		list_push(order, index);
+	}
+}
+
+/* Frees [index, index + count) as the fewest aligned blocks; the caller counts them. */
+static void free_range(uint64_t index, uint64_t count, bool fresh)
+{
+	while (count) {
+		unsigned order = index ? (unsigned)__builtin_ctzll(index) : PMM_MAX_ORDER;
+		if (order > PMM_MAX_ORDER)
+			order = PMM_MAX_ORDER;
+		if (order > floor_log2(count))
+			order = floor_log2(count);
+		free_block(index, order, fresh);
+		index += 1ull << order;
+		count -= 1ull << order;
+	}
+}
+
+/* Whether a frame lies in a free block (for the misuse report only). */
+static bool in_free_block(uint64_t index)
+{
+	for (unsigned order = 0; order < ORDERS; order++)
+		if (bit_test(pmm.head[order], index >> order))
+			return true;
+	return false;
+}
+
+/* ---- pmm_init --------------------------------------------------------------------- */
+
+/* Available memory, in address order: whole frames of the usable ranges, at or above
+ * 1 MiB and below `limit`, outside every reserved range (rounded out to frames) and the
+ * metadata. A usable range is clipped to start where the previous one ended, so
+ * unsorted or overlapping input can lose memory but never yields a frame twice. */
+struct pieces {
+	const struct mem_range *usable, *reserved;
+	size_t usable_count, reserved_count;
+	struct mem_range meta; /* empty until placed */
+	uint64_t limit;
+	size_t next_range;
+	uint64_t floor, pos, end; /* what is left of the current usable range */
+};
+
+static void pieces_rewind(struct pieces *p)
+{
+	p->next_range = 0;
+	p->floor = LOW_MEMORY;
+	p->pos = p->end = 0;
+}
+
+static struct mem_range excluded(const struct pieces *p, size_t i)
+{
+	struct mem_range r = i < p->reserved_count ? p->reserved[i] : p->meta;
+	if (r.end <= r.base)
+		return (struct mem_range){0, 0};
+	r.base &= ~FRAME_MASK;
+	r.end = r.end > LAST_FRAME ? ~0ull : (r.end + FRAME_MASK) & ~FRAME_MASK;
+	return r;
+}
+
+/* `addr`, moved past every excluded range that covers it. A pass that moves it moves
+ * it past a range's end, and that range can never cover it again: at most
+ * reserved_count + 2 passes. */
+static uint64_t skip_excluded(const struct pieces *p, uint64_t addr)
+{
+	for (size_t pass = 0; pass < p->reserved_count + 2; pass++) {
+		bool moved = false;
+		for (size_t i = 0; i <= p->reserved_count; i++) {
+			struct mem_range r = excluded(p, i);
+			if (r.base <= addr && addr < r.end) {
+				addr = r.end;
+				moved = true;
+			}
+		}
+		if (!moved)
+			break;
+	}
+	return addr;
+}
+
+/* The first start of an excluded range in (addr, end), or end. */
+static uint64_t next_excluded(const struct pieces *p, uint64_t addr, uint64_t end)
+{
+	for (size_t i = 0; i <= p->reserved_count; i++) {
+		struct mem_range r = excluded(p, i);
+		if (r.end > r.base && r.base > addr && r.base < end)
+			end = r.base;
+	}
+	return end;
+}
+
+static bool pieces_next(struct pieces *p, struct mem_range *out)
+{
+	for (;;) {
+		if (p->pos >= p->end) {
+			if (p->next_range == p->usable_count)
+				return false;
+			const struct mem_range *r = &p->usable[p->next_range++];
+			uint64_t base =
+				r->base > LAST_FRAME ? ~0ull : (r->base + FRAME_MASK) & ~FRAME_MASK;
+			uint64_t end = r->end & ~FRAME_MASK;
+			p->pos = base > p->floor ? base : p->floor;
+			p->end = end < p->limit ? end : p->limit;
+			if (p->end > p->floor)
+				p->floor = p->end;
+			continue;
+		}
+		uint64_t base = skip_excluded(p, p->pos);
+		if (base >= p->end) {
+			p->pos = p->end;
+			continue;
+		}
+		p->pos = next_excluded(p, base, p->end);
+		out->base = base;
+		out->end = p->pos;
+		return true;
+	}
+}
+
+/* Bitmap words for a span: the allocated bits, head[0..PMM_MAX_ORDER], then fresh. */
+static uint64_t head_words(uint64_t span, unsigned order)
+{
+	return ((span >> order) + 63) / 64;
+}
+
+static uint64_t metadata_words(uint64_t span)
+{
+	uint64_t words = span / 64;
+	for (unsigned order = 0; order < ORDERS; order++)
+		words += head_words(span, order);
+	return words + head_words(span, PMM_MAX_ORDER);
+}
+
+/* Where the metadata goes: the span from the first available frame to the end of the
+ * last, and the first piece that holds its bitmaps. When none does (memory in far
+ * apart islands), the highest piece is given up and the span shrinks: at most one
+ * round per piece. Returns false if nothing is left. */
+static bool place_metadata(struct pieces *p, uint64_t *base_pfn, uint64_t *span, uint64_t *frames)
+{
+	for (;;) {
+		struct mem_range r, first = {0, 0}, last = {0, 0};
+		for (pieces_rewind(p); pieces_next(p, &r); last = r)
+			if (first.end == 0)
+				first = r;
+		if (first.end == 0)
+			return false;
+		*base_pfn = (first.base >> FRAME_SHIFT) & ~(MAX_BLOCK - 1);
+		*span = ((last.end >> FRAME_SHIFT) - *base_pfn + MAX_BLOCK - 1) & ~(MAX_BLOCK - 1);
+		*frames = (metadata_words(*span) * 8 + FRAME_MASK) >> FRAME_SHIFT;
+		for (pieces_rewind(p); pieces_next(p, &r);) {
+			if ((r.end - r.base) >> FRAME_SHIFT >= *frames) {
+				p->meta.base = r.base;
+				p->meta.end = r.base + (*frames << FRAME_SHIFT);
+				return true;
+			}
+		}
+		p->limit = last.base;
+	}
+}
+
+bool pmm_init(const struct mem_range *usable, size_t usable_count, const struct mem_range *reserved,
+	      size_t reserved_count, void *(*phys_to_virt)(phys_addr_t))
+{
+	struct pieces p = {.usable = usable,
+			   .reserved = reserved,
+			   .usable_count = usable ? usable_count : 0,
+			   .reserved_count = reserved ? reserved_count : 0,
+			   .limit = PHYS_LIMIT};
+	uint64_t base_pfn, span, meta_frames;
+	pmm.ready = false;
+	if (!phys_to_virt || !place_metadata(&p, &base_pfn, &span, &meta_frames))
+		return false;
+
+	pmm.to_virt = phys_to_virt;
+	pmm.base_pfn = base_pfn;
+	pmm.span = span;
+	uint64_t *words = phys_to_virt(p.meta.base);
+	uint64_t nwords = metadata_words(span);
+	for (uint64_t i = 0; i < nwords; i++)
+		words[i] = 0;
+	pmm.allocated = words;
+	words += span / 64;
+	for (unsigned order = 0; order < ORDERS; order++) {
+		pmm.head[order] = words;
+		words += head_words(span, order);
+		pmm.list[order] = NIL;
+	}
+	pmm.fresh = words;
+	pmm.nonempty = 0;
+	pmm.fresh_count = pmm.fresh_cursor = 0;
+	pmm.free = 0;
+
+	struct mem_range r;
+	for (pieces_rewind(&p); pieces_next(&p, &r);) {
+		uint64_t frames = (r.end - r.base) >> FRAME_SHIFT;
+		free_range((r.base >> FRAME_SHIFT) - base_pfn, frames, true);
+		pmm.free += frames;
+	}
+	pmm.total = pmm.free + meta_frames;
+	pmm.ready = pmm.free != 0;
+	return pmm.ready;
+}
+
+/* ---- alloc and free ---------------------------------------------------------------- */
+
+phys_addr_t pmm_alloc_frame(void)
+{
+	return pmm_alloc_frames(1);
+}
+
+/* Takes the smallest free block that fits, splits it down to the order asked for, and
+ * gives back the frames past `count` at once. */
+phys_addr_t pmm_alloc_frames(size_t count)
+{
+	if (!pmm.ready || count == 0 || count > MAX_BLOCK)
+		return PMM_NO_FRAME;
+	unsigned want = count == 1 ? 0 : floor_log2(count - 1) + 1;
+	uint32_t fits = pmm.nonempty & ~((1u << want) - 1);
+	if (!fits)
+		return PMM_NO_FRAME;
+	unsigned order = (unsigned)__builtin_ctz(fits);
+	uint64_t index = pmm.list[order];
+	if (index == NIL && order == PMM_MAX_ORDER) {
+		index = take_fresh();
+	} else if (!is_free_head(order, index)) {
+		pmm_report_misuse("free list corrupted (a freed frame written to?)",
+				  frame_addr(index));
+		return PMM_NO_FRAME;
+	} else if (!list_unlink(order, index)) {
+		return PMM_NO_FRAME;
+	}
+	while (order > want) {
+		order--;
+		list_push(order, index + (1ull << order));
+	}
+	bits_assign(pmm.allocated, index, count, true);
+	pmm.free -= count;
+	free_range(index + count, (1ull << want) - count, false);
+	return frame_addr(index);
+}
+
+void pmm_free_frame(phys_addr_t frame)
+{
+	pmm_free_frames(frame, 1);
+}
+
+/* Any frames handed out may be freed, in any grouping: a run whole, in parts, or one
+ * frame at a time. Each must be handed out now, or nothing is freed. */
+void pmm_free_frames(phys_addr_t first, size_t count)
+{
+	if (!pmm.ready) {
+		pmm_report_misuse("free with no allocator (pmm_init failed or not run)", first);
+		return;
+	}
+	if (first & FRAME_MASK) {
+		pmm_report_misuse("free of a misaligned frame address", first);
+		return;
+	}
+	if (count == 0) {
+		pmm_report_misuse("free of zero frames", first);
+		return;
+	}
+	uint64_t pfn = first >> FRAME_SHIFT;
+	if (pfn < pmm.base_pfn || pfn - pmm.base_pfn >= pmm.span) {
+		pmm_report_misuse("free of a frame outside managed memory", first);
+		return;
+	}
+	uint64_t index = pfn - pmm.base_pfn;
+	if (count > pmm.span - index) {
+		pmm_report_misuse("free of a frame outside managed memory", frame_addr(pmm.span));
+		return;
+	}
+	uint64_t bad = bits_first_clear(pmm.allocated, index, count);
+	if (bad != NIL) {
+		pmm_report_misuse(in_free_block(bad) ? "double free"
+						     : "free of a frame never handed out",
+				  frame_addr(bad));
+		return;
+	}
+	bits_assign(pmm.allocated, index, count, false);
+	pmm.free += count;
+	free_range(index, count, false);
+}
+
+void pmm_get_stats(struct pmm_stats *stats)
+{
+	stats->total_frames = pmm.ready ? pmm.total : 0;
+	stats->free_frames = pmm.ready ? pmm.free : 0;
+	stats->used_frames = stats->total_frames - stats->free_frames;
+}
+
+/* Unless the kernel defines its own: misuse means a caller's idea of what it owns is
+ * wrong, so stop. Host tests define theirs to record the complaint. */
+__attribute__((weak)) void pmm_report_misuse(const char *what, phys_addr_t frame)
+{
+	panic("pmm: %s: frame %#llx", what, (unsigned long long)frame);
+}
+
+/* ---- in-kernel tests (they need pmm_init to have run) -------------------------- */
+
+KTEST(pmm_frame_round_trip)
+{
+	struct pmm_stats before, during, after;
+	pmm_get_stats(&before);
+	phys_addr_t frame = pmm_alloc_frame();
+	KEXPECT(frame != PMM_NO_FRAME);
+	KEXPECT_EQ(frame & FRAME_MASK, 0);
+	KEXPECT(frame >= LOW_MEMORY);
+	KEXPECT(frame < frame_addr(pmm.span)); /* inside managed memory... */
+	KEXPECT(bit_test(pmm.allocated, (frame >> FRAME_SHIFT) - pmm.base_pfn)); /* ...and taken */
+	volatile uint64_t *word = pmm.to_virt(frame); /* RAM: it keeps what is written */
+	word[0] = 0x1234567887654321ull;
+	word[511] = frame;
+	KEXPECT_EQ(word[0], 0x1234567887654321ull);
+	KEXPECT_EQ(word[511], frame);
+	pmm_get_stats(&during);
+	KEXPECT_EQ(during.free_frames, before.free_frames - 1);
+	pmm_free_frame(frame);
+	pmm_get_stats(&after);
+	KEXPECT_EQ(after.free_frames, before.free_frames);
+}
+
+KTEST(pmm_runs_are_aligned_and_distinct)
+{
+	struct pmm_stats before, after;
+	pmm_get_stats(&before);
+	phys_addr_t runs[4];
+	static const size_t counts[4] = {3, 8, 100, MAX_BLOCK};
+	for (int i = 0; i < 4; i++) {
+		size_t align = 1;
+		while (align < counts[i])
+			align *= 2;
+		runs[i] = pmm_alloc_frames(counts[i]);
+		KEXPECT(runs[i] != PMM_NO_FRAME);
+		KEXPECT_EQ(runs[i] % (align * PMM_FRAME_SIZE), 0);
+		for (int j = 0; j < i; j++)
+			KEXPECT(runs[i] + counts[i] * PMM_FRAME_SIZE <= runs[j] ||
+				runs[j] + counts[j] * PMM_FRAME_SIZE <= runs[i]);
+	}
+	for (int i = 0; i < 4; i++)
+		pmm_free_frames(runs[i], counts[i]);
+	pmm_get_stats(&after);
+	KEXPECT_EQ(after.free_frames, before.free_frames);
+}
+
+KTEST(pmm_stats_add_up)
+{
+	struct pmm_stats s;
+	pmm_get_stats(&s);
+	KEXPECT(s.total_frames > 0);
+	KEXPECT(s.free_frames > 0);
+	KEXPECT(s.used_frames > 0); /* the metadata, at least */
+	KEXPECT_EQ(s.free_frames + s.used_frames, s.total_frames);
+}

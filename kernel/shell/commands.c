@@ -1,0 +1,166 @@
+#include "commands.h"
+
+#include <stdint.h>
+
+#include "../arch/cpu.h"
+#include "../arch/irq.h"
+#include "../arch/x86.h"
+#include "../console.h"
+#include "../dev/input.h"
+#include "../dev/power.h"
+#include "../dev/timer.h"
+#include "../lib/string.h"
+#include "../mm/e820.h"
+#include "../mm/mem.h"
+#include "../panic.h"
+
+#define MAX_ARGS 16
+
+static const struct boot_info *boot_info;
+
+struct command {
+	const char *name;
+	const char *help;
+	void (*run)(int argc, char **argv);
+};
+
+static void cmd_help(int argc, char **argv);
+
+static void cmd_clear(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	console_clear();
+}
+
+static void cmd_echo(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		kprintf("%s%s", argv[i], i + 1 < argc ? " " : "");
+	kprintf("\n");
+}
+
+static void cmd_uptime(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	uint64_t ms = uptime_ms();
+	kprintf("up %lu.%02lu s\n", ms / 1000, ms % 1000 / 10);
+}
+
+static void cmd_ticks(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	kprintf("%lu ticks at %u Hz (%s timer)\n", timer_ticks(), TIMER_HZ, timer_source());
+}
+
+static void cmd_mem(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	mem_report(boot_info);
+}
+
+static void cmd_e820(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	e820_print(boot_info);
+}
+
+static void cmd_cpu(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	cpu_print_info();
+}
+
+static void cmd_irq(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	kprintf("controller: %s\n", irq_controller() ? irq_controller()->name : "none");
+	for (unsigned v = 32; v < VECTORS; v++)
+		if (irq_count(v))
+			kprintf("  vector %#04x: %lu\n", v, irq_count(v));
+	kprintf("  spurious: %lu\n", irq_spurious_count());
+	kprintf("  input dropped (ring full): %lu\n", input_dropped());
+}
+
+static void cmd_panic(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	panic("you asked for it (the shell's panic command)");
+}
+
+static void cmd_reboot(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	power_reboot();
+}
+
+static void cmd_poweroff(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	power_off();
+}
+
+static const struct command commands[] = {
+	{"help", "list the commands", cmd_help},
+	{"clear", "clear the screen", cmd_clear},
+	{"echo", "print the arguments", cmd_echo},
+	{"uptime", "time since the timer started", cmd_uptime},
+	{"ticks", "timer ticks so far", cmd_ticks},
+	{"mem", "memory map, frames and heap usage", cmd_mem},
+	{"e820", "the BIOS memory map", cmd_e820},
+	{"cpu", "vendor, model and features", cmd_cpu},
+	{"irq", "interrupt counts per vector", cmd_irq},
+	{"panic", "show what a kernel panic looks like", cmd_panic},
+	{"reboot", "restart the machine", cmd_reboot},
+	{"halt", "power off (ACPI S5), or halt", cmd_poweroff},
+	{"poweroff", "power off (ACPI S5), or halt", cmd_poweroff},
+};
+
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static void cmd_help(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	for (unsigned i = 0; i < COMMAND_COUNT; i++)
+		kprintf("  %-9s %s\n", commands[i].name, commands[i].help);
+}
+
+void commands_init(const struct boot_info *bi)
+{
+	boot_info = bi;
+}
+
+static int split(char *line, char **argv)
+{
+	int argc = 0;
+	for (char *p = line; *p;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (argc == MAX_ARGS)
+			return -1;
+		argv[argc++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return argc;
+}
+
+void commands_run(char *line)
+{
+	char *argv[MAX_ARGS];
+	int argc = split(line, argv);
+	if (argc < 0) {
+		kprintf("too many arguments (at most %d)\n", MAX_ARGS - 1);
+		return;
+	}
+	if (argc == 0)
+		return;
+	for (unsigned i = 0; i < COMMAND_COUNT; i++) {
+		if (strcmp(argv[0], commands[i].name) == 0) {
+			commands[i].run(argc, argv);
+			return;
+		}
+	}
+	kprintf("%s: unknown command (try help)\n", argv[0]);
+}
