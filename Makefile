@@ -39,6 +39,10 @@ ifeq ($(BOCHS_BREAK),1)
 KERNEL_CFLAGS += -DKEEL_BOCHS_BREAK
 NASM_DEFINES += -D BOCHS_BREAK
 endif
+# KERNEL_AUTORUN=cmd: the shell runs cmd first (tests use it where no one can type).
+ifneq ($(KERNEL_AUTORUN),)
+KERNEL_CFLAGS += -DKEEL_AUTORUN='"$(KERNEL_AUTORUN)"'
+endif
 ifeq ($(KERNEL_TEST),1)
 KERNEL_CFLAGS += -DKEEL_TEST -fsanitize=undefined
 endif

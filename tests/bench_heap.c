@@ -272,8 +272,10 @@ int main(int argc, char **argv)
 	int reps = argc > 1 ? atoi(argv[1]) : 5;
 	double scale = argc > 2 ? atof(argv[2]) / 100 : 1.0;
 	size_t reserve = (size_t)64 << 30;
-	arena = mmap(NULL, reserve, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	do /* address space for the page source; less if the system refuses */
+		arena = mmap(NULL, reserve >>= 1, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	while (arena == MAP_FAILED && reserve > ((size_t)1 << 30));
 	if (arena == MAP_FAILED) {
 		perror("bench_heap: mmap");
 		return 1;

@@ -73,12 +73,24 @@ def boots_with_memory(mib):
     usable = usable_mib(serial)
     # The BIOS keeps a little below 1 MiB and at the top of RAM for itself.
     check(mib - 2 <= usable <= mib, f"-m {mib}M reports {usable} MiB usable")
+    # The frame allocator manages what is usable above 1 MiB: all but ~2 MiB.
+    m = re.search(r"^frames: (\d+) total \((\d+) MiB\), (\d+) used, (\d+) free", serial, re.M)
+    check(m, f"no frame totals in:\n{tail(serial)}")
+    total, total_mib, used, free = (int(g) for g in m.groups())
+    check(mib - 3 <= total_mib <= mib, f"-m {mib}M: the frame allocator manages {total_mib} MiB")
+    check(used + free == total and used < total // 50 + 300,
+          f"-m {mib}M: {used} used + {free} free of {total} frames")
     return serial
 
 
 @test
 def reports_memory_32m():
     boots_with_memory(32)
+
+
+@test
+def reports_memory_64m():
+    boots_with_memory(64)
 
 
 @test

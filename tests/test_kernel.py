@@ -10,11 +10,11 @@ TIMEOUT = 60
 QEMU_EXIT_SUCCESS = 33  # isa-debug-exit: (0x10 << 1) | 1
 
 
-def boot_test_kernel(fault=None):
+def boot_test_kernel(fault=None, until=r"^halted\.|PANIC while panicking; halting"):
     extra = ["-fw_cfg", f"name=opt/keel/fault,string={fault}"] if fault else []
     with QemuRun(TEST_IMAGE, "ide", extra=extra) as vm:
         if fault:
-            text = vm.wait_for(r"^halted\.|PANIC while panicking; halting", TIMEOUT)
+            text = vm.wait_for(until, TIMEOUT)
             return text, None
         text = vm.wait_for(r"^ktest: \d+ passed, \d+ failed", TIMEOUT)
         try:
@@ -180,3 +180,17 @@ def fault_panic_backtrace_names_the_callers_in_order():
     want = ["backtrace_level3", "backtrace_level2", "backtrace_level1", "panic_backtrace",
             "fault_run", "ktest_main", "kmain"]
     check(frames[:len(want)] == want, f"backtrace is {frames}, expected it to start {want}")
+
+
+@test
+def console_output_from_an_interrupt_handler_never_splits_a_line():
+    text, _ = boot_test_kernel("console_stress", until=r"^console stress: done")
+    body = text.split("fault scenario: console_stress\n", 1)[-1].split("console stress: done")[0]
+    lines = body.splitlines()
+    main = [l for l in lines if re.fullmatch(r"main line \d{3} -{40}", l)]
+    irq = [l for l in lines if re.fullmatch(r"irq line \d{3} \+{40}", l)]
+    broken = [l for l in lines if l not in main and l not in irq]
+    check(not broken, f"{len(broken)} mixed lines, e.g. {broken[:3]}")
+    check(len(main) == 300 and len(irq) == 100, f"{len(main)} main and {len(irq)} irq lines")
+    check(any(lines.index(a) < lines.index(b) for a in irq for b in main[-1:]),
+          "no interrupt output arrived while the main loop was printing")

@@ -216,3 +216,35 @@ def falls_back_to_the_8259_without_an_apic():
         expect(m.run("irq"), r"^controller: 8259 PIC", "PIC controller")
         expect(m.run("ticks"), r"ticks at 100 Hz \(PIT timer\)", "PIT timer")
         expect(m.run("echo works"), r"^works", "the shell works")
+
+
+def autorun_image(command):
+    """A kernel whose shell runs `command` first (Bochs has no serial input here)."""
+    from harness import BUILD, ROOT, run
+    build = BUILD / "tests" / f"autorun-{command}"
+    out = run(["make", "-s", f"BUILD={build}", f"DISK={build}", f"KERNEL_AUTORUN={command}",
+               f"{build}/hdd.img"], cwd=ROOT)
+    check(out.returncode == 0, f"autorun build failed:\n{out.stderr}")
+    return build / "hdd.img"
+
+
+def bochs(image, seconds):
+    from harness import ROOT, run
+    out = run([str(ROOT / "tools/bochs-run"), "--timeout", str(seconds), str(image)],
+              timeout=seconds + 30)
+    return out.returncode, out.stdout, out.stderr
+
+
+@test
+def poweroff_ends_bochs():
+    status, out, err = bochs(autorun_image("poweroff"), 120)
+    check(status == 0 and "powering off" in out and "powered off (ACPI S5)" in err,
+          f"Bochs did not power off (status {status}):\n{tail(out)}\n{tail(err)}")
+
+
+@test
+def reboot_restarts_bochs():
+    from harness import bochs_run
+    # A reboot must boot the kernel a second time (bochs_run fails after 60 s if not).
+    out = bochs_run(autorun_image("reboot"), r"(?s)rebooting.*Keel x86_64 kernel, booted from", timeout=60)
+    check(out.count("Keel x86_64 kernel, booted from") >= 2, tail(out))

@@ -120,6 +120,25 @@ void lapic_timer_stop(void)
 	lapic_write(LAPIC_TIMER_INITIAL, 0);
 }
 
+static void mask_all_pins(void)
+{
+	for (unsigned i = 0; i < madt->ioapic_count; i++) {
+		volatile uint32_t *base = phys_to_virt(madt->ioapics[i].address);
+		uint32_t entries = ((ioapic_read(base, IOAPIC_VERSION) >> 16) & 0xFF) + 1;
+		for (uint32_t pin = 0; pin < entries; pin++)
+			ioapic_write(base, IOAPIC_REDIRECT(pin), REDIRECT_MASKED);
+	}
+}
+
+void apic_disable(void)
+{
+	if (!lapic)
+		return;
+	lapic_timer_stop();
+	mask_all_pins();
+	lapic_write(LAPIC_SVR, VECTOR_SPURIOUS); /* enable bit clear */
+}
+
 bool apic_init(const struct acpi_info *acpi)
 {
 	if (!acpi || !acpi->have_madt || acpi->ioapic_count == 0)
@@ -129,13 +148,7 @@ bool apic_init(const struct acpi_info *acpi)
 	madt = acpi;
 	lapic = phys_to_virt(acpi->lapic_address);
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
-	/* Every I/O APIC pin masked until a driver asks for it. */
-	for (unsigned i = 0; i < acpi->ioapic_count; i++) {
-		volatile uint32_t *base = phys_to_virt(acpi->ioapics[i].address);
-		uint32_t entries = ((ioapic_read(base, IOAPIC_VERSION) >> 16) & 0xFF) + 1;
-		for (uint32_t pin = 0; pin < entries; pin++)
-			ioapic_write(base, IOAPIC_REDIRECT(pin), REDIRECT_MASKED);
-	}
+	mask_all_pins(); /* until a driver asks for its pin */
 	irq_set_controller(&apic_controller);
 	return true;
 }

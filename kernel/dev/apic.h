@@ -14,6 +14,11 @@ bool apic_init(const struct acpi_info *acpi);
 
 extern const struct irq_controller apic_controller;
 
+/* Quiets the APICs before a reset: timer stopped, I/O APIC pins masked, local APIC
+ * software-disabled. A software reset (the i8042's) keeps APIC state, and a BIOS
+ * that gets our timer interrupts in the middle of its POST triple-faults (Bochs). */
+void apic_disable(void);
+
 /* Local APIC timer: divide by 16, count down from `initial`; periodic or one shot. */
 void lapic_timer_start(uint32_t initial, bool periodic);
 uint32_t lapic_timer_current(void);

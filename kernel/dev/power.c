@@ -1,16 +1,21 @@
 /* ACPI sleep state S5 through PM1x_CNT (SLP_TYP in bits 10-12, SLP_EN bit 13) and the
- * FADT reset register: ACPI 6.4, 4.8.3.2.1 and 4.8.3.6. Fallbacks: the i8042's reset
- * line, then a triple fault; for power-off, Bochs' shutdown port, then a halt. */
+ * FADT reset register: ACPI 6.4, 4.8.3.2.1 and 4.8.3.6. Fallbacks: the PCI reset
+ * control register 0xCF9 (Intel PIIX/ICH data sheets; QEMU and Bochs have it), the
+ * i8042's reset line, then a triple fault; for power-off, Bochs' shutdown port, then
+ * a halt. */
 #include "power.h"
 
 #include "../arch/x86.h"
 #include "../console.h"
 #include "../panic.h"
+#include "apic.h"
 #include "i8042.h"
 
 #define SLP_TYP_SHIFT	    10
 #define SLP_EN		    (1u << 13)
 #define BOCHS_SHUTDOWN_PORT 0x8900
+#define PCI_RESET_CONTROL 0xCF9 /* PIIX/ICH: bit 1 hard reset, bit 2 do it */
+#define PCI_HARD_RESET 0x06
 
 static const struct acpi_info *acpi;
 
@@ -29,11 +34,14 @@ void power_reboot(void)
 {
 	kprintf("rebooting\n");
 	cpu_disable_interrupts();
+	apic_disable();
 	if (acpi && acpi->have_reset && acpi->reset_register.space == ACPI_SPACE_IO) {
 		outb((uint16_t)acpi->reset_register.address, acpi->reset_value);
 		wait_a_little();
 	}
-	i8042_reset_cpu();
+	outb(PCI_RESET_CONTROL, PCI_HARD_RESET); /* a full reset, devices too */
+	wait_a_little();
+	i8042_reset_cpu(); /* resets only the CPU: some BIOSes then stumble */
 	wait_a_little();
 	/* Last resort: an empty IDT turns the next exception into a triple fault. */
 	struct descriptor_table_pointer none = {0, 0};

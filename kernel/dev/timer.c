@@ -74,3 +74,50 @@ const char *timer_source(void)
 {
 	return apic_hz ? "local APIC" : "PIT";
 }
+
+/* ---- tests: the tick rate against the CMOS clock, an independent one ---------------- */
+
+#include "../test/ktest.h"
+
+#define CMOS_INDEX	 0x70
+#define CMOS_DATA	 0x71
+#define CMOS_SECONDS	 0x00
+#define WAIT_LIMIT_TICKS (3 * TIMER_HZ)
+
+static uint8_t rtc_seconds(void)
+{
+	outb(CMOS_INDEX, CMOS_SECONDS);
+	return inb(CMOS_DATA);
+}
+
+/* Waits for the RTC's seconds to change; false if that takes implausibly long. */
+static bool wait_rtc_second(void)
+{
+	uint8_t now = rtc_seconds();
+	uint64_t give_up = ticks + WAIT_LIMIT_TICKS;
+	while (rtc_seconds() == now)
+		if (ticks > give_up)
+			return false;
+	return true;
+}
+
+KTEST(timer_ticks_at_its_rate_against_the_rtc)
+{
+	KEXPECT(wait_rtc_second());
+	uint64_t start = ticks;
+	KEXPECT(wait_rtc_second());
+	KEXPECT(wait_rtc_second());
+	uint64_t per_two_seconds = ticks - start;
+	if (per_two_seconds < 2 * TIMER_HZ * 8 / 10 || per_two_seconds > 2 * TIMER_HZ * 12 / 10)
+		ktest_fail(__FILE__, __LINE__, "%lu ticks in 2 RTC seconds, expected %u +-20%%",
+			   per_two_seconds, 2 * TIMER_HZ);
+}
+
+KTEST(sleep_ms_sleeps_at_least_as_long_as_asked)
+{
+	for (uint64_t ms = 1; ms <= 100; ms *= 10) {
+		uint64_t before = uptime_ms();
+		sleep_ms(ms);
+		KEXPECT(uptime_ms() - before >= ms);
+	}
+}

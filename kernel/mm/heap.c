@@ -174,7 +174,7 @@ static void *pool_get(struct heap_pool *pool)
 		heap.meta_pages++;
 		*pg = (struct pool_page){0};
 		for (size_t k = pool->per_page; k-- > 0;) {
-			void *record = (uint8_t *)(pg + 1) + k * pool->record_size;
+			void *record = (uint8_t *)pg + HEAP_PAGE_SIZE - (k + 1) * pool->record_size;
 			*(void **)record = pg->free;
 			pg->free = record;
 		}
@@ -368,21 +368,19 @@ static ALWAYS_INLINE void redzone_write(uint8_t *block, size_t room, size_t size
 	canary_write(block + size, min_size(slack - tag, HEAP_CANARY_MAX));
 }
 
-/* The requested size the red zone records; false if the zone is damaged (then
- * *size is a guess: the recorded one if plausible, else room - 1). */
-static ALWAYS_INLINE bool redzone_read(const uint8_t *block, size_t room, size_t *size)
+/* The requested size the red zone records, or REDZONE_DAMAGED. */
+#define REDZONE_DAMAGED SIZE_MAX
+static ALWAYS_INLINE size_t redzone_size(const uint8_t *block, size_t room)
 {
 	size_t last = block[room - 1], slack = last, tag = 1;
 	if (last & 0x80) {
 		slack = (size_t)block[room - 2] << 7 | (last & 0x7f);
 		tag = 2;
 	}
-	if (slack == 0 || slack > room || (tag == 2 && slack < 128)) {
-		*size = room - 1;
-		return false;
-	}
-	*size = room - slack;
-	return canary_intact(block + *size, min_size(slack - tag, HEAP_CANARY_MAX));
+	if (slack == 0 || slack > room || (tag == 2 && slack < 128) ||
+	    !canary_intact(block + room - slack, min_size(slack - tag, HEAP_CANARY_MAX)))
+		return REDZONE_DAMAGED;
+	return room - slack;
 }
 
 /* ---- slabs --------------------------------------------------------------------- */
@@ -588,6 +586,15 @@ static void large_free(struct heap_large *l)
 	pool_put(&heap.larges, l);
 }
 
+/* After a report: the recorded size if it is plausible, else room - 1. */
+static size_t redzone_guess(const uint8_t *block, size_t room)
+{
+	size_t last = block[room - 1], slack = last;
+	if (last & 0x80)
+		slack = (size_t)block[room - 2] << 7 | (last & 0x7f);
+	return slack && slack <= room ? room - slack : room - 1;
+}
+
 /* ---- finding and checking a block --------------------------------------------- */
 
 enum misuse { NOT_OURS, NOT_A_BLOCK, NOT_IN_USE, RED_ZONE, MISUSES };
@@ -647,8 +654,13 @@ static bool block_find(const void *ptr, bool in_krealloc, struct heap_block *b)
 	b->index = i;
 	b->room = c->size;
 	b->size = c->size;
-	if (!bit_get(s->maps + c->map_words, i) && !redzone_read(ptr, b->room, &b->size))
-		heap_report_corruption(text[RED_ZONE], ptr);
+	if (!bit_get(s->maps + c->map_words, i)) {
+		b->size = redzone_size(ptr, b->room);
+		if (b->size == REDZONE_DAMAGED) {
+			heap_report_corruption(text[RED_ZONE], ptr);
+			b->size = redzone_guess(ptr, b->room);
+		}
+	}
 	return true;
 }
 
@@ -739,25 +751,26 @@ void kfree(void *ptr)
 {
 	uintptr_t p = (uintptr_t)ptr, page = p & ~(uintptr_t)(HEAP_PAGE_SIZE - 1);
 	struct heap_record *r = heap.reg ? heap.reg[reg_home(page, heap.reg_bits)] : NULL;
-	if (r && r->base == page && r->cls != LARGE_CLASS) {
+	if (r && r->base == page && r->cls != LARGE_CLASS && r->in_use > 1) {
 		struct heap_span *s = (struct heap_span *)r;
 		struct heap_class *c = &heap.classes[r->cls];
 		uint32_t offset = (uint32_t)(p - page);
-		unsigned i = (unsigned)((uint64_t)offset * c->recip >> 32);
-		uint64_t *live = &s->maps[i / 64], *exact = live + c->map_words;
-		uint64_t bit = 1ull << (i % 64);
-		size_t size = c->size;
-		if (offset == i * c->size && i < c->capacity && (*live & bit) &&
-		    s->rec.in_use > 1 && ((*exact & bit) || redzone_read(ptr, c->size, &size))) {
-			*live &= ~bit;
-			*exact &= ~bit;
-			*free_link(c, s, i) = s->rec.free_head;
-			s->rec.free_head = (uint16_t)i;
-			if (s->rec.in_use-- == c->capacity)
-				list_insert_after(&c->partial, s);
-			c->in_use--;
-			heap.requested -= size;
-			return;
+		uint32_t i = (uint32_t)((uint64_t)offset * c->recip >> 32);
+		uint64_t bit = 1ull << (i % 64), *live = &s->maps[i / 64];
+		if (offset == i * c->size && i < c->capacity && (*live & bit)) {
+			uint64_t *exact = live + c->map_words;
+			size_t size = *exact & bit ? c->size : redzone_size(ptr, c->size);
+			if (size != REDZONE_DAMAGED) {
+				*live &= ~bit;
+				*exact &= ~bit;
+				*free_link(c, s, i) = s->rec.free_head;
+				s->rec.free_head = (uint16_t)i;
+				if (s->rec.in_use-- == c->capacity)
+					list_insert_after(&c->partial, s);
+				c->in_use--;
+				heap.requested -= size;
+				return;
+			}
 		}
 	}
 	kfree_general(ptr);

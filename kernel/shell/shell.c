@@ -80,6 +80,11 @@ void shell_run(const struct boot_info *bi)
 	line_editor_init(&editor, &consoles);
 	term_decoder_init(&terminal);
 	uint64_t dropped = input_dropped();
+#ifdef KEEL_AUTORUN
+	kprintf(PROMPT "%s\n", KEEL_AUTORUN);
+	strncpy_safe(command_line, KEEL_AUTORUN, sizeof command_line);
+	commands_run(command_line);
+#endif
 	line_begin(&editor, PROMPT);
 	for (;;) {
 		struct input_event event = next_event();

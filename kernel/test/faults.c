@@ -2,6 +2,7 @@
 
 #include <stdint.h>
 
+#include "../arch/irq.h"
 #include "../arch/x86.h"
 #include "../console.h"
 #include "../lib/assert.h"
@@ -126,6 +127,32 @@ static void panic_in_panic(void)
 	panic("this string faults: %s", (const char *)(null_address + 8));
 }
 
+/* Output from an interrupt handler and from ordinary code at once: every line must
+ * come out whole (tests/test_kernel.py checks). Ends by halting. */
+static volatile int stress_irq_lines;
+
+static void stress_tick(void *ctx)
+{
+	(void)ctx;
+	if (stress_irq_lines < 100)
+		kprintf("irq line %03d ++++++++++++++++++++++++++++++++++++++++\n",
+			stress_irq_lines++);
+}
+
+static void console_stress(void)
+{
+	irq_register(VECTOR_APIC_TIMER, stress_tick, 0);
+	for (int i = 0; i < 300; i++) {
+		kprintf("main line %03d ----------------------------------------\n", i);
+		for (volatile int spin = 0; spin < 20000; spin++)
+			;
+	}
+	while (stress_irq_lines < 100)
+		cpu_halt();
+	kprintf("console stress: done\n");
+	halt_forever();
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
@@ -141,6 +168,7 @@ static const struct {
 	{"general_protection", general_protection},
 	{"write_to_rodata", write_to_rodata},
 	{"execute_data", execute_data},
+	{"console_stress", console_stress},
 	{"panic_in_panic", panic_in_panic},
 };
 
