@@ -237,7 +237,7 @@ compile_commands.json: Makefile $(KERNEL_SRCS) tools/compile-commands
 test: deps all test-kernel
 	python3 tests/run.py
 
-C_SOURCES = $(shell git ls-files 'kernel/*.[ch]' 'tools/*.c' 'tests/host/*.c' 2>/dev/null || \
+C_SOURCES = $(shell git ls-files 'kernel/*.[ch]' 'tools/*.c' 'tests/*.c' 2>/dev/null || \
 	find kernel tools tests/host -name '*.[ch]')
 
 # clang-format decides the layout (.clang-format); cppcheck looks for bugs.
@@ -251,8 +251,16 @@ test-kernel:
 	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/test DISK=$(BUILD)/test KERNEL_TEST=1 \
 		$(BUILD)/test/hdd.img
 
-bench: deps all
+bench: deps all $(BUILD)/bench/bench_frames
 	python3 tests/bench.py
+	@[ ! -f tests/bench_heap.py ] || python3 tests/bench_heap.py
+	$(BUILD)/bench/bench_frames
+
+# The frame allocator on the host, against glibc (tests/bench_frames.c).
+$(BUILD)/bench/bench_frames: tests/bench_frames.c kernel/mm/pmm.c kernel/lib/string.c kernel/mm/pmm.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -O2 $(WARNINGS) -Ikernel -fno-tree-loop-distribute-patterns \
+		-o $@ tests/bench_frames.c kernel/mm/pmm.c kernel/lib/string.c
 
 clean:
 	rm -rf $(BUILD) $(DISK)/*.img
