@@ -35,6 +35,15 @@ void backtrace_print(uintptr_t rip, uintptr_t rbp)
 	ksym_format(rip, text, sizeof text);
 	kprintf("  #0  %s\n", text);
 	for (int i = 0; i < n; i++) {
+		/* Deep recursion: one line for a run of the same return address. */
+		int same = 0;
+		while (i + same + 1 < n && calls[i + same + 1] == calls[i])
+			same++;
+		if (same >= 2 && i > 0 && calls[i - 1] == calls[i]) {
+			kprintf("  ... the same %d more times\n", same + 1);
+			i += same;
+			continue;
+		}
 		/* A return address points after the call, maybe past the caller's end
 		 * (a call to a noreturn function): name the byte before it. */
 		uintptr_t offset;
