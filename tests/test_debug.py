@@ -17,8 +17,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def gdb_session(symbols, commands, timeout=90):
+def gdb_session(symbols, commands, timeout=60):
     """QEMU paused with its GDB stub; GDB runs `commands` in batch mode against it."""
+    built = run(["make", "-s", "all", str(symbols.relative_to(ROOT))], cwd=ROOT)
+    check(built.returncode == 0, f"cannot build {symbols}:\n{built.stderr}")
     port = free_port()
     qemu = subprocess.Popen(
         ["qemu-system-x86_64", "-accel", "tcg", "-m", "128M", "-nic", "none", "-display", "none",
