@@ -23,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../kernel/mm/heap.h"
 
@@ -44,18 +46,18 @@ static size_t pages_out;
 
 static void *source_alloc(size_t count)
 {
-	void *run;
+	void *pages;
 	if (count <= MAX_RUN && free_runs[count]) {
-		run = free_runs[count];
-		free_runs[count] = *(void **)run;
+		pages = free_runs[count];
+		free_runs[count] = *(void **)pages;
 	} else {
 		if ((size_t)(arena_end - arena_top) / PAGE < count)
 			return NULL;
-		run = arena_top;
+		pages = arena_top;
 		arena_top += count * PAGE;
 	}
 	pages_out += count;
-	return run;
+	return pages;
 }
 
 static void source_free(void *pages, size_t count)
@@ -131,6 +133,17 @@ static uint32_t log_uniform(uint32_t lo, uint32_t hi)
 	}
 }
 
+/* Workloads live outside glibc's heap, so that it serves the benchmark alone. */
+static void *map_bytes(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("bench_heap: mmap");
+		exit(1);
+	}
+	return p;
+}
+
 static void make_workload(struct workload *w, const char *name, uint32_t fixed, bool fifo,
 			  size_t steps)
 {
@@ -138,8 +151,8 @@ static void make_workload(struct workload *w, const char *name, uint32_t fixed, 
 	w->steps = steps;
 	w->fifo = fifo;
 	size_t allocs = fifo ? SLOTS + steps * BATCH : SLOTS + steps;
-	w->size = malloc(allocs * sizeof *w->size);
-	w->slot = fifo ? NULL : malloc(steps * sizeof *w->slot);
+	w->size = map_bytes(allocs * sizeof *w->size);
+	w->slot = fifo ? NULL : map_bytes(steps * sizeof *w->slot);
 	for (size_t i = 0; i < allocs; i++)
 		w->size[i] = fixed ? fixed : fifo ? log_uniform(16, 512) : log_uniform(16, 1024);
 	for (size_t i = 0; !fifo && i < steps; i++)
@@ -148,7 +161,7 @@ static void make_workload(struct workload *w, const char *name, uint32_t fixed, 
 
 /* What the peak probe sees. */
 struct peak {
-	size_t requested, held, handed_out, book, blocks;
+	size_t requested, held, handed_out, book;
 };
 
 static void *live[SLOTS];
@@ -253,18 +266,38 @@ static __attribute__((noinline)) double time_glibc(const struct workload *w)
 	return now_s() - t0;
 }
 
-static void peak_of(const struct workload *w, int who, struct peak *pk)
+/* The peaks of one workload, both allocators, measured in a child process whose
+ * glibc heap has served nothing else yet. */
+static bool peaks_of(const struct workload *w, struct peak pk[2])
 {
-	memset(pk, 0, sizeof *pk);
-	memset(live, 0, sizeof live);
-	if (who == OURS) {
-		run(w, ours_alloc, ours_free, OURS, pk);
-	} else {
-		malloc_trim(0);
+	int fd[2];
+	if (pipe(fd))
+		return false;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct peak out[2];
+		memset(out, 0, sizeof out);
+		memset(live, 0, sizeof live);
+		run(w, ours_alloc, ours_free, OURS, &out[OURS]);
 		struct mallinfo2 mi = mallinfo2();
 		glibc_base = mi.arena + mi.hblkhd;
-		run(w, glibc_alloc, glibc_free, GLIBC, pk);
+		memset(live, 0, sizeof live);
+		run(w, glibc_alloc, glibc_free, GLIBC, &out[GLIBC]);
+		_exit(write(fd[1], out, sizeof out) == (ssize_t)sizeof out ? 0 : 1);
 	}
+	close(fd[1]);
+	bool ok = pid > 0 && read(fd[0], pk, 2 * sizeof *pk) == (ssize_t)(2 * sizeof *pk);
+	close(fd[0]);
+	int status = 0;
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static double ratio(size_t part, size_t whole)
+{
+	return whole ? (double)part / (double)whole : 0;
 }
 
 int main(int argc, char **argv)
@@ -296,6 +329,17 @@ int main(int argc, char **argv)
 	make_workload(&work[NFIXED], "mixed", 0, false, steps);
 	make_workload(&work[NFIXED + 1], "fifo", 0, true, steps / BATCH);
 
+	/* Peaks first, while glibc's heap in this process is still untouched. */
+	static struct peak peaks[NWORK][2];
+	for (size_t k = 0; k < NWORK; k++) {
+		if (argc > 3 && strcmp(argv[3], work[k].name))
+			continue;
+		if (!peaks_of(&work[k], peaks[k])) {
+			fprintf(stderr, "bench_heap: measuring the peak of %s failed\n",
+				work[k].name);
+			return 1;
+		}
+	}
 	for (size_t k = 0; k < NWORK; k++) {
 		const struct workload *w = &work[k];
 		if (argc > 3 && strcmp(argv[3], w->name))
@@ -303,7 +347,7 @@ int main(int argc, char **argv)
 		double best[2] = {1e30, 1e30};
 		time_ours(w); /* warm both up: pages mapped, caches filled */
 		time_glibc(w);
-		for (int r = 0; r < reps; r++) {
+		for (int r = 0; r < reps; r++) { /* interleaved, each going first in turn */
 			double t = r % 2 ? time_glibc(w) : time_ours(w);
 			double u = r % 2 ? time_ours(w) : time_glibc(w);
 			double ours = r % 2 ? u : t, glibc = r % 2 ? t : u;
@@ -311,16 +355,14 @@ int main(int argc, char **argv)
 			best[GLIBC] = glibc < best[GLIBC] ? glibc : best[GLIBC];
 		}
 		size_t ops = w->fifo ? 2 * (SLOTS + w->steps * BATCH) : 2 * (SLOTS + w->steps);
-		struct peak po, pg;
-		peak_of(w, OURS, &po);
-		peak_of(w, GLIBC, &pg);
+		const struct peak *po = &peaks[k][OURS], *pg = &peaks[k][GLIBC];
 		printf("%s ops=%zu ours_ops_s=%.0f glibc_ops_s=%.0f ours_over=%.4f glibc_over=%.4f "
 		       "ours_book=%.4f glibc_book=%.4f peak_requested=%zu\n",
-		       w->name, ops, ops / best[OURS], ops / best[GLIBC],
-		       ((double)po.held - (double)po.requested) / (double)po.requested,
-		       ((double)pg.held - (double)pg.requested) / (double)pg.requested,
-		       (double)po.book / (double)po.handed_out,
-		       (double)pg.book / (double)pg.handed_out, po.requested);
+		       w->name, ops, (double)ops / best[OURS], (double)ops / best[GLIBC],
+		       ratio(po->held - po->requested, po->requested),
+		       ratio(pg->held - pg->requested, pg->requested),
+		       ratio(po->book, po->handed_out), ratio(pg->book, pg->handed_out),
+		       po->requested);
 		fflush(stdout);
 	}
 	struct heap_stats st;

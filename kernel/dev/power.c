@@ -14,8 +14,8 @@
 #define SLP_TYP_SHIFT	    10
 #define SLP_EN		    (1u << 13)
 #define BOCHS_SHUTDOWN_PORT 0x8900
-#define PCI_RESET_CONTROL 0xCF9 /* PIIX/ICH: bit 1 hard reset, bit 2 do it */
-#define PCI_HARD_RESET 0x06
+#define PCI_RESET_CONTROL   0xCF9 /* PIIX/ICH: bit 1 hard reset, bit 2 do it */
+#define PCI_HARD_RESET	    0x06
 
 static const struct acpi_info *acpi;
 

@@ -3,13 +3,15 @@
  * One heap for the machine; SMP will need a lock or per-CPU caches.
  *
  * Slabs. A slab is one page cut into equal blocks of one class size. Its metadata
- * lives out of band in a 96-byte span record, so the whole page holds blocks: two
- * 2048-byte blocks a page, where a header in the page would leave room for one.
- * Free blocks are linked by index through their last two bytes; a fresh slab hands
- * out blocks from a bump index, so it costs no setup. Allocation and free are O(1).
- * Each class lists its slabs that have free blocks, partly used ones first; full
- * slabs are on no list; an empty slab goes back to the page source unless it is the
- * one empty slab the class keeps (at the list's tail) against thrashing.
+ * lives out of band, in a span record (header, list links and two bitmaps: 48 bytes
+ * for most classes, 64 for 32 and 48, 96 for 16), so the whole page holds blocks:
+ * two 2048-byte blocks a page, where a header in the page would leave room for one.
+ * Free blocks are linked by index through their last two bytes (the cache line the
+ * red zone uses anyway); a fresh slab hands out blocks from a bump index, so it
+ * costs no setup. Allocation and free are O(1). Each class lists its slabs that have
+ * free blocks, partly used ones first; full slabs are on no list; an empty slab goes
+ * back to the page source unless it is the one empty slab the class keeps (at the
+ * list's tail) against thrashing.
  *
  * Large sizes (over 2048 bytes, or an alignment no class gives) take whole pages,
  * page-aligned, described by a 32-byte large record.
@@ -29,10 +31,16 @@
  * heap is built with -DHEAP_REDZONE=n, which reserves n bytes of red zone in every
  * block at the cost of the next class for exact fits. Large allocations keep a
  * canary in the slack of their last page. A free-list link is checked when used: a
- * write after free that breaks one is reported and the list rebuilt from the bits.
+ * write after free that breaks one is reported and the list rebuilt from the bitmap.
  *
- * Bookkeeping: a 96-byte span record per slab page (2.3%, or 0.375 byte per 16-byte
- * block), a 32-byte record per large allocation, 8-16 bytes of registry per page. */
+ * Speed. kmalloc and kfree do the common case inline (a slab that stays partly
+ * used, a registry hit at the first probe) and leave the rest, reports included,
+ * to general functions. tests/bench_heap.py compares them with glibc.
+ *
+ * Bookkeeping per slab page: its span record and 16-32 bytes of registry (8-byte
+ * slots, load 1/4 to 1/2), about 2% of the page: under half a byte per 16-byte
+ * block, 32-48 bytes per 2048-byte block. Per large allocation: a 32-byte record
+ * and its registry slot. */
 #include "heap.h"
 
 #include "../lib/string.h"
@@ -229,7 +237,7 @@ static size_t reg_home(uintptr_t base, unsigned bits)
 	return (size_t)(((uint64_t)base >> 12) * 0x9E3779B97F4A7C15ull >> (64 - bits));
 }
 
-static ALWAYS_INLINE struct heap_record *reg_find(uintptr_t base)
+static struct heap_record *reg_find(uintptr_t base)
 {
 	if (!heap.reg)
 		return NULL;
@@ -308,7 +316,7 @@ static void reg_remove(const struct heap_record *r)
 
 /* n <= 16 canary bytes at p: two overlapping stores of the widest size that fits
  * (__builtin_memcpy, so unaligned is fine and no call is made). */
-static ALWAYS_INLINE void canary_write(uint8_t *p, size_t n)
+static void canary_write(uint8_t *p, size_t n)
 {
 	const uint64_t c8 = 0x0101010101010101ull * HEAP_CANARY;
 	const uint32_t c4 = (uint32_t)c8;
@@ -327,7 +335,7 @@ static ALWAYS_INLINE void canary_write(uint8_t *p, size_t n)
 	}
 }
 
-static ALWAYS_INLINE bool canary_intact(const uint8_t *p, size_t n)
+static bool canary_intact(const uint8_t *p, size_t n)
 {
 	uint64_t a = 0, b = 0, want = 0x0101010101010101ull * HEAP_CANARY;
 	if (n >= 8) {
@@ -355,59 +363,55 @@ static size_t min_size(size_t a, size_t b)
 
 /* A block's red zone. The slack's last byte holds its length below 128; else
  * 0x80 | its low 7 bits, with the rest in the byte before. The canary covers the
- * slack before that, up to HEAP_CANARY_MAX bytes from the requested size. A slack
- * of at most 16 lies within the block's last 16 bytes (16-aligned), so it is
- * written and checked there as one 128-bit word under a mask: no byte loops, few
- * branches; a longer one has 16 canary bytes, two unaligned 64-bit words. */
+ * slack before that, up to HEAP_CANARY_MAX (16) bytes from the requested size. It
+ * is written and checked as one 128-bit word under a mask, without branches on the
+ * sizes (which a mix of sizes would mispredict): for a slack of at most 16, the
+ * block's last 16 bytes (16-aligned, so inside the block) with the canary bytes
+ * [16 - slack, 15) selected; for a longer slack, the 16 bytes from the requested
+ * size, all selected. */
 __extension__ typedef unsigned __int128 heap_u128;
 #define CANARY8	  (0x0101010101010101ull * HEAP_CANARY)
 #define CANARY128 ((heap_u128)CANARY8 << 64 | CANARY8)
 
-static ALWAYS_INLINE heap_u128 small_zone_mask(size_t slack) /* bytes [16 - slack, 15) */
+/* zone_masks[s]: the canary bytes of the canary word for a slack s: [16 - s, 15)
+ * for s <= 16, all 16 bytes for s >= 17 (index 17). Filled by heap_init. */
+static heap_u128 zone_masks[18];
+
+/* Where the canary word starts (from the block), and which of its bytes are canary;
+ * min and max compile to conditional moves, and the mask is a load. */
+static ALWAYS_INLINE size_t canary_word(size_t room, size_t slack, heap_u128 *mask)
 {
-	return (((heap_u128)1 << (8 * (slack - 1))) - 1) << (8 * (16 - slack));
+	*mask = zone_masks[slack < 17 ? slack : 17];
+	return room - (slack > 16 ? slack : 16);
 }
 
 static ALWAYS_INLINE void redzone_write(uint8_t *block, size_t room, size_t size)
 {
 	size_t slack = room - size;
-	if (slack <= 16) {
-		heap_u128 v, mask = small_zone_mask(slack) | (heap_u128)0xff << 120;
-		__builtin_memcpy(&v, block + room - 16, 16);
-		v = (v & ~mask) | (CANARY128 & mask & ~((heap_u128)0xff << 120)) |
-		    (heap_u128)slack << 120;
-		__builtin_memcpy(block + room - 16, &v, 16);
-		return;
-	}
-	if (slack < 128) {
-		block[room - 1] = (uint8_t)slack;
-	} else {
-		block[room - 1] = (uint8_t)(0x80 | (slack & 0x7f));
-		block[room - 2] = (uint8_t)(slack >> 7);
-	}
-	const uint64_t c8 = CANARY8;
-	__builtin_memcpy(block + size, &c8, 8);
-	__builtin_memcpy(block + size + 8, &c8, 8);
+	heap_u128 v, mask;
+	uint8_t *word = block + canary_word(room, slack, &mask);
+	__builtin_memcpy(&v, word, 16);
+	v = (v & ~mask) | (CANARY128 & mask);
+	__builtin_memcpy(word, &v, 16);
+	/* The last two bytes: below 128 the byte before keeps its value. */
+	uint16_t tag, keep = slack < 128 ? 0xffff : 0;
+	__builtin_memcpy(&tag, block + room - 2, 2);
+	tag = (uint16_t)((tag & keep & 0xff) | ((slack >> 7) & ~keep & 0xff) |
+			 ((slack & 0x7f) | (~keep & 0x80)) << 8);
+	__builtin_memcpy(block + room - 2, &tag, 2);
 }
 
 /* The requested size the red zone records, or REDZONE_DAMAGED. */
 #define REDZONE_DAMAGED SIZE_MAX
 static ALWAYS_INLINE size_t redzone_size(const uint8_t *block, size_t room)
 {
-	size_t last = block[room - 1], slack = last;
-	if (last - 1 < 16) {
-		heap_u128 v, mask = small_zone_mask(last);
-		__builtin_memcpy(&v, block + room - 16, 16);
-		return (v & mask) == (CANARY128 & mask) ? room - last : REDZONE_DAMAGED;
-	}
-	if (last & 0x80)
-		slack = (size_t)block[room - 2] << 7 | (last & 0x7f);
-	if (last == 0 || slack > room || slack < ((last & 0x80) ? 128 : 17))
-		return REDZONE_DAMAGED;
-	uint64_t a, b;
-	__builtin_memcpy(&a, block + room - slack, 8);
-	__builtin_memcpy(&b, block + room - slack + 8, 8);
-	return a == CANARY8 && b == CANARY8 ? room - slack : REDZONE_DAMAGED;
+	size_t last = block[room - 1], big = last >> 7;
+	size_t slack = (last & 0x7f) | ((size_t)block[room - 2] << 7 & -big);
+	if (slack - 1 >= room || (big && slack < 128))
+		return REDZONE_DAMAGED; /* a bad length: the canary cannot be found */
+	heap_u128 v, mask;
+	__builtin_memcpy(&v, block + canary_word(room, slack, &mask), 16);
+	return (v & mask) == (CANARY128 & mask) ? room - slack : REDZONE_DAMAGED;
 }
 
 /* ---- slabs --------------------------------------------------------------------- */
@@ -715,8 +719,8 @@ static __attribute__((noinline)) void *heap_alloc(size_t size, size_t align)
 	return large_alloc(size);
 }
 
-/* The common case, done here with the same checks; anything else (a new, full or
- * empty slab, a large size) goes the general way. */
+/* The common case, done here with the same checks; anything else (no partly used
+ * slab, a large size, a broken link) goes the general way. */
 void *kmalloc(size_t size)
 {
 	if (size <= HEAP_LARGEST - HEAP_REDZONE) {
@@ -773,7 +777,8 @@ static __attribute__((noinline)) void kfree_general(void *ptr)
 }
 
 /* The common case, done here with the same checks: a live block of a slab that
- * stays partly used, found at the first probe of the registry. */
+ * does not become empty, found at the first probe of the registry. Anything else
+ * goes the general way, which also reports. */
 void kfree(void *ptr)
 {
 	uintptr_t p = (uintptr_t)ptr, page = p & ~(uintptr_t)(HEAP_PAGE_SIZE - 1);
@@ -786,7 +791,7 @@ void kfree(void *ptr)
 		uint64_t bit = 1ull << (i % 64), *live = &s->maps[i / 64];
 		if (offset == i * c->size && i < c->capacity && (*live & bit)) {
 			uint64_t *exact = live + c->map_words;
-			size_t size = *exact & bit ? c->size : redzone_size(ptr, c->size);
+			size_t size = (*exact & bit) ? c->size : redzone_size(ptr, c->size);
 			if (size != REDZONE_DAMAGED) {
 				*live &= ~bit;
 				*exact &= ~bit;
@@ -884,6 +889,9 @@ void heap_init(const struct heap_page_source *source)
 	for (unsigned k = 0; k < 3; k++)
 		pool_init(&heap.spans[k], sizeof(struct heap_span) + (2 * sizeof(uint64_t) << k));
 	pool_init(&heap.larges, sizeof(struct heap_large));
+	for (unsigned slack = 1; slack <= 16; slack++)
+		zone_masks[slack] = (((heap_u128)1 << (8 * (slack - 1))) - 1) << (8 * (16 - slack));
+	zone_masks[17] = ~(heap_u128)0;
 	unsigned ci = 0;
 	for (unsigned i = 0; i <= HEAP_LARGEST / 16; i++) {
 		while (class_sizes[ci] < i * 16)

@@ -85,8 +85,13 @@ static void *source_alloc(size_t count)
 		return NULL;
 	memset(p, 0xee, count * PAGE); /* pages are not zeroed in the kernel either */
 	if (run_count == run_cap) {
+		struct run *more = realloc(runs, (run_cap ? 2 * run_cap : 256) * sizeof *runs);
+		if (!more) {
+			free(p);
+			return NULL;
+		}
+		runs = more;
 		run_cap = run_cap ? 2 * run_cap : 256;
-		runs = realloc(runs, run_cap * sizeof *runs);
 	}
 	runs[run_count++] = (struct run){p, count};
 	pages_out += count;
@@ -228,14 +233,31 @@ static void heap_end(void)
 
 /* ---- size classes --------------------------------------------------------------- */
 
-#define CLASS_LIST(X)                                                                              \
-	X(0, 16)                                                                                   \
-	X(1, 32)                                                                                   \
-	X(2, 48)                                                                                   \
-	X(3, 64)                                                                                   \
-	X(4, 80) X(5, 96) X(6, 112) X(7, 128) X(8, 160) X(9, 192) X(10, 224) X(11, 256) X(12, 288) \
-		X(13, 336) X(14, 400) X(15, 448) X(16, 512) X(17, 576) X(18, 672) X(19, 816)       \
-			X(20, 1024) X(21, 1360) X(22, 2048)
+/* The classes heap.c has: index and size. */
+#define CLASS_LIST(X) \
+	X(0, 16)      \
+	X(1, 32)      \
+	X(2, 48)      \
+	X(3, 64)      \
+	X(4, 80)      \
+	X(5, 96)      \
+	X(6, 112)     \
+	X(7, 128)     \
+	X(8, 160)     \
+	X(9, 192)     \
+	X(10, 224)    \
+	X(11, 256)    \
+	X(12, 288)    \
+	X(13, 336)    \
+	X(14, 400)    \
+	X(15, 448)    \
+	X(16, 512)    \
+	X(17, 576)    \
+	X(18, 672)    \
+	X(19, 816)    \
+	X(20, 1024)   \
+	X(21, 1360)   \
+	X(22, 2048)
 
 static const size_t class_sizes[] = {
 #define CLASS_SIZE(i, s) s,
@@ -495,7 +517,8 @@ static void krealloc_grow_shrink(void)
 				       700,  90,   40,	 0,    33,   8000, 20,	 0};
 	uint8_t *p = krealloc(NULL, 5);
 	CHECK(p != NULL, "krealloc(NULL, 5) failed");
-	fill(p, 5, 99);
+	if (p)
+		fill(p, 5, 99);
 	size_t have = 5;
 	for (size_t k = 0; p && k < sizeof sizes / sizeof sizes[0]; k++) {
 		uint8_t *q = krealloc(p, sizes[k]);
@@ -772,7 +795,7 @@ static void double_free(void)
 	static const size_t sizes[] = {0, 16, 24, 100, 1000, 2048, 3000, 10000};
 	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
 		/* With neighbours live, and alone (its slab emptied and kept, or released). */
-		void *neighbour = kmalloc(sizes[k]);
+		void *neighbour = kmalloc(sizes[k]), *neighbour2 = kmalloc(sizes[k]);
 		void *p = kmalloc(sizes[k]);
 		kfree(p);
 		kfree(p);
@@ -780,6 +803,7 @@ static void double_free(void)
 			      sizes[k] > 2048 ? "not from the heap" : "double free", p);
 		still_usable("a double free");
 		kfree(neighbour);
+		kfree(neighbour2);
 		p = kmalloc(sizes[k]);
 		kfree(p);
 		kfree(p);
@@ -800,6 +824,7 @@ static void bad_pointers(void)
 	void *from_libc = malloc(64);
 	uint8_t *foreign_page = aligned_alloc(PAGE, PAGE);
 	void *live = kmalloc(48); /* a slab of class 48: 85 blocks and a 16-byte tail */
+	void *live2 = kmalloc(48), *live3 = kmalloc(48);
 	uint8_t *base = (uint8_t *)((uintptr_t)live & ~(uintptr_t)(PAGE - 1));
 	struct {
 		const char *what;
@@ -825,6 +850,8 @@ static void bad_pointers(void)
 		still_usable(cases_[k].what);
 	}
 	kfree(live);
+	kfree(live2);
+	kfree(live3);
 	free(from_libc);
 	free(foreign_page);
 	heap_end();
@@ -929,24 +956,24 @@ static void red_zone(void)
 	heap_end();
 }
 
-/* A block's free-list link overwritten after kfree: found when the list reaches it. */
+/* A free block's link (its last two bytes) overwritten after kfree: found when the
+ * free list reaches it, reported once, and the list rebuilt. */
 static void write_after_free(void)
 {
 	heap_begin();
 	uint8_t *p[10];
 	for (size_t i = 0; i < 10; i++)
-		p[i] = kmalloc(100);
+		p[i] = kmalloc(100); /* class 112 */
 	kfree(p[3]);
 	kfree(p[5]);
-	memset(p[5] + 112 - 8, 0x77, 8); /* the head of the free list: its link (the last
-					  * two bytes) now leads nowhere */
+	memset(p[5] + 112 - 8, 0x77, 8); /* the head of the free list: its link now leads nowhere */
 	uint8_t *a = kmalloc(100), *b = kmalloc(100);
 	CHECK(a == p[5], "the last freed block was not reused first");
 	expect_report("a link overwritten after free", "free block overwritten", p[0]);
 	CHECK(b == p[3], "after rebuilding the free list, block 3 was not handed out");
 	kfree(a);
 	kfree(b);
-	/* Truncated list (the link says "end"): lost blocks are found when the slab runs dry. */
+	/* A link cut short ("end of list"): the lost blocks are found when the slab runs dry. */
 	kfree(p[1]);
 	kfree(p[2]);
 	memset(p[2] + 110, 0xff, 2);
@@ -965,7 +992,7 @@ static void write_after_free(void)
 	/* A link pointing at a live block (index 0): that block is not handed out twice. */
 	uint8_t *r[5];
 	for (size_t i = 0; i < 5; i++)
-		r[i] = kmalloc(200);
+		r[i] = kmalloc(200); /* class 224 */
 	kfree(r[2]);
 	memset(r[2] + 222, 0, 2);
 	uint8_t *x = kmalloc(200), *y = kmalloc(200);
