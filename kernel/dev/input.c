@@ -36,3 +36,11 @@ uint64_t input_dropped(void)
 {
 	return ring.dropped;
 }
+
+bool input_full(void)
+{
+	uint64_t flags = spin_lock_irqsave(&ring.lock);
+	bool full = ring.tail - ring.head == INPUT_RING;
+	spin_unlock_irqrestore(&ring.lock, flags);
+	return full;
+}

@@ -28,9 +28,11 @@
 #define BAUD_BASE     115200
 #define BAUD	      115200
 #define TX_SPIN_LIMIT 100000 /* ~10 ms at 115200 baud is plenty for one byte */
+#define TX_GIVE_UP    256    /* bytes dropped in a row before we call the UART dead */
 
 /* Only touched on the boot CPU before other CPUs exist; later a lock guards it. */
 static bool serial_present;
+static unsigned dropped_in_a_row;
 
 bool serial_init(void)
 {
@@ -58,20 +60,43 @@ void serial_putc(char c)
 		serial_putc('\r');
 	for (int spins = 0; !(inb(COM1 + UART_LSR) & LSR_THR_EMPTY); spins++) {
 		if (spins == TX_SPIN_LIMIT) {
-			serial_present = false; /* a UART that never drains: stop using it */
+			/* A slow reader (a terminal that stops reading) costs a byte; a
+			 * UART that never drains at all is given up on. */
+			if (++dropped_in_a_row == TX_GIVE_UP)
+				serial_present = false;
 			return;
 		}
 		cpu_relax();
 	}
+	dropped_in_a_row = 0;
 	outb(COM1 + UART_DATA, (unsigned char)c);
 }
+
+/* Flow control: while the input ring is full, received bytes stay in the UART with
+ * its receive interrupt off, and the sender waits (QEMU stops reading the host
+ * side; a real UART's FIFO fills). serial_resume_input turns it back on. */
+static bool receive_paused;
 
 static void serial_receive(void *ctx)
 {
 	(void)ctx;
-	while (inb(COM1 + UART_LSR) & LSR_DATA_READY)
+	while (inb(COM1 + UART_LSR) & LSR_DATA_READY) {
+		if (input_full()) {
+			outb(COM1 + UART_IER, 0);
+			receive_paused = true;
+			return;
+		}
 		input_put((struct input_event){.source = INPUT_SERIAL,
 					       .byte = inb(COM1 + UART_DATA)});
+	}
+}
+
+void serial_resume_input(void)
+{
+	if (!receive_paused || input_full())
+		return;
+	receive_paused = false;
+	outb(COM1 + UART_IER, IER_DATA_AVAILABLE); /* pending data raises the IRQ again */
 }
 
 void serial_enable_input(void)

@@ -11,3 +11,6 @@ void serial_write_raw(const char *s);
 
 /* Received bytes go to the input ring (dev/input.h), through COM1's IRQ 4. */
 void serial_enable_input(void);
+
+/* Called by the reader of the input ring once it has made room (flow control). */
+void serial_resume_input(void);

@@ -37,6 +37,7 @@ static struct input_event next_event(void)
 	for (;;) {
 		cpu_disable_interrupts();
 		if (input_get(&event)) {
+			serial_resume_input();
 			cpu_enable_interrupts();
 			return event;
 		}
