@@ -31,30 +31,7 @@
 
 /* ---- the little framework ---------------------------------------------------- */
 
-static int cases, failures;
-static char message[1024];
-
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void fail(const char *fmt, ...)
-{
-	if (failures++ >= 3)
-		return;
-	size_t used = strlen(message);
-	if (used)
-		used += (size_t)snprintf(message + used, sizeof message - used, "; ");
-	va_list ap;
-	va_start(ap, fmt);
-	if (used < sizeof message)
-		vsnprintf(message + used, sizeof message - used, fmt, ap);
-	va_end(ap);
-}
-
-#define CHECK(cond, ...)                   \
-	do {                               \
-		cases++;                   \
-		if (!(cond))               \
-			fail(__VA_ARGS__); \
-	} while (0)
+#include "unit.h"
 
 #define CHECK_EQ(actual, expected)                                                  \
 	CHECK((uint64_t)(actual) == (uint64_t)(expected),                           \
@@ -1539,14 +1516,7 @@ static void s5_search_stays_in_bounds(void)
 
 /* ---- the groups, in order ----------------------------------------------------- */
 
-#define GROUP(fn)       \
-	{               \
-#fn, fn \
-	}
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} GROUPS[] = {
+static const struct unit_group GROUPS[] = {
 	GROUP(rsdp_in_ebda),
 	GROUP(rsdp_in_bios_area),
 	GROUP(no_rsdp),
@@ -1578,37 +1548,9 @@ static const struct {
 	GROUP(s5_search_stays_in_bounds),
 };
 
+static const struct unit_hooks hooks = {NULL, NULL, arena_free};
+
 int main(int argc, char **argv)
 {
-	size_t ngroups = sizeof GROUPS / sizeof GROUPS[0];
-	if (argc == 2 && !strcmp(argv[1], "--list")) {
-		for (size_t g = 0; g < ngroups; g++)
-			printf("%s\n", GROUPS[g].name);
-		return 0;
-	}
-	int failed = 0, total = 0, ran = 0;
-	for (size_t g = 0; g < ngroups; g++) {
-		bool wanted = argc < 2;
-		for (int a = 1; a < argc; a++)
-			wanted |= !strcmp(argv[a], GROUPS[g].name);
-		if (!wanted)
-			continue;
-		ran++;
-		cases = failures = 0;
-		message[0] = '\0';
-		GROUPS[g].fn();
-		total += cases;
-		if (failures) {
-			failed++;
-			printf("%s ... FAILED: %d of %d cases: %s%s\n", GROUPS[g].name, failures,
-			       cases, message, failures > 3 ? "; ..." : "");
-		} else {
-			printf("%s ... ok (%d cases)\n", GROUPS[g].name, cases);
-		}
-		fflush(stdout);
-	}
-	arena_free();
-	printf("%d cases in %d groups, %d groups failed\n", total, ran, failed);
-	fflush(stdout); /* before LeakSanitizer's report at exit */
-	return failed || ran == 0 ? 1 : 0;
+	return unit_main(GROUPS, sizeof GROUPS / sizeof GROUPS[0], &hooks, argc, argv);
 }

@@ -19,30 +19,7 @@
 
 /* ---- the little framework ---------------------------------------------------- */
 
-static int cases, failures;
-static char message[1024];
-
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void fail(const char *fmt, ...)
-{
-	if (failures++ >= 3)
-		return;
-	size_t used = strlen(message);
-	if (used)
-		used += (size_t)snprintf(message + used, sizeof message - used, "; ");
-	va_list ap;
-	va_start(ap, fmt);
-	if (used < sizeof message)
-		vsnprintf(message + used, sizeof message - used, fmt, ap);
-	va_end(ap);
-}
-
-#define CHECK(cond, ...)                   \
-	do {                               \
-		cases++;                   \
-		if (!(cond))               \
-			fail(__VA_ARGS__); \
-	} while (0)
+#include "unit.h"
 
 static uint64_t rng_state;
 
@@ -1080,15 +1057,8 @@ static void shutdown_reports_leaks(void)
 
 /* ---- the groups, in order --------------------------------------------------------- */
 
-#define GROUP(fn)       \
-	{               \
-#fn, fn \
-	}
 #define CLASS_GROUP(i, s) GROUP(class_##s),
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} GROUPS[] = {
+static const struct unit_group GROUPS[] = {
 	GROUP(class_table),
 	CLASS_LIST(CLASS_GROUP) GROUP(large_sizes),
 	GROUP(kmalloc_zero),
@@ -1110,39 +1080,20 @@ static const struct {
 	GROUP(shutdown_reports_leaks),
 };
 
-int main(int argc, char **argv)
+static void reseed(void)
 {
-	size_t ngroups = sizeof GROUPS / sizeof GROUPS[0];
-	if (argc == 2 && !strcmp(argv[1], "--list")) {
-		for (size_t g = 0; g < ngroups; g++)
-			printf("%s\n", GROUPS[g].name);
-		return 0;
-	}
-	int failed = 0, total = 0, ran = 0;
-	for (size_t g = 0; g < ngroups; g++) {
-		bool wanted = argc < 2;
-		for (int a = 1; a < argc; a++)
-			wanted |= !strcmp(argv[a], GROUPS[g].name);
-		if (!wanted)
-			continue;
-		ran++;
-		cases = failures = 0;
-		message[0] = '\0';
-		rng_state = 0x4b45454c2d686561ULL;
-		GROUPS[g].fn();
-		total += cases;
-		if (failures) {
-			failed++;
-			printf("%s ... FAILED: %d of %d cases: %s%s\n", GROUPS[g].name, failures,
-			       cases, message, failures > 3 ? "; ..." : "");
-		} else {
-			printf("%s ... ok (%d cases)\n", GROUPS[g].name, cases);
-		}
-		fflush(stdout);
-	}
+	rng_state = 0x4b45454c2d686561ULL;
+}
+
+static void shut_down(void)
+{
 	heap_init(NULL);
 	free(runs);
-	printf("%d cases in %d groups, %d groups failed\n", total, ran, failed);
-	fflush(stdout); /* before LeakSanitizer's report at exit */
-	return failed || ran == 0 ? 1 : 0;
+}
+
+static const struct unit_hooks hooks = {reseed, NULL, shut_down};
+
+int main(int argc, char **argv)
+{
+	return unit_main(GROUPS, sizeof GROUPS / sizeof GROUPS[0], &hooks, argc, argv);
 }

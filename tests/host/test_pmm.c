@@ -35,27 +35,11 @@
 
 /* ---- the little framework: groups, cases, failure messages ------------------ */
 
-static int cases, failures;
-static char message[1024];
-static char note[200]; /* extra text for the group's "ok" line */
-
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void fail(const char *fmt, ...)
-{
-	if (failures++ >= 3)
-		return;
-	size_t used = strlen(message);
-	if (used)
-		used += (size_t)snprintf(message + used, sizeof message - used, "; ");
-	va_list ap;
-	va_start(ap, fmt);
-	if (used < sizeof message)
-		vsnprintf(message + used, sizeof message - used, fmt, ap);
-	va_end(ap);
-}
+#include "unit.h"
 
 /* CHECK(cond, fmt, ...): one case; on failure, records it and returns (false, from a
- * bool function: CHECKB). */
+ * bool function: CHECKB). Unlike unit.h's, it stops the group's function. */
+#undef CHECK
 #define CHECK(cond, ...)                   \
 	do {                               \
 		cases++;                   \
@@ -1436,14 +1420,7 @@ static void timing(void)
 
 /* ---- the groups, in order --------------------------------------------------- */
 
-#define GROUP(fn)       \
-	{               \
-#fn, fn \
-	}
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} GROUPS[] = {
+static const struct unit_group GROUPS[] = {
 	GROUP(e820_table),
 	GROUP(e820_random_low),
 	GROUP(e820_random_across_4g),
@@ -1463,39 +1440,9 @@ static const struct {
 	GROUP(timing),
 };
 
+static const struct unit_hooks hooks = {NULL, machine_end, NULL};
+
 int main(int argc, char **argv)
 {
-	size_t ngroups = sizeof GROUPS / sizeof GROUPS[0];
-	if (argc == 2 && !strcmp(argv[1], "--list")) {
-		for (size_t g = 0; g < ngroups; g++)
-			printf("%s\n", GROUPS[g].name);
-		return 0;
-	}
-	int failed = 0, total = 0, ran = 0;
-	for (size_t g = 0; g < ngroups; g++) {
-		bool wanted = argc < 2;
-		for (int a = 1; a < argc; a++)
-			wanted |= !strcmp(argv[a], GROUPS[g].name);
-		if (!wanted)
-			continue;
-		ran++;
-		cases = failures = 0;
-		message[0] = note[0] = '\0';
-		double t0 = seconds();
-		GROUPS[g].fn();
-		machine_end();
-		total += cases;
-		if (failures) {
-			failed++;
-			printf("%s ... FAILED: %d of %d cases: %s%s\n", GROUPS[g].name, failures,
-			       cases, message, failures > 3 ? "; ..." : "");
-		} else {
-			printf("%s ... ok (%d cases, %.2f s%s)\n", GROUPS[g].name, cases,
-			       seconds() - t0, note);
-		}
-		fflush(stdout);
-	}
-	printf("%d cases in %d groups, %d groups failed\n", total, ran, failed);
-	fflush(stdout); /* before LeakSanitizer's report at exit */
-	return failed || ran == 0 ? 1 : 0;
+	return unit_main(GROUPS, sizeof GROUPS / sizeof GROUPS[0], &hooks, argc, argv);
 }
