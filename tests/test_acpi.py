@@ -3,8 +3,8 @@ and over the real tables of QEMU and Bochs in tests/host/acpi_tables/. Built and
 by tests/test_unit.py's machinery (ASan, UBSan, the kernel's warnings): one test per
 case group, named unit_acpi_<group>, plus unit_acpi_builds and unit_acpi_exits_cleanly."""
 
-from harness import ROOT, test
-from test_unit import BINARIES, OUT, Run, build, build_test, exit_test, group_test, list_groups
+from harness import ROOT
+from test_unit import BINARIES, OUT, build, register_built
 
 NAME = "acpi"
 # test_unit registered its own binaries when it was imported; build() finds ours here.
@@ -22,16 +22,7 @@ def register():
             exe.with_suffix(".cmd").unlink(missing_ok=True)
     except OSError:
         pass
-    exe, error = build(NAME)
-    groups = None
-    if exe:
-        groups, error = list_groups(exe)
-    test(build_test(NAME, error))
-    if groups:
-        run = Run(exe)
-        for group in groups:
-            test(group_test(NAME, group, run))
-        test(exit_test(NAME, groups, run))
+    register_built(NAME, *build(NAME))
 
 
 register()

@@ -152,19 +152,32 @@ def build_test(name, error):
     return builds
 
 
+def register_built(name, exe, error):
+    """Registers a binary's tests: unit_NAME_builds, one per group it lists, and
+    unit_NAME_exits_cleanly."""
+    groups = None
+    if exe:
+        groups, error = list_groups(exe)
+    test(build_test(name, error))
+    if groups:
+        run = Run(exe)
+        for group in groups:
+            test(group_test(name, group, run))
+        test(exit_test(name, groups, run))
+
+
+def register_binary(name, spec):
+    """For other test modules: adds (test source, kernel sources, header) under
+    `name`, builds it and registers its tests."""
+    BINARIES[name] = spec
+    register_built(name, *build(name))
+
+
 def register():
     with ThreadPoolExecutor(len(BINARIES)) as pool:
         built = dict(zip(BINARIES, pool.map(build, BINARIES)))
     for name, (exe, error) in built.items():
-        groups = None
-        if exe:
-            groups, error = list_groups(exe)
-        test(build_test(name, error))
-        if groups:
-            run = Run(exe)
-            for group in groups:
-                test(group_test(name, group, run))
-            test(exit_test(name, groups, run))
+        register_built(name, exe, error)
 
 
 register()

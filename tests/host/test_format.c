@@ -23,27 +23,6 @@
 
 #include "unit.h"
 
-/* A quoted, escaped copy of n bytes for messages (a few rotating buffers). */
-static const char *quote(const char *s, int n)
-{
-	static char bufs[6][200];
-	static int next;
-	char *out = bufs[next++ % 6], *o = out;
-	*o++ = '"';
-	for (int i = 0; i < n && o < out + sizeof bufs[0] - 8; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			o += sprintf(o, "\\%c", c);
-		else if (c >= 32 && c < 127)
-			*o++ = (char)c;
-		else
-			o += sprintf(o, "\\x%02x", c);
-	}
-	*o++ = '"';
-	*o = '\0';
-	return out;
-}
-
 static char kb[512], cb[512]; /* ksnprintf's and snprintf's output */
 
 /* Compares one case whose outputs are in kb (ours) and cb (the C library's). */

@@ -30,27 +30,6 @@ static uint32_t rng(void)
 	return (uint32_t)(rng_state >> 33);
 }
 
-/* A quoted, escaped copy of a string for messages (a few rotating buffers). */
-static const char *quote(const char *s, size_t n)
-{
-	static char bufs[6][600];
-	static int next;
-	char *out = bufs[next++ % 6], *o = out;
-	*o++ = '"';
-	for (size_t i = 0; i < n && o < out + sizeof bufs[0] - 8; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			o += sprintf(o, "\\%c", c);
-		else if (c >= 32 && c < 127)
-			*o++ = (char)c;
-		else
-			o += sprintf(o, "\\x%02x", c);
-	}
-	*o++ = '"';
-	*o = '\0';
-	return out;
-}
-
 #define Q(s) quote((s), strlen(s))
 
 /* ---- two simulated screens --------------------------------------------------- */

@@ -38,6 +38,27 @@ __attribute__((format(printf, 1, 2), unused)) static void fail(const char *fmt, 
 			fail(__VA_ARGS__); \
 	} while (0)
 
+/* A quoted, escaped copy of n bytes for messages (a few rotating buffers). */
+__attribute__((unused)) static const char *quote(const char *s, size_t n)
+{
+	static char bufs[6][200];
+	static int next;
+	char *out = bufs[next++ % 6], *o = out;
+	*o++ = '"';
+	for (size_t i = 0; i < n && o < out + sizeof bufs[0] - 8; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			o += sprintf(o, "\\%c", c);
+		else if (c >= 32 && c < 127)
+			*o++ = (char)c;
+		else
+			o += sprintf(o, "\\x%02x", c);
+	}
+	*o++ = '"';
+	*o = '\0';
+	return out;
+}
+
 struct unit_group {
 	const char *name;
 	void (*fn)(void);
