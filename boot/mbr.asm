@@ -27,7 +27,8 @@ PD              equ 0x1000          ; the PD loop leaves DI at the PML4
 PML4            equ 0x2000
 PDPT            equ 0x3000
 ZEROED_END      equ 0x4000          ; boot info and page tables start out zeroed
-MAX_RETRIES     equ 5               ; failed reads allowed, in all (floppy motors)
+MAX_RETRIES     equ 5               ; the 5th failed read, in all, is fatal (floppy
+                                    ; motors need a few retries)
 
 CODE_SEL        equ gdt.code - gdt
 DATA_SEL        equ gdt.data - gdt
@@ -56,8 +57,9 @@ start:
 ; Read the kernel with CHS calls (int 13h AH=02h), geometry from AH=08h. CHS works on
 ; floppies, hard disks and USB sticks alike (SeaBIOS and Bochs refuse AH=42h on
 ; floppies); a kernel at the start of the disk never needs LBA's reach, and one read
-; path is what fits. Cylinder bits 8-9 are left out: a kernel past cylinder 255 reads
-; the wrong sectors and is then refused by the checksum, never run.
+; path is what fits. Limits, for the bytes: cylinders above 255 (a kernel that big
+; on a small geometry, e.g. over 4.5 MiB on a 2-head floppy geometry) and a BIOS
+; reporting 256 heads make the divisions below fault (#DE) instead of reporting.
         mov ah, 0x08
         push es
         int 0x13
@@ -65,8 +67,8 @@ start:
         jc disk_error
         and cx, 0x3F
         mov [bp + BI_SECTORS_PER_TRACK], cx
-        inc dh                      ; heads; 256 wraps to 0 and fails the div below,
-        mov [bp + BI_HEADS], dh     ; which never happens on a kernel this size
+        inc dh                      ; heads (256 would wrap to 0: see the limits above)
+        mov [bp + BI_HEADS], dh
 
 ; Each call reads from the current sector to the end of its track (real floppy
 ; controllers cannot cross a track; at most 63 sectors, within every BIOS's limit),

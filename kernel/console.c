@@ -55,6 +55,11 @@ void console_clear(void)
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
+void console_follow_direct_map(void *(*phys_to_virt)(uint64_t))
+{
+	vga_relocate(phys_to_virt);
+}
+
 void console_break_lock(void)
 {
 	__atomic_store_n(&console_lock.locked, 0, __ATOMIC_RELEASE);

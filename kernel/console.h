@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdarg.h>
+#include <stdint.h>
 
 #include "lib/format.h"
 
@@ -11,6 +12,10 @@ void console_init(void);
 void console_putc(char c);
 void console_write(const char *s);
 void console_write_n(const char *s, size_t n);
+
+/* After the switch to the kernel's page tables: the VGA buffer is only in the direct
+ * map now. */
+void console_follow_direct_map(void *(*phys_to_virt)(uint64_t));
 
 /* Clears the VGA screen and, with ANSI codes, the serial terminal. */
 void console_clear(void);

@@ -9,6 +9,7 @@
 #include "console.h"
 #include "dev/acpi.h"
 #include "dev/apic.h"
+#include "dev/floppy.h"
 #include "dev/i8042.h"
 #include "dev/pic.h"
 #include "dev/power.h"
@@ -54,11 +55,6 @@ static void print_banner(const struct boot_info *bi)
  * catch null pointers: the kernel keeps its own copy. */
 static struct boot_info boot_info;
 
-static void *direct_map_address(uint64_t phys)
-{
-	return phys_to_virt(phys);
-}
-
 /* For table parsers: NULL where a (possibly corrupt) address is not mapped. */
 static void *reachable_address(uint64_t phys)
 {
@@ -102,12 +98,12 @@ void kmain(const struct boot_info *boot_sector_info)
 	if (bi->e820_count == 0)
 		panic("the BIOS gave no E820 memory map");
 	mem_init(bi);
-	vga_relocate(direct_map_address);
 	boot_stack_guard();
 	gdt_guard_stacks();
 	print_banner(bi);
 	mem_report(bi);
 
+	floppy_motor_off(bi->drive);
 	interrupts_init();
 	i8042_init();
 	serial_enable_input();

@@ -124,6 +124,9 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 
+	/* The fault may have hit inside the console's critical section: we are about to
+	 * panic anyway, and a held lock must not turn the report into a silent hang. */
+	console_break_lock();
 	kprintf("\nEXCEPTION %s (vector %lu, error code %#lx) at %s\n", trap_name(f->vector),
 		f->vector, f->error_code, where);
 	switch (f->vector) {

@@ -44,3 +44,10 @@ bool input_full(void)
 	spin_unlock_irqrestore(&ring.lock, flags);
 	return full;
 }
+
+void input_count_lost(void)
+{
+	uint64_t flags = spin_lock_irqsave(&ring.lock);
+	ring.dropped++;
+	spin_unlock_irqrestore(&ring.lock, flags);
+}

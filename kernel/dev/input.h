@@ -19,6 +19,9 @@ void input_put(struct input_event event); /* from interrupt handlers */
 bool input_get(struct input_event *event);
 uint64_t input_dropped(void);
 
+/* Counts input lost before it reached the ring (a UART overrun). */
+void input_count_lost(void);
+
 /* True when the next input_put would be dropped (a source that can wait, like the
  * serial line, leaves its input where it is until there is room). */
 bool input_full(void);

@@ -12,7 +12,10 @@
 #include "i8042.h"
 
 #define SLP_TYP_SHIFT	    10
+#define SLP_TYP_MASK	    (7u << 10)
 #define SLP_EN		    (1u << 13)
+#define SCI_EN		    (1u << 0)
+#define ACPI_MODE_WAIT	    1000000
 #define BOCHS_SHUTDOWN_PORT 0x8900
 #define PCI_RESET_CONTROL   0xCF9 /* PIIX/ICH: bit 1 hard reset, bit 2 do it */
 #define PCI_HARD_RESET	    0x06
@@ -28,6 +31,25 @@ static void wait_a_little(void)
 {
 	for (volatile int i = 0; i < 1000000; i++)
 		;
+}
+
+/* Some chipsets ignore SLP_EN until the OS has taken the machine into ACPI mode
+ * (FADT SMI_CMD / ACPI_ENABLE; ACPI 6.4, 4.8.2.1). */
+static void enter_acpi_mode(void)
+{
+	uint16_t pm1a = (uint16_t)acpi->pm1a_control;
+	if ((inw(pm1a) & SCI_EN) || !acpi->smi_command || !acpi->acpi_enable)
+		return;
+	outb((uint16_t)acpi->smi_command, acpi->acpi_enable);
+	for (int i = 0; i < ACPI_MODE_WAIT && !(inw(pm1a) & SCI_EN); i++)
+		cpu_relax();
+}
+
+/* SLP_TYP and SLP_EN, keeping the register's other bits (SCI_EN among them). */
+static void sleep_s5(uint16_t port, uint8_t slp_typ)
+{
+	uint16_t value = (uint16_t)(inw(port) & ~SLP_TYP_MASK);
+	outw(port, (uint16_t)(value | (uint16_t)(slp_typ << SLP_TYP_SHIFT) | SLP_EN));
 }
 
 void power_reboot(void)
@@ -55,11 +77,10 @@ void power_off(void)
 	kprintf("powering off\n");
 	cpu_disable_interrupts();
 	if (acpi && acpi->have_s5 && acpi->pm1a_control) {
-		outw((uint16_t)acpi->pm1a_control,
-		     (uint16_t)(acpi->s5_slp_typa << SLP_TYP_SHIFT | SLP_EN));
+		enter_acpi_mode();
+		sleep_s5((uint16_t)acpi->pm1a_control, acpi->s5_slp_typa);
 		if (acpi->pm1b_control)
-			outw((uint16_t)acpi->pm1b_control,
-			     (uint16_t)(acpi->s5_slp_typb << SLP_TYP_SHIFT | SLP_EN));
+			sleep_s5((uint16_t)acpi->pm1b_control, acpi->s5_slp_typb);
 		wait_a_little();
 	}
 	for (const char *s = "Shutdown"; *s; s++) /* Bochs without ACPI power-off */

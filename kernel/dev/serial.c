@@ -22,6 +22,8 @@
 #define MCR_LOOPBACK	    0x1E
 #define LSR_THR_EMPTY	    0x20
 #define LSR_DATA_READY	    0x01
+#define LSR_OVERRUN	    0x02
+#define MCR_RTS		    0x02
 #define IER_DATA_AVAILABLE  0x01
 #define COM1_IRQ	    4
 
@@ -80,9 +82,14 @@ static bool receive_paused;
 static void serial_receive(void *ctx)
 {
 	(void)ctx;
-	while (inb(COM1 + UART_LSR) & LSR_DATA_READY) {
+	uint8_t status;
+	while ((status = inb(COM1 + UART_LSR)) & LSR_DATA_READY) {
+		if (status & LSR_OVERRUN)
+			input_count_lost(); /* the UART had no room: bytes are gone */
 		if (input_full()) {
 			outb(COM1 + UART_IER, 0);
+			outb(COM1 + UART_MCR,
+			     MCR_DTR_RTS_OUT2 & ~MCR_RTS); /* ask the sender to wait */
 			receive_paused = true;
 			return;
 		}
@@ -96,6 +103,7 @@ void serial_resume_input(void)
 	if (!receive_paused || input_full())
 		return;
 	receive_paused = false;
+	outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
 	outb(COM1 + UART_IER, IER_DATA_AVAILABLE); /* pending data raises the IRQ again */
 }
 
@@ -105,7 +113,9 @@ void serial_enable_input(void)
 		return;
 	irq_enable_legacy(COM1_IRQ, serial_receive, 0);
 	outb(COM1 + UART_IER, IER_DATA_AVAILABLE);
-	serial_receive(0); /* anything that arrived before */
+	uint64_t flags = cpu_irq_save(); /* IRQ 4 must not drain the FIFO under us */
+	serial_receive(0);		 /* anything that arrived before */
+	cpu_irq_restore(flags);
 }
 
 void serial_write_raw(const char *s)

@@ -113,6 +113,7 @@ void mem_init(const struct boot_info *bi)
 	};
 	size_t reserved_count = 1;
 	paging_init(usable, usable_count, reserved, &reserved_count);
+	console_follow_direct_map(direct_map); /* before anything can print or panic */
 	if (!pmm_init(usable, usable_count, reserved, reserved_count, direct_map))
 		panic("no usable memory left for the frame allocator");
 	heap_init(&kernel_heap_pages);

@@ -147,17 +147,21 @@ int paging_unmap(struct address_space *as, uintptr_t virt)
 	if (leaf < 0)
 		return -1;
 	*path[leaf] = 0;
-	/* Free the tables this leaves empty, bottom up; never the PML4. */
+	/* Unhook the tables this leaves empty, bottom up (never the PML4); free them
+	 * only after the TLB and paging-structure caches forgot them (SDM 4.10.4). */
+	phys_addr_t emptied[3];
+	int count = 0;
 	for (int level = leaf; level > 0; level--) {
 		uint64_t *table = (uint64_t *)((uintptr_t)path[level] & ~(PAGE_SIZE - 1));
 		if (!table_empty(table))
 			break;
-		phys_addr_t frame = *path[level - 1] & PTE_ADDRESS;
+		emptied[count++] = *path[level - 1] & PTE_ADDRESS;
 		*path[level - 1] = 0;
-		free_table(frame);
 	}
 	if (is_current(as))
 		invlpg((void *)virt);
+	while (count > 0)
+		free_table(emptied[--count]);
 	return 0;
 }
 
