@@ -3,6 +3,7 @@ through QEMU's QMP, the timer, the 8259 fallback, poweroff and reboot."""
 
 import json
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -101,10 +102,16 @@ class Machine:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        self.proc.stderr.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
-        self.wait_for(r"^keel: ready")
-        self.wait_for(re.escape(PROMPT))
+        try:
+            self.wait_for(r"^keel: ready")
+            self.wait_for(re.escape(PROMPT))
+        except BaseException:
+            self.close()  # __exit__ is not called when __enter__ fails
+            raise
         return self
 
     def __exit__(self, *exc):
