@@ -5,7 +5,7 @@
 #include "dev/vga.h"
 #include "sync/spinlock.h"
 
-#define PRINT_CHUNK 256
+#define PRINT_CHUNK 128
 
 /* Whole kprintf calls go out under this lock with interrupts off, so output from an
  * interrupt handler and from the shell never mixes within a line (up to

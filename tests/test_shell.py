@@ -255,3 +255,16 @@ def reboot_restarts_bochs():
     # A reboot must boot the kernel a second time (bochs_run fails after 60 s if not).
     out = bochs_run(autorun_image("reboot"), r"(?s)rebooting.*Keel x86_64 kernel, booted from", timeout=60)
     check(out.count("Keel x86_64 kernel, booted from") >= 2, tail(out))
+
+
+@test
+def caps_lock_turns_the_keyboard_led_on_and_off():
+    from harness import scratch_dir
+    log = scratch_dir() / "ps2.log"
+    with Machine(extra=["-d", "trace:ps2_set_ledstate", "-D", str(log)]) as m:
+        m.keys("caps_lock")
+        m.run("echo on")  # a round trip: the LED exchange has had time to finish
+        m.keys("caps_lock")
+        m.run("echo off")
+    states = re.findall(r"ps2_set_ledstate \S+ ledstate (\d+)", log.read_text())
+    check(states[-2:] == ["4", "0"], f"keyboard LED states seen by QEMU: {states}")

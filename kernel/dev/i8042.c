@@ -96,11 +96,62 @@ static void flush_output(void)
 		(void)inb(DATA);
 }
 
-/* The LED byte goes to the keyboard; its ACKs arrive as interrupts and are dropped. */
-static void set_leds(uint8_t leds)
+/* Setting the LEDs is a two-byte exchange with the keyboard: 0xED, its ACK, then the
+ * LED byte, its ACK; a RESEND (0xFE) asks for the last byte again. The replies
+ * arrive as interrupts, so this small state machine runs in the handler. Only the
+ * keyboard's interrupt handler (and init, before it is enabled) touches it. */
+static struct {
+	enum { LEDS_IDLE, LEDS_SENT_COMMAND, LEDS_SENT_VALUE } state;
+	uint8_t value;	 /* the LED byte being sent */
+	bool pending;	 /* a newer value waits for the current exchange to end */
+	uint8_t retries; /* RESENDs answered for this byte */
+} leds;
+
+#define LED_RETRIES 3
+
+static void send_led_byte(void)
 {
-	if (write_data(KBD_SET_LEDS))
-		write_data(leds);
+	write_data(leds.state == LEDS_SENT_COMMAND ? KBD_SET_LEDS : leds.value);
+}
+
+static void set_leds(uint8_t value)
+{
+	leds.value = value;
+	if (leds.state != LEDS_IDLE) {
+		leds.pending = true; /* sent when the current exchange ends */
+		return;
+	}
+	leds.state = LEDS_SENT_COMMAND;
+	leds.retries = 0;
+	send_led_byte();
+}
+
+/* True when the byte was a reply to the LED exchange (and so not a scancode). */
+static bool led_reply(uint8_t byte)
+{
+	if (byte != KBD_ACK && byte != KBD_RESEND)
+		return false;
+	if (leds.state == LEDS_IDLE)
+		return true; /* a stray reply: ignore it */
+	if (byte == KBD_RESEND) {
+		if (++leds.retries <= LED_RETRIES)
+			send_led_byte();
+		else
+			leds.state = LEDS_IDLE; /* the keyboard keeps refusing: give up */
+		return true;
+	}
+	leds.retries = 0;
+	if (leds.state == LEDS_SENT_COMMAND) {
+		leds.state = LEDS_SENT_VALUE;
+		send_led_byte();
+	} else {
+		leds.state = LEDS_IDLE;
+		if (leds.pending) {
+			leds.pending = false;
+			set_leds(leds.value);
+		}
+	}
+	return true;
 }
 
 static void keyboard_interrupt(void *ctx)
@@ -108,7 +159,7 @@ static void keyboard_interrupt(void *ctx)
 	(void)ctx;
 	while (inb(STATUS) & STATUS_OUTPUT_FULL) {
 		uint8_t byte = inb(DATA);
-		if (byte == KBD_ACK || byte == KBD_RESEND)
+		if (led_reply(byte))
 			continue;
 		struct key_event event;
 		if (!keymap_feed(&keymap, byte, &event))
@@ -157,7 +208,9 @@ bool i8042_init(void)
 	command(CMD_ENABLE_PORT1);
 	command(CMD_WRITE_CONFIG), write_data((uint8_t)(config | CONFIG_PORT1_IRQ));
 	flush_output();
+	uint64_t flags = cpu_irq_save(); /* the handler shares the LED state */
 	set_leds(0);
+	cpu_irq_restore(flags);
 	kprintf("keyboard: PS/2 on the i8042, US layout\n");
 	return true;
 }
