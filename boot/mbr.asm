@@ -5,7 +5,8 @@
 ; Memory while it runs (all below 64 KiB, so DS and SS stay 0):
 ;   0x0500  boot information (bootinfo.inc)     0x1000  page tables (1 GiB)
 ;   0x7C00  this sector, stack below it         0x8000  32 KiB read buffer
-; BIOS facts relied on, with their sources: docs/boot-facts.md.
+; BIOS facts relied on come from SeaBIOS (src/disk.c, src/block.c), Bochs rombios.c,
+; Ralf Brown's Interrupt List (int 13h, int 15h E820) and the Intel SDM vol. 3A.
 
 bits 16
 org 0x7C00

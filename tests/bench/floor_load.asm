@@ -7,7 +7,7 @@
 ; Hard disks: int 13h AH=42h, CHUNK sectors a call. SeaBIOS refuses a transfer over
 ;   64 KiB (src/block.c process_op), so 128 is its largest (EDD/Phoenix say 127).
 ; Floppies: SeaBIOS refuses AH=42h there (src/disk.c floppy_13), so CHS AH=02h, one
-;   whole track a call, as real controllers need (docs/boot-facts.md).
+;   whole track a call, as real floppy controllers need.
 ; The buffer at 0x10000 holds 64 KiB without crossing a 64 KiB (floppy DMA) boundary.
 
 bits 16
