@@ -114,13 +114,18 @@ def fault_general_protection_reports_gp_selector():
                   r"^  error code 0 \(no segment involved\)")
 
 
+def check_fault_address(text, symbol):
+    """The page fault's reported address is `symbol`'s."""
+    address = int(re.search(r"^  address (0x[0-9a-f]+):", text, re.M).group(1), 16)
+    check(address == symbol_address(symbol), f"faulting address {address:#x} is not {symbol}")
+
+
 @test
 def fault_write_to_read_only_data_reports_a_protection_fault():
     text = expect_report("write_to_rodata",
                          r"^EXCEPTION #PF page fault \(vector 14, error code 0x3\) at .*<write_to_rodata\+",
                          r"^  address 0x[0-9a-f]+: protection violation, write, kernel mode")
-    address = int(re.search(r"^  address (0x[0-9a-f]+):", text, re.M).group(1), 16)
-    check(address == symbol_address("read_only_value"), f"faulting address {address:#x} is not read_only_value")
+    check_fault_address(text, "read_only_value")
 
 
 @test
@@ -128,8 +133,7 @@ def fault_executing_data_reports_an_instruction_fetch_fault():
     text = expect_report("execute_data",
                          r"^EXCEPTION #PF page fault \(vector 14, error code 0x11\) at 0x[0-9a-f]+",
                          r"^  address 0x[0-9a-f]+: protection violation, instruction fetch, kernel mode")
-    address = int(re.search(r"^  address (0x[0-9a-f]+):", text, re.M).group(1), 16)
-    check(address == symbol_address("code_in_data"), f"faulting address {address:#x} is not code_in_data")
+    check_fault_address(text, "code_in_data")
 
 
 @test

@@ -529,15 +529,11 @@ static unsigned slab_take(struct heap_class *c, struct heap_span *s)
 	return i;
 }
 
-static void *slab_alloc(unsigned ci, size_t size)
+/* Marks block i of slab s taken for `size` bytes (a red zone in any slack) and
+ * returns it: the end of both kmalloc's fast path and slab_alloc. */
+static inline void *slab_hand_out(struct heap_class *c, struct heap_span *s, unsigned i,
+				  size_t size)
 {
-	struct heap_class *c = &heap.classes[ci];
-	struct heap_span *s = first_partial(c);
-	if (!s && !(s = slab_new(ci)))
-		return NULL;
-	if (s->rec.in_use == 0)
-		c->has_empty = false;
-	unsigned i = slab_take(c, s);
 	bit_set(s->maps, i);
 	if (++s->rec.in_use == c->capacity)
 		list_remove(s);
@@ -549,6 +545,17 @@ static void *slab_alloc(unsigned ci, size_t size)
 	else
 		redzone_write(block, c->size, size);
 	return block;
+}
+
+static void *slab_alloc(unsigned ci, size_t size)
+{
+	struct heap_class *c = &heap.classes[ci];
+	struct heap_span *s = first_partial(c);
+	if (!s && !(s = slab_new(ci)))
+		return NULL;
+	if (s->rec.in_use == 0)
+		c->has_empty = false;
+	return slab_hand_out(c, s, slab_take(c, s), size);
 }
 
 static void slab_free(struct heap_span *s, unsigned i, size_t size)
@@ -736,17 +743,7 @@ void *kmalloc(size_t size)
 			} else {
 				return heap_alloc(size, 16); /* reports the broken link */
 			}
-			bit_set(s->maps, i);
-			if (++s->rec.in_use == c->capacity)
-				list_remove(s);
-			c->in_use++;
-			heap.requested += size;
-			uint8_t *block = (uint8_t *)s->rec.base + (size_t)i * c->size;
-			if (size == c->size)
-				bit_set(s->maps + c->map_words, i);
-			else
-				redzone_write(block, c->size, size);
-			return block;
+			return slab_hand_out(c, s, i, size);
 		}
 	}
 	return heap_alloc(size, 16);

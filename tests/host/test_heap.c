@@ -21,21 +21,6 @@
 
 #include "unit.h"
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void) /* xorshift64* */
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static size_t below(size_t n)
-{
-	return n ? (size_t)(rnd() % n) : 0;
-}
-
 /* ---- the page source: tracked aligned_alloc'd runs ----------------------------- */
 
 #define PAGE HEAP_PAGE_SIZE

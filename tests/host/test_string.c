@@ -35,19 +35,6 @@
 
 static uint64_t rng_state = 0x4b45454c2d756e69ULL; /* fixed seed: same cases every run */
 
-static uint64_t rnd(void) /* xorshift64* */
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static size_t below(size_t n)
-{
-	return n ? (size_t)(rnd() % n) : 0;
-}
-
 static unsigned char *random_bytes(size_t n)
 {
 	unsigned char *p = malloc(n ? n : 1);

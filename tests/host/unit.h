@@ -59,6 +59,23 @@ __attribute__((unused)) static const char *quote(const char *s, size_t n)
 	return out;
 }
 
+/* A fixed-seed generator, so every run tries the same cases. A test file may give
+ * the seed: `static uint64_t rng_state = ...;` after including this header. */
+static uint64_t rng_state;
+
+__attribute__((unused)) static uint64_t rnd(void) /* xorshift64* */
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+__attribute__((unused)) static size_t below(size_t n)
+{
+	return n ? (size_t)(rnd() % n) : 0;
+}
+
 struct unit_group {
 	const char *name;
 	void (*fn)(void);
