@@ -61,7 +61,8 @@ def build(name):
     commands.append([CC, *SANITIZE, "-o", "{tmp}/exe", source, *objects])
 
     stamp = exe.with_suffix(".cmd")
-    inputs = [ROOT / source, *(ROOT / s for s in kernel_sources), *(ROOT / "kernel").rglob("*.h")]
+    inputs = [ROOT / source, *(ROOT / s for s in kernel_sources), *(ROOT / "kernel").rglob("*.h"),
+              *(ROOT / "tests" / "host").glob("*.h")]
     try:
         fresh = (json.loads(stamp.read_text()) == commands and
                  exe.stat().st_mtime_ns >= max(p.stat().st_mtime_ns for p in inputs))

@@ -57,22 +57,7 @@
 		}                          \
 	} while (0)
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t x = rng_state; /* xorshift64* */
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	rng_state = x;
-	return x * 0x2545F4914F6CDD1Dull;
-}
-
-static uint64_t below(uint64_t n)
-{
-	return rnd() % n;
-}
+/* rnd() and below() come from unit.h; the seed is set per machine. */
 
 /* ---- what pmm.c calls ---------------------------------------------------------- */
 
