@@ -39,12 +39,17 @@ void *kcalloc(size_t count, size_t size); /* NULL on overflow of count * size */
 void *krealloc(void *ptr, size_t size);
 void kfree(void *ptr); /* kfree(NULL) does nothing */
 
+/* Each class caches recently freed blocks for kmalloc to reuse; this gives them all
+ * back to their slabs, so empty slabs back to the page source (but the one each
+ * class keeps). The heap does it itself when the page source runs dry. */
+void heap_drain(void);
+
 #define HEAP_CLASSES 23 /* 16 ... 2048 bytes: the table and its reasons are in heap.c */
 
 struct heap_class_stats {
 	size_t size;   /* block size of the class */
 	size_t in_use; /* blocks handed out */
-	size_t free;   /* blocks ready in its slabs */
+	size_t free;   /* blocks ready in its slabs and its cache */
 	size_t pages;  /* pages its slabs hold */
 };
 

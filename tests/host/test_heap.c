@@ -32,6 +32,7 @@ struct run {
 static struct run *runs;
 static size_t run_count, run_cap, pages_out, source_calls;
 static unsigned fail_percent; /* the source refuses this share of requests */
+static size_t pages_limit;    /* and, when not 0, to have more pages than this out */
 
 static void *source_alloc(size_t count)
 {
@@ -42,6 +43,8 @@ static void *source_alloc(size_t count)
 	}
 	if (count > ((size_t)1 << 20) || (fail_percent && below(100) < fail_percent))
 		return NULL; /* more than 4 GiB: refused (ASan would abort) */
+	if (pages_limit && pages_out + count > pages_limit)
+		return NULL;
 	void *p = aligned_alloc(PAGE, count * PAGE);
 	if (!p)
 		return NULL;
@@ -164,6 +167,7 @@ static void heap_begin(void)
 {
 	reports = reports_expected = 0;
 	fail_percent = 0;
+	pages_limit = 0;
 	heap_init(&source);
 	get_stats();
 	CHECK(st.bytes_reserved == 0 && pages_out == 0, "a fresh heap holds %zu bytes",
@@ -171,11 +175,14 @@ static void heap_begin(void)
 }
 
 /* Everything must be free by now: checks the books, shuts the heap down and checks
- * that every page went back to the source. */
+ * that every page went back to the source. Cached blocks are given back first,
+ * so that empty slabs are too. */
 static void heap_end(void)
 {
 	fail_percent = 0;
+	pages_limit = 0;
 	expect_no_report("before shutdown");
+	heap_drain();
 	size_t live = live_blocks();
 	CHECK(live == 0, "%zu blocks still live at the end", live);
 	CHECK(st.bytes_requested == 0, "%zu bytes still requested at the end", st.bytes_requested);
@@ -298,6 +305,7 @@ static void check_class(size_t ci)
 			}
 		}
 		expect_no_report("class blocks");
+		heap_drain();
 		get_stats();
 		CHECK(st.class_stats[ci].in_use == 0 && st.class_stats[ci].pages == 1 &&
 			      st.bytes_requested == 0,
@@ -928,6 +936,7 @@ static void write_after_free(void)
 		p[i] = kmalloc(100); /* class 112 */
 	kfree(p[3]);
 	kfree(p[5]);
+	heap_drain();			 /* out of the cache, onto the slab's free list */
 	memset(p[5] + 112 - 8, 0x77, 8); /* the head of the free list: its link now leads nowhere */
 	uint8_t *a = kmalloc(100), *b = kmalloc(100);
 	CHECK(a == p[5], "the last freed block was not reused first");
@@ -938,6 +947,7 @@ static void write_after_free(void)
 	/* A link cut short ("end of list"): the lost blocks are found when the slab runs dry. */
 	kfree(p[1]);
 	kfree(p[2]);
+	heap_drain();
 	memset(p[2] + 110, 0xff, 2);
 	uint8_t *more[40];
 	for (size_t i = 0; i < 40; i++)
@@ -956,6 +966,7 @@ static void write_after_free(void)
 	for (size_t i = 0; i < 5; i++)
 		r[i] = kmalloc(200); /* class 224 */
 	kfree(r[2]);
+	heap_drain();
 	memset(r[2] + 222, 0, 2);
 	uint8_t *x = kmalloc(200), *y = kmalloc(200);
 	expect_report("a link leading to a live block", "free block overwritten", r[0]);
@@ -967,6 +978,70 @@ static void write_after_free(void)
 		if (i != 2)
 			kfree(r[i]);
 	still_usable("a write after free");
+	heap_end();
+}
+
+/* ---- the class caches ------------------------------------------------------------ */
+
+/* A freed block of a slab over half taken waits in its class's cache and is the
+ * next one handed out; one of a sparser slab goes straight back to it. Cached
+ * blocks keep their slabs until heap_drain, or until the page source runs dry. */
+static void class_cache(void)
+{
+	heap_begin();
+	enum { N = 60 }; /* 40 bytes: class 48, 85 blocks a page */
+	uint8_t *p[N];
+	for (size_t i = 0; i < N; i++)
+		p[i] = kmalloc(40);
+	kfree(p[7]);
+	kfree(p[9]);
+	uint8_t *b = kmalloc(40), *a = kmalloc(40);
+	CHECK(b == p[9] && a == p[7], "freed %p then %p, got %p then %p back", (void *)p[7],
+	      (void *)p[9], (void *)b, (void *)a);
+	kfree(a);
+	kfree(a);
+	expect_report("a double free of a cached block", "double free", a);
+	for (size_t i = 0; i < N; i++)
+		if (i != 7)
+			kfree(p[i]);
+	heap_drain();
+	/* Ten blocks of a fresh slab, freed in order: had they been cached, the last
+	 * would come back first; back in their sparse slab, it is fresh again and hands
+	 * out its first block. */
+	for (size_t i = 0; i < 10; i++)
+		p[i] = kmalloc(40);
+	for (size_t i = 0; i < 10; i++)
+		kfree(p[i]);
+	uint8_t *again = kmalloc(40);
+	CHECK(again == p[0], "blocks of a sparse slab were cached: got %p, expected %p",
+	      (void *)again, (void *)p[0]);
+	kfree(again);
+
+	kfree(kmalloc(2 * PAGE)); /* the large records' page, which stays */
+	enum { M = 64 };	  /* 2048 bytes: two blocks a page */
+	void *q[M];
+	for (size_t i = 0; i < M; i++)
+		q[i] = kmalloc(2048);
+	for (size_t i = 0; i < M; i++)
+		kfree(q[i]);
+	get_stats();
+	size_t pinned = st.class_stats[22].pages - 1; /* one empty slab is kept anyway */
+	CHECK(st.class_stats[22].in_use == 0 && pinned >= 1,
+	      "class 2048 after freeing: %zu in use, %zu pages (cached blocks hold some)",
+	      st.class_stats[22].in_use, st.class_stats[22].pages);
+	pages_limit = pages_out; /* not one page more from the source */
+	void *big = kmalloc(pinned * PAGE);
+	CHECK(big != NULL,
+	      "with the source dry, kmalloc(%zu pages) failed though the cache "
+	      "held that many slabs",
+	      pinned);
+	kfree(big);
+	pages_limit = 0;
+	heap_drain();
+	get_stats();
+	CHECK(st.class_stats[22].pages == 1, "class 2048 after heap_drain: %zu pages, expected 1",
+	      st.class_stats[22].pages);
+	expect_no_report("the class cache");
 	heap_end();
 }
 
@@ -1017,6 +1092,7 @@ static void stats_books(void)
 		q[i] = kmalloc(32);
 	for (size_t i = 0; i < 300; i++)
 		kfree(q[i]);
+	heap_drain();
 	get_stats();
 	CHECK(st.class_stats[1].pages == 1, "class 32 keeps %zu empty slabs",
 	      st.class_stats[1].pages);
@@ -1061,6 +1137,7 @@ static const struct unit_group GROUPS[] = {
 	GROUP(interior_pointers),
 	GROUP(red_zone),
 	GROUP(write_after_free),
+	GROUP(class_cache),
 	GROUP(stats_books),
 	GROUP(shutdown_reports_leaks),
 };
