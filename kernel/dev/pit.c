@@ -3,7 +3,6 @@
 #include "pit.h"
 
 #include "../arch/x86.h"
-#include "../panic.h"
 
 #define PIT_CHANNEL0 0x40
 #define PIT_CHANNEL2 0x42
@@ -16,18 +15,26 @@
 #define SPEAKER		      0x02
 #define OUT2		      0x20
 
-void pit_wait_us(uint32_t us)
+/* With the gate already high, mode 0 starts counting on the first clock after the
+ * count's high byte is written (QEMU ignores the gate in mode 0 and starts at that
+ * write too); OUT rises when the count reaches 0. So the interval starts inside the
+ * high-byte write and ends between the last poll that saw OUT low and the first that
+ * saw it high; read() is sampled just outside both. */
+void pit_time_interval(uint16_t clocks, uint32_t (*read)(void), struct pit_interval *out)
 {
-	uint32_t count = (uint32_t)((uint64_t)PIT_HZ * us / 1000000);
-	if (count == 0 || count > 0xFFFF)
-		panic("pit_wait_us(%u): out of range", us);
-	outb(PORT_61, (inb(PORT_61) & ~SPEAKER) & ~GATE2); /* gate low: hold the count */
-	outb(PIT_COMMAND, CMD_CHANNEL2_ONE_SHOT);
-	outb(PIT_CHANNEL2, count & 0xFF);
-	outb(PIT_CHANNEL2, count >> 8);
-	outb(PORT_61, (inb(PORT_61) & ~SPEAKER) | GATE2); /* gate high: count down */
-	while (!(inb(PORT_61) & OUT2))
-		cpu_relax();
+	outb(PORT_61, (inb(PORT_61) & ~SPEAKER) | GATE2);
+	outb(PIT_COMMAND, CMD_CHANNEL2_ONE_SHOT); /* OUT low until the count runs out */
+	outb(PIT_CHANNEL2, clocks & 0xFF);
+	out->start[0] = read();
+	outb(PIT_CHANNEL2, clocks >> 8);
+	out->start[1] = read();
+	uint32_t before_poll = out->start[1], after_poll = before_poll;
+	while (!(inb(PORT_61) & OUT2)) {
+		before_poll = after_poll;
+		after_poll = read();
+	}
+	out->end[0] = before_poll;
+	out->end[1] = read();
 	outb(PORT_61, inb(PORT_61) & ~GATE2);
 }
 

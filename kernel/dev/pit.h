@@ -6,8 +6,15 @@
 
 #define PIT_HZ 1193182u
 
-/* Busy-waits `us` microseconds (at most 50 ms) on channel 2. */
-void pit_wait_us(uint32_t us);
+/* When a PIT interval began and ended, as another counter saw it: the interval
+ * began between the reads start[0] and start[1], and ended between end[0] and end[1]. */
+struct pit_interval {
+	uint32_t start[2], end[2];
+};
+
+/* Busy-waits while channel 2 counts `clocks` PIT clocks, sampling read() around the
+ * interval's start and its end. */
+void pit_time_interval(uint16_t clocks, uint32_t (*read)(void), struct pit_interval *out);
 
 /* Channel 0 as a periodic interrupt at `hz`. */
 void pit_start_periodic(uint32_t hz);
