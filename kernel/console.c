@@ -29,8 +29,11 @@ void console_putc(char c)
 static void write_locked(const char *s, size_t n)
 {
 	uint64_t flags = spin_lock_irqsave(&console_lock);
-	for (size_t i = 0; i < n; i++)
-		console_putc(s[i]);
+	for (size_t i = 0; i < n; i++) {
+		serial_putc(s[i]);
+		debugcon_putc(s[i]);
+	}
+	vga_write(s, n);
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 

@@ -84,7 +84,7 @@ static void put_printable(char c)
 	vga_text[vga.row * VGA_COLS + vga.col++] = cell(c);
 }
 
-void vga_putc(char c)
+static void put_char(char c)
 {
 	switch (c) {
 	case '\n':
@@ -107,6 +107,18 @@ void vga_putc(char c)
 	}
 	if (vga.row >= VGA_ROWS)
 		scroll();
+}
+
+void vga_putc(char c)
+{
+	put_char(c);
+	move_cursor();
+}
+
+void vga_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put_char(s[i]);
 	move_cursor();
 }
 

@@ -1,6 +1,7 @@
 /* VGA text mode console: 80x25 at 0xB8000, with colours, scrolling and a cursor. */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum vga_color {
@@ -29,3 +30,7 @@ void vga_relocate(void *(*phys_to_virt)(uint64_t));
 void vga_clear(void);
 void vga_set_color(enum vga_color fg, enum vga_color bg);
 void vga_putc(char c);
+
+/* n characters, then the cursor moves once: four port writes for the string, not for
+ * each character (an emulator traps every one). */
+void vga_write(const char *s, size_t n);
