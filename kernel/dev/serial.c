@@ -10,7 +10,8 @@
 
 #define UART_DATA 0 /* THR/RBR; divisor low byte when DLAB = 1 */
 #define UART_IER  1 /* interrupt enable; divisor high byte when DLAB = 1 */
-#define UART_FCR  2 /* FIFO control */
+#define UART_FCR  2 /* FIFO control (write) */
+#define UART_IIR  2 /* interrupt identification (read) */
 #define UART_LCR  3 /* line control */
 #define UART_MCR  4 /* modem control */
 #define UART_LSR  5 /* line status */
@@ -20,7 +21,9 @@
 #define FCR_ENABLE_CLEAR_14 0xC7 /* enable FIFOs, clear both, 14-byte threshold */
 #define MCR_DTR_RTS_OUT2    0x0B
 #define MCR_LOOPBACK	    0x1E
-#define LSR_THR_EMPTY	    0x20
+#define LSR_THR_EMPTY	    0x20 /* with FIFOs on: the whole transmit FIFO is empty */
+#define IIR_FIFOS_ENABLED   0xC0 /* both bits set: a 16550A with working FIFOs */
+#define TX_FIFO_SIZE	    16
 #define LSR_DATA_READY	    0x01
 #define LSR_OVERRUN	    0x02
 #define MCR_RTS		    0x02
@@ -35,6 +38,8 @@
 /* Only touched on the boot CPU before other CPUs exist; later a lock guards it. */
 static bool serial_present;
 static unsigned dropped_in_a_row;
+static unsigned tx_burst; /* bytes one empty transmitter takes: 16 with a FIFO, else 1 */
+static unsigned tx_room;  /* bytes we may still write without asking the LSR */
 
 bool serial_init(void)
 {
@@ -44,6 +49,9 @@ bool serial_init(void)
 	outb(COM1 + UART_IER, (BAUD_BASE / BAUD) >> 8);
 	outb(COM1 + UART_LCR, LCR_8N1);
 	outb(COM1 + UART_FCR, FCR_ENABLE_CLEAR_14);
+	tx_burst =
+		(inb(COM1 + UART_IIR) & IIR_FIFOS_ENABLED) == IIR_FIFOS_ENABLED ? TX_FIFO_SIZE : 1;
+	tx_room = 0;
 
 	/* A UART in loopback mode echoes what it is sent; nothing at COM1 does not. */
 	outb(COM1 + UART_MCR, MCR_LOOPBACK);
@@ -54,23 +62,37 @@ bool serial_init(void)
 	return serial_present;
 }
 
+/* Waits until the transmitter is empty: false if it never drains. */
+static bool wait_transmitter_empty(void)
+{
+	for (int spins = 0; !(inb(COM1 + UART_LSR) & LSR_THR_EMPTY); spins++) {
+		if (spins == TX_SPIN_LIMIT)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+/* An empty transmit FIFO takes 16 bytes, so the LSR is read once per 16 bytes, not
+ * for each byte: every port access is a trap under an emulator. */
 void serial_putc(char c)
 {
 	if (!serial_present)
 		return;
 	if (c == '\n')
 		serial_putc('\r');
-	for (int spins = 0; !(inb(COM1 + UART_LSR) & LSR_THR_EMPTY); spins++) {
-		if (spins == TX_SPIN_LIMIT) {
+	if (tx_room == 0) {
+		if (!wait_transmitter_empty()) {
 			/* A slow reader (a terminal that stops reading) costs a byte; a
 			 * UART that never drains at all is given up on. */
 			if (++dropped_in_a_row == TX_GIVE_UP)
 				serial_present = false;
 			return;
 		}
-		cpu_relax();
+		tx_room = tx_burst;
 	}
 	dropped_in_a_row = 0;
+	tx_room--;
 	outb(COM1 + UART_DATA, (unsigned char)c);
 }
 
