@@ -1,5 +1,13 @@
 # Keel: make builds the kernel and disk images; `make help` lists the targets.
 
+# RELEASE=1: the release kernel, built in build/release with its images there too.
+# Its heap writes and checks no canaries (HEAP_CANARIES in kernel/mm/heap.h); every
+# other check stays.
+RELEASE ?= 0
+ifeq ($(RELEASE),1)
+BUILD   ?= build/release
+DISK    ?= build/release
+endif
 BUILD   ?= build
 DISK    ?= disk
 CC      = gcc
@@ -46,6 +54,9 @@ endif
 ifeq ($(KERNEL_TEST),1)
 KERNEL_CFLAGS += -DKEEL_TEST -fsanitize=undefined
 endif
+ifeq ($(RELEASE),1)
+KERNEL_CFLAGS += -DHEAP_CANARIES=0
+endif
 KERNEL_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=0x1000 \
 	-z noexecstack -T link.ld
 
@@ -74,6 +85,7 @@ help:
 	@echo "make usb DEV=/dev/sdX   write disk/hdd.img to a USB stick, after checks and a question"
 	@echo "make screenshot docs/screenshot.png: the VGA screen after boot"
 	@echo "make compile_commands.json   for clangd and other editors"
+	@echo "make RELEASE=1 [run...]  the release kernel (heap without canaries), in build/release"
 	@echo "make deps       install missing tools with apt-get (run, test and bench do this)"
 	@echo "make clean      remove build/ and the disk images"
 

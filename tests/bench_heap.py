@@ -3,10 +3,12 @@
 glibc's malloc/free, side by side in one process (tests/bench_heap.c says how).
 
 heap.c is compiled -O2 as the kernel compiles it (freestanding, general registers
-only, frame pointers) twice: as it ships (red zone only in a block's slack) and
-with -DHEAP_REDZONE=1 (at least one red-zone byte in every block, so exact fits
-take the next class). The table gives operations per second (allocations and
-frees; best of --reps runs, interleaved with glibc's), and memory at the peak:
+only, frame pointers) three times: as `make` builds it (canaries in a block's
+slack), as `make RELEASE=1` builds it (-DHEAP_CANARIES=0: no canaries) and with
+-DHEAP_REDZONE=1 (at least one red-zone byte in every block, so exact fits take
+the next class). The table gives operations per second (allocations and frees;
+best of --reps runs, interleaved with glibc's) and the ratio for each build, and
+memory at the peak (the release build's is the default build's):
   overhead  (bytes held - bytes requested) / bytes requested: ours counts every
             page it holds (slabs, large pages, bookkeeping); glibc, the arena and
             mmapped bytes it holds (mallinfo2) above what it held before;
@@ -32,7 +34,7 @@ HEAP_FLAGS = ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-Wshadow",
               "-fno-tree-loop-distribute-patterns", "-mno-red-zone", "-mgeneral-regs-only",
               "-fno-omit-frame-pointer"]
 BENCH_FLAGS = ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-fno-plt"]
-VARIANTS = {"shipped": [], "redzone1": ["-DHEAP_REDZONE=1"]}
+VARIANTS = {"shipped": [], "release": ["-DHEAP_CANARIES=0"], "redzone1": ["-DHEAP_REDZONE=1"]}
 
 
 def run(cmd):
@@ -72,27 +74,31 @@ def main():
 
     exes = {v: build(v) for v in VARIANTS}
     ours = measure(exes["shipped"], args.reps, args.scale)
+    rel = measure(exes["release"], args.reps, args.scale)
     rz1 = measure(exes["redzone1"], args.reps, args.scale)
+
+    def ratio(rows, name):
+        r = rows.get(name)
+        return r["ours_ops_s"] / r["glibc_ops_s"] if r else float("nan")
 
     print(f"heap benchmark: best of {args.reps}, ops = allocations + frees; "
           "memory at the peak (see tests/bench_heap.py)")
-    print(f"{'':11}{'Mops/s':>17}{'ours/glibc':>19}{'overhead':>24}{'bookkeeping':>16}")
-    print(f"{'workload':11}{'ours':>8}{'glibc':>9}{'ratio':>9}{'rz=1':>8}  "
+    print(f"{'':11}{'Mops/s':>17}{'ours/glibc':>27}{'overhead':>24}{'bookkeeping':>16}")
+    print(f"{'workload':11}{'ours':>8}{'glibc':>9}{'make':>9}{'release':>9}{'rz=1':>8}  "
           f"{'ours':>7}{'rz=1':>7}{'glibc':>8}  {'ours':>7}{'glibc':>8}")
-    ratios = []
     for name, r in ours.items():
-        ratio = r["ours_ops_s"] / r["glibc_ops_s"]
-        s = rz1.get(name, {})
-        ratio1 = s["ours_ops_s"] / s["glibc_ops_s"] if s else float("nan")
-        ratios.append(ratio)
+        over1 = rz1.get(name, {}).get("ours_over", float("nan"))
         print(f"{name:11}{r['ours_ops_s'] / 1e6:8.1f}{r['glibc_ops_s'] / 1e6:9.1f}"
-              f"{ratio:9.2f}{ratio1:8.2f}  {r['ours_over']:7.1%}{s.get('ours_over', 0):7.1%}"
+              f"{ratio(ours, name):9.2f}{ratio(rel, name):9.2f}{ratio(rz1, name):8.2f}  "
+              f"{r['ours_over']:7.1%}{over1:7.1%}"
               f"{r['glibc_over']:8.1%}  {r['ours_book']:7.2%}{r['glibc_book']:8.2%}")
-    small = [ours[n]["ours_ops_s"] / ours[n]["glibc_ops_s"] for n in ours
-             if re.fullmatch(r"fixed-(16|32|64|128|256|512)", n)]
-    if small:
-        print(f"small fixed sizes (16-512): ours/glibc {min(small):.2f} to {max(small):.2f}"
-              f"{'' if min(small) >= 1 else ' (target: at or above 1.00; not met)'}")
+    small = [n for n in ours if re.fullmatch(r"fixed-(16|32|64|128|256|512)|mixed|fifo", n)]
+    for label, rows in (("make", ours), ("make RELEASE=1", rel)):
+        got = [ratio(rows, n) for n in small]
+        if got:
+            print(f"small sizes (fixed 16-512, mixed, fifo), {label}: ours/glibc "
+                  f"{min(got):.2f} to {max(got):.2f}"
+                  f"{'' if min(got) >= 1 else ' (target: at or above 1.00; not met)'}")
     return 0
 
 

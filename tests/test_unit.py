@@ -28,7 +28,8 @@ SANITIZE = ["-std=gnu11", "-g", "-O1", "-fsanitize=address,undefined",
 KERNEL_FLAGS = SANITIZE + ["-Wshadow", "-Wstrict-prototypes", "-Wmissing-prototypes",
                            "-ffreestanding", "-fno-builtin", "-fno-tree-loop-distribute-patterns"]
 
-# name: (test source, kernel sources, header whose functions get a k_ prefix or None)
+# name: (test source, kernel sources, header whose functions get a k_ prefix or None
+#        [, flags for every file, e.g. -D options that pick a build of the sources])
 BINARIES = {
     "format": ("tests/host/test_format.c", ["kernel/lib/format.c"], None),
     # string.c defines memset, strlen...: renamed to k_memset... so that neither the
@@ -52,13 +53,14 @@ def head(text, lines=30):
 
 def build(name):
     """Builds one binary if it is out of date; returns (path, None) or (None, error)."""
-    source, kernel_sources, renamed = BINARIES[name]
+    source, kernel_sources, renamed, *more = BINARIES[name]
+    flags = more[0] if more else []
     exe = OUT / f"test_{name}"
     defines = [f"-D{f}=k_{f}" for f in declared_functions(renamed)] if renamed else []
     objects = [f"{{tmp}}/{i}.o" for i in range(len(kernel_sources))]
-    commands = [[CC, *KERNEL_FLAGS, *defines, "-c", src, "-o", obj]
+    commands = [[CC, *KERNEL_FLAGS, *flags, *defines, "-c", src, "-o", obj]
                 for src, obj in zip(kernel_sources, objects)]
-    commands.append([CC, *SANITIZE, "-o", "{tmp}/exe", source, *objects])
+    commands.append([CC, *SANITIZE, *flags, "-o", "{tmp}/exe", source, *objects])
 
     stamp = exe.with_suffix(".cmd")
     inputs = [ROOT / source, *(ROOT / s for s in kernel_sources), *(ROOT / "kernel").rglob("*.h"),
@@ -168,8 +170,8 @@ def register_built(name, exe, error):
 
 
 def register_binary(name, spec):
-    """For other test modules: adds (test source, kernel sources, header) under
-    `name`, builds it and registers its tests."""
+    """For other test modules: adds a spec as in BINARIES under `name`, builds it
+    and registers its tests."""
     BINARIES[name] = spec
     register_built(name, *build(name))
 

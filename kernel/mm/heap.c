@@ -34,6 +34,8 @@
  * canary in the slack of their last page. A free-list link is checked when used: a
  * write after free that breaks one is reported and the list rebuilt from the bitmap
  * (a block in a class cache has no link: a write to it after free goes unseen).
+ * The release build (HEAP_CANARIES=0) writes no canaries: a red zone is just its
+ * length, which kfree does not read, and writes past the end go unseen.
  *
  * Cache. Each class keeps up to HEAP_CACHE of its most recently freed blocks in
  * a stack: kfree checks a block as always, clears its live bit and pushes it;
@@ -60,6 +62,9 @@
 
 #ifndef HEAP_REDZONE
 #define HEAP_REDZONE 0 /* red-zone bytes reserved in every block beyond its slack */
+#endif
+#if HEAP_REDZONE && !HEAP_CANARIES
+#error "HEAP_REDZONE reserves room for canaries, which HEAP_CANARIES=0 leaves out"
 #endif
 #define HEAP_CANARY	0xA5
 #define HEAP_CANARY_MAX 16 /* canary bytes written after the requested size, at most */
@@ -352,6 +357,8 @@ static void reg_remove(const struct heap_record *r)
  * (__builtin_memcpy, so unaligned is fine and no call is made). */
 static void canary_write(uint8_t *p, size_t n)
 {
+	if (!HEAP_CANARIES)
+		return;
 	const uint64_t c8 = 0x0101010101010101ull * HEAP_CANARY;
 	const uint32_t c4 = (uint32_t)c8;
 	const uint16_t c2 = (uint16_t)c8;
@@ -371,6 +378,8 @@ static void canary_write(uint8_t *p, size_t n)
 
 static bool canary_intact(const uint8_t *p, size_t n)
 {
+	if (!HEAP_CANARIES)
+		return true;
 	uint64_t a = 0, b = 0, want = 0x0101010101010101ull * HEAP_CANARY;
 	if (n >= 8) {
 		__builtin_memcpy(&a, p, 8);
@@ -422,20 +431,22 @@ static ALWAYS_INLINE size_t canary_word(size_t room, size_t slack, heap_u128 *ma
 static ALWAYS_INLINE void redzone_write(uint8_t *block, size_t room, size_t size)
 {
 	size_t slack = room - size;
-	heap_u128 v, mask;
-	uint8_t *word = block + canary_word(room, slack, &mask);
-	__builtin_memcpy(&v, word, 16);
-	v = (v & ~mask) | (CANARY128 & mask);
-	__builtin_memcpy(word, &v, 16);
-	/* The last two bytes: below 128 the byte before keeps its value. */
-	uint16_t tag, keep = slack < 128 ? 0xffff : 0;
-	__builtin_memcpy(&tag, block + room - 2, 2);
-	tag = (uint16_t)((tag & keep & 0xff) | ((slack >> 7) & ~keep & 0xff) |
-			 ((slack & 0x7f) | (~keep & 0x80)) << 8);
-	__builtin_memcpy(block + room - 2, &tag, 2);
+	if (HEAP_CANARIES) {
+		heap_u128 v, mask;
+		uint8_t *word = block + canary_word(room, slack, &mask);
+		__builtin_memcpy(&v, word, 16);
+		v = (v & ~mask) | (CANARY128 & mask);
+		__builtin_memcpy(word, &v, 16);
+	}
+	/* The length: stores only, no branch. The high bits go to the byte before the
+	 * last only from 128 on (below, that byte is canary, or the caller's): else to
+	 * the last byte, which the next store overwrites. */
+	block[room - (slack >= 128 ? 2 : 1)] = (uint8_t)(slack >> 7);
+	block[room - 1] = (uint8_t)(slack < 128 ? slack : 0x80 | (slack & 0x7f));
 }
 
-/* The requested size the red zone records, or REDZONE_DAMAGED. */
+/* The requested size the red zone records, or REDZONE_DAMAGED (a release build
+ * checks the length only: it wrote no canary). */
 #define REDZONE_DAMAGED SIZE_MAX
 static ALWAYS_INLINE size_t redzone_size(const uint8_t *block, size_t room)
 {
@@ -443,6 +454,8 @@ static ALWAYS_INLINE size_t redzone_size(const uint8_t *block, size_t room)
 	size_t slack = (last & 0x7f) | ((size_t)block[room - 2] << 7 & -big);
 	if (slack - 1 >= room || (big && slack < 128))
 		return REDZONE_DAMAGED; /* a bad length: the canary cannot be found */
+	if (!HEAP_CANARIES)
+		return room - slack;
 	heap_u128 v, mask;
 	__builtin_memcpy(&v, block + canary_word(room, slack, &mask), 16);
 	return (v & mask) == (CANARY128 & mask) ? room - slack : REDZONE_DAMAGED;
@@ -814,7 +827,8 @@ static bool block_find(const void *ptr, bool in_krealloc, struct heap_block *b)
 	if (!bit_get(s->maps + c->map_words, i)) {
 		b->size = redzone_size(ptr, b->room);
 		if (b->size == REDZONE_DAMAGED) {
-			heap_report_corruption(text[RED_ZONE], ptr);
+			if (HEAP_CANARIES)
+				heap_report_corruption(text[RED_ZONE], ptr);
 			b->size = redzone_guess(ptr, b->room);
 		}
 	}
@@ -914,7 +928,8 @@ void kfree(void *ptr)
 		uint32_t i = (uint32_t)((uint64_t)offset * s->recip >> 32);
 		uint64_t bit = 1ull << (i % 64), *live = &s->maps[i / 64];
 		if (offset == i * s->size && offset + s->size <= HEAP_PAGE_SIZE && (*live & bit) &&
-		    ((live[s->map_words] & bit) || redzone_size(ptr, s->size) != REDZONE_DAMAGED)) {
+		    ((live[s->map_words] & bit) || !HEAP_CANARIES ||
+		     redzone_size(ptr, s->size) != REDZONE_DAMAGED)) {
 			block_cache(&heap.classes[r->cls], s, live, bit, ptr);
 			return;
 		}

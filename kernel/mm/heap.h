@@ -3,9 +3,9 @@
  * Small sizes come from per-size-class slabs carved from pages; large sizes from
  * whole pages. Pages come from a page source (the kernel maps fresh frames; host
  * tests use an arena). Checks catch double frees, frees of pointers never handed
- * out and writes past the end of a block (red zone checked on free) and report
- * them through heap_report_corruption (panic in the kernel). See heap.c for the
- * design and the exact guarantees.
+ * out and (unless HEAP_CANARIES is 0, below) writes past the end of a block (red
+ * zone checked on free) and report them through heap_report_corruption (panic in
+ * the kernel). See heap.c for the design and the exact guarantees.
  *
  * Every block is aligned to 16 bytes. kmalloc(0) returns a unique, freeable
  * pointer to a block with no usable bytes (NULL only when memory is exhausted). */
@@ -16,6 +16,13 @@
 #include <stdint.h>
 
 #define HEAP_PAGE_SIZE 4096u
+
+/* HEAP_CANARIES=0 is the release build's heap (make RELEASE=1): it writes and
+ * checks no canaries, so a write past the end of a block goes unseen. Double frees
+ * and frees of pointers it never handed out are caught in both builds. */
+#ifndef HEAP_CANARIES
+#define HEAP_CANARIES 1
+#endif
 
 struct heap_page_source {
 	/* `count` contiguous, page-aligned, writable pages, or NULL. */

@@ -137,9 +137,9 @@ void mem_report(const struct boot_info *bi)
 	struct heap_stats h;
 	heap_get_stats(&h);
 	kprintf("heap: %zu bytes in use in %zu KiB of pages (%zu of them bookkeeping), "
-		"%zu large allocations in %zu pages\n",
+		"%zu large allocations in %zu pages%s\n",
 		h.bytes_requested, h.bytes_reserved >> 10, h.meta_pages, h.large_allocations,
-		h.large_pages);
+		h.large_pages, HEAP_CANARIES ? "" : "; no canaries (release build)");
 	for (size_t i = 0; i < h.classes; i++) {
 		const struct heap_class_stats *c = &h.class_stats[i];
 		if (c->in_use || c->pages)
