@@ -111,6 +111,9 @@ read_track:
 disk_error:
         call die
         db "disk error", 0
+bad_kernel:                         ; here, so that the jne to it is short
+        call die
+        db "bad kernel", 0
 
 copy_track:
         add si, cx
@@ -118,12 +121,14 @@ copy_track:
         shl cx, 7                   ; 128 dwords a sector
         mov si, READ_BUF
         call unreal
-.dword:
+        mov edx, [bp + BI_KERNEL_SUM]   ; the sum in a register for the track: in
+.dword:                                 ; memory, it costs more than the copy (TCG)
         lodsd                       ; rotate-and-add sum, as tools/kernsum.c
-        rol dword [bp + BI_KERNEL_SUM], 1
-        add [bp + BI_KERNEL_SUM], eax
+        rol edx, 1
+        add edx, eax
         a32 stosd
         loop .dword
+        mov [bp + BI_KERNEL_SUM], edx
         pop si
         jmp read_track
 
@@ -136,7 +141,10 @@ e820:
         xor ebx, ebx
 .next:
         mov eax, 0xE820
-        mov ecx, BI_E820_ENTRY_SIZE
+        mov cl, BI_E820_ENTRY_SIZE  ; CH is 0: the copy loop, then each call, leave
+                                    ; ECX <= 24; its high half may not be 0 on the
+                                    ; first call, which just offers a bigger buffer,
+                                    ; and no entry is bigger than 24 (ACPI 3.0)
         mov edx, 'PAMS'             ; 'SMAP' as the BIOS reads EDX
         int 0x15
         jc .done
@@ -172,7 +180,8 @@ page_tables:
 ; Straight from real mode to long mode: PAE, CR3, EFER.LME, then CR0.PG|PE in one
 ; write (OSDev wiki "Entering Long Mode Directly"), and a far jump to 64-bit code.
 enter_long_mode:
-        mov eax, 0x20               ; CR4.PAE
+        xor eax, eax
+        mov al, 0x20                ; CR4.PAE
         mov cr4, eax
         mov ah, PML4 >> 8           ; CR3 bits 5-11 are ignored (SDM 4.5)
         mov cr3, eax
@@ -185,9 +194,6 @@ enter_long_mode:
         mov cr0, eax
         jmp CODE_SEL:long_mode
 
-bad_kernel:
-        call die
-        db "bad kernel", 0
 no_long_mode:
         call die
         db "no long mode", 0
@@ -242,14 +248,15 @@ long_mode:
 
 ; GDT; its null entry holds the GDTR pseudo-descriptor. 0x08: 64-bit code (L=1).
 ; 0x10: flat 4 GiB read/write data, for unreal mode and for long mode.
-; A 16-bit lgdt reads a 16-bit limit and a 24-bit base: the GDTR's sixth byte is
-; the code descriptor's first, and the never-read null entry starts 3 bytes earlier.
-gdt equ $ - 3
+; A 16-bit lgdt reads a 16-bit limit and a 24-bit base (and ignores a sixth byte):
+; the base's high byte, 0, is the code descriptor's first, its limit's low byte,
+; and the never-read null entry starts 4 bytes before the GDTR. No limit applies in
+; 64-bit mode (SDM vol. 3A 5.3.1); 0xFFF00FFF would cover this code anyway.
+gdt equ $ - 4
 gdtr:
         dw gdt.end - gdt - 1
         dw gdt
-        db 0
-gdt.code:  dq 0x00AF9A000000FFFF
+gdt.code:  dq 0x00AF9A000000FF00
 gdt.data:  dq 0x00CF92000000FFFF
 gdt.end:
 

@@ -64,7 +64,7 @@ def gdb_steps_the_boot_sector_in_real_mode_with_its_labels():
     check(re.search(r"^=>\s+\d+ 00000007 8ED8\s+mov ds, ax", out, re.M),
           f"lst does not point at the current line:\n{tail(out)}")
     check(re.search(r"^enter_long_mode in section \.text", out, re.M)
-          and re.search(r"^\s+7d[0-9a-f]{2}:\s+66 b8 20 00 00 00\s+mov\s+eax,0x20$", out, re.M),
+          and re.search(r"^\s+7d[0-9a-f]{2}:\s+66 31 c0\s+xor\s+eax,eax$", out, re.M),
           f"did not stop at enter_long_mode:\n{tail(out)}")
 
 
