@@ -7,7 +7,9 @@ the same image, measured in the same run:
   bare loader  a boot sector that reads the same sectors in the largest chunks the
                BIOS allows and exits (tests/bench/floor_load.asm).
 Target: the kernel within 5% of the bare loader. A missed target is reported, not an
-error; the exit status is non-zero only when something did not boot.
+error; the exit status is non-zero only when something did not boot. The column
+`1st` is when the kernel's first byte reached port 0xE9 (its first line, right after
+_start): the boot chain's own cost, before the kernel's initialisation.
 
 usage: tests/bench.py [--runs N] [--quick]
 """
@@ -50,7 +52,7 @@ class Case:
     machine: str                    # "hdd", "q35" or "floppy": see qemu_args
     sectors: int                    # kernel sectors the boot sector loads
     images: dict                    # variant ("kernel", "exit", "bare") -> Path
-    times: dict = field(default_factory=lambda: {"kernel": [], "exit": [], "bare": []})
+    times: dict = field(default_factory=lambda: {"kernel": [], "exit": [], "bare": [], "first": []})
 
 
 def run(cmd):
@@ -133,13 +135,14 @@ def qemu_args(machine, image):
 
 
 def boot_time(args, marker):
-    """Seconds from spawning QEMU to marker on the debugcon stream; QEMU is killed then.
-    Every case and floor goes through here, so all pay the same spawn and pipe costs."""
+    """Seconds from spawning QEMU to the first byte and to marker on the debugcon
+    stream; QEMU is killed then. Every case and floor goes through here, so all pay
+    the same spawn and pipe costs."""
     cmd = [QEMU, *QEMU_COMMON, *args]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
-    seen, why = b"", f"timed out after {TIMEOUT_S} s"
+    seen, why, first = b"", f"timed out after {TIMEOUT_S} s", None
     try:
         while (left := start + TIMEOUT_S - time.perf_counter()) > 0:
             if not select.select([proc.stdout], [], [], left)[0]:
@@ -149,8 +152,10 @@ def boot_time(args, marker):
                 why = f"QEMU exited (status {proc.wait()})"
                 break
             seen += chunk
+            now = time.perf_counter() - start
+            first = first if first is not None else now
             if marker in seen:
-                return time.perf_counter() - start
+                return first, now
     finally:
         proc.kill()
         proc.wait()
@@ -166,9 +171,11 @@ def measure(cases, runs):
         for case in cases:
             for variant, image in case.images.items():
                 marker = KERNEL_MARKER if variant == "kernel" else FLOOR_MARKER
-                t = boot_time(qemu_args(case.machine, image), marker)
+                first, t = boot_time(qemu_args(case.machine, image), marker)
                 if rnd:
                     case.times[variant].append(t * 1000)
+                    if variant == "kernel":
+                        case.times["first"].append(first * 1000)
         print(f"round {rnd}/{runs} done", file=sys.stderr, flush=True)
 
 
@@ -177,14 +184,16 @@ def report(cases, runs):
     print(f"\nboot time to marker, median of {runs} runs (ms), QEMU TCG; "
           f"exit = firmware floor, bare = bare-loader floor")
     head = (f"{'case':10} {'KiB':>5} {'kernel':>7} {'[min-max]':>13} {'exit':>6} {'bare':>6}"
-            f" {'k/bare':>7} {'k/exit':>7} {'k-exit':>7} {'bare-exit':>9}  verdict")
+            f" {'k/bare':>7} {'k/exit':>7} {'k-exit':>7} {'bare-exit':>9} {'1st':>5}"
+            f" {'1st/bare':>8}  verdict")
     print(head + "\n" + "-" * len(head))
     for c in cases:
-        k, e, b = med(c, "kernel"), med(c, "exit"), med(c, "bare")
+        k, e, b, f = med(c, "kernel"), med(c, "exit"), med(c, "bare"), med(c, "first")
         span = f"[{min(c.times['kernel']):.0f}-{max(c.times['kernel']):.0f}]"
         verdict = "ok" if k <= b * TARGET else "MISSED"
         print(f"{c.name:10} {c.sectors // 2:5} {k:7.0f} {span:>13} {e:6.0f} {b:6.0f}"
-              f" {k / b:7.3f} {k / e:7.3f} {k - e:7.0f} {b - e:9.0f}  {verdict} ({k / b - 1:+.1%})")
+              f" {k / b:7.3f} {k / e:7.3f} {k - e:7.0f} {b - e:9.0f} {f:5.0f} {f / b:8.3f}"
+              f"  {verdict} ({k / b - 1:+.1%})")
     print(f"target: within {TARGET - 1:.0%} of bare loader (k/bare <= {TARGET})")
 
 
