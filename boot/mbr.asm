@@ -80,7 +80,7 @@ start:
 read_track:
         mov bx, KERNEL_END_LBA
         sub bx, si                  ; sectors left in the kernel...
-        jz e820
+        jz loaded
         mov ax, si
         cwd
         div word [bp + BI_SECTORS_PER_TRACK]    ; AX = track, DX = sector in track
@@ -132,11 +132,17 @@ copy_track:
         pop si
         jmp read_track
 
+; All read: the sum (still in EDX) plus where the copy ended must be what the build
+; says. The end catches a BIOS call that changed EDI (some clobber the high halves
+; of 32-bit registers), which would have put part of the kernel elsewhere.
+loaded:
+        add edx, edi
+        cmp edx, (KERNEL_SUM + KERNEL_ADDR + KERNEL_SECTORS * 512) & 0xFFFFFFFF
+        jne bad_kernel              ; a flipped byte, a short read, a missing kernel
+
 ; E820 memory map into the boot info, 24 bytes an entry. CF on the first call means
 ; no E820: the kernel says so.
 e820:
-        cmp dword [bp + BI_KERNEL_SUM], KERNEL_SUM
-        jne bad_kernel              ; a flipped byte, a short read, a missing kernel
         mov di, BOOT_INFO_ADDR + BI_E820
         xor ebx, ebx
 .next:

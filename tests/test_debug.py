@@ -17,7 +17,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def gdb_session(symbols, commands, timeout=60):
+def gdb_session(symbols, commands, timeout=60, qemu_args=()):
     """QEMU paused with its GDB stub; GDB runs `commands` in batch mode against it."""
     built = run(["make", "-s", "all", str(symbols.relative_to(ROOT))], cwd=ROOT)
     check(built.returncode == 0, f"cannot build {symbols}:\n{built.stderr}")
@@ -25,7 +25,7 @@ def gdb_session(symbols, commands, timeout=60):
     qemu = subprocess.Popen(
         ["qemu-system-x86_64", "-accel", "tcg", "-m", "128M", "-nic", "none", "-display", "none",
          "-serial", "null", "-drive", f"file={DISK / 'hdd.img'},format=raw,snapshot=on",
-         "-S", "-gdb", f"tcp:127.0.0.1:{port}"],
+         "-S", "-gdb", f"tcp:127.0.0.1:{port}", *qemu_args],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         script = ["set pagination off", "set confirm off", f"target remote 127.0.0.1:{port}",
@@ -66,6 +66,21 @@ def gdb_steps_the_boot_sector_in_real_mode_with_its_labels():
     check(re.search(r"^enter_long_mode in section \.text", out, re.M)
           and re.search(r"^\s+7d[0-9a-f]{2}:\s+66 31 c0\s+xor\s+eax,eax$", out, re.M),
           f"did not stop at enter_long_mode:\n{tail(out)}")
+
+
+@test
+def boot_sector_refuses_a_kernel_copied_elsewhere_when_a_bios_call_changes_edi():
+    """Some BIOSes clobber the high halves of 32-bit registers in int 13h; here GDB
+    moves EDI (where the copy goes) after the second track's read, as such a BIOS
+    would. The boot sector must say "bad kernel", not jump into a half-copied one."""
+    log = scratch_dir() / "debugcon.log"
+    out = gdb_session(BUILD / "mbr.elf",
+                      ["break *copy_track", "continue", "continue", "set $rdi = $rdi + 0x10000",
+                       "delete", "break *halt", "break *long_mode", "continue", "info symbol $pc"],
+                      qemu_args=["-debugcon", f"file:{log}"])
+    check(re.search(r"^halt in section \.text", out, re.M), f"did not stop at halt:\n{tail(out)}")
+    text = log.read_text(errors="replace") if log.exists() else ""
+    check("keel: bad kernel" in text, f"port 0xE9 shows {text!r}, not 'keel: bad kernel'")
 
 
 @test
