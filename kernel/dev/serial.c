@@ -30,10 +30,11 @@
 #define IER_DATA_AVAILABLE  0x01
 #define COM1_IRQ	    4
 
-#define BAUD_BASE     115200
-#define BAUD	      115200
-#define TX_SPIN_LIMIT 100000 /* ~10 ms at 115200 baud is plenty for one byte */
-#define TX_GIVE_UP    256    /* bytes dropped in a row before we call the UART dead */
+#define BAUD_BASE      115200
+#define BAUD	       115200
+#define LOOPBACK_SPINS 10000  /* LSR reads: milliseconds on hardware, many character times */
+#define TX_SPIN_LIMIT  100000 /* ~10 ms at 115200 baud is plenty for one byte */
+#define TX_GIVE_UP     256    /* bytes dropped in a row before we call the UART dead */
 
 /* Only touched on the boot CPU before other CPUs exist; later a lock guards it. */
 static bool serial_present;
@@ -53,9 +54,14 @@ bool serial_init(void)
 		(inb(COM1 + UART_IIR) & IIR_FIFOS_ENABLED) == IIR_FIFOS_ENABLED ? TX_FIFO_SIZE : 1;
 	tx_room = 0;
 
-	/* A UART in loopback mode echoes what it is sent; nothing at COM1 does not. */
+	/* A UART in loopback mode echoes what it is sent; nothing at COM1 does not. The
+	 * echo goes through the shift registers, a character time (87 us) on hardware:
+	 * wait for it. With nothing there the LSR reads 0xFF, so no wait. */
 	outb(COM1 + UART_MCR, MCR_LOOPBACK);
 	outb(COM1 + UART_DATA, 0xAE);
+	for (int spins = 0; !(inb(COM1 + UART_LSR) & LSR_DATA_READY) && spins < LOOPBACK_SPINS;
+	     spins++)
+		cpu_relax();
 	serial_present = inb(COM1 + UART_DATA) == 0xAE;
 
 	outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
