@@ -133,8 +133,10 @@ copy_track:
         jmp read_track
 
 ; All read: the sum (still in EDX) plus where the copy ended must be what the build
-; says. The end catches a BIOS call that changed EDI (some clobber the high halves
-; of 32-bit registers), which would have put part of the kernel elsewhere.
+; says. The end catches a BIOS call that moved EDI (some clobber the high halves of
+; 32-bit registers) when the misdirected copy spared this sector; one that zeroes
+; the high half copies over low memory and can crash first (saving EDI around each
+; call needs 8 bytes this sector does not have).
 loaded:
         add edx, edi
         cmp edx, (KERNEL_SUM + KERNEL_ADDR + KERNEL_SECTORS * 512) & 0xFFFFFFFF

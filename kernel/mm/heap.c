@@ -42,7 +42,8 @@
  * kmalloc pops it and sets the bit again. Cached blocks still count as taken in
  * their slab, so slab lists and free links are touched only when the cache
  * overflows (its older half goes back to the slabs) or runs dry (kmalloc takes
- * from a slab). heap_drain returns them all, and runs when the page source is dry.
+ * from a slab). heap_drain returns them all, and so does kmalloc when the page
+ * source is dry.
  * The caches take 23 * 32 * 16 bytes (12 KiB) of .bss.
  *
  * Speed. kmalloc and kfree do the common case inline (the class cache; a registry
@@ -180,15 +181,9 @@ __attribute__((weak)) void heap_report_corruption(const char *what, const void *
 
 /* ---- pages and records ----------------------------------------------------- */
 
-static bool caches_drain(void);
-
-/* When the source is dry, the class caches may be holding slabs that would go back
- * if their blocks did: drain them and ask once more. */
 static void *pages_get(size_t count)
 {
 	void *pages = heap.source.alloc_pages(count);
-	if (!pages && caches_drain())
-		pages = heap.source.alloc_pages(count);
 	if (pages)
 		heap.pages_held += count;
 	return pages;
@@ -645,14 +640,17 @@ static void slab_return(struct heap_class *c, struct heap_span *s, unsigned i)
 
 /* ---- the class caches -------------------------------------------------------- */
 
-/* Gives the older half of a full cache back to the slabs. */
+/* Gives the older half of a full cache back to the slabs, taking it off the cache
+ * first: the cache is whole whatever giving blocks back leads to. */
 static __attribute__((noinline)) void cache_spill(struct heap_class *c)
 {
+	struct heap_cached older[HEAP_CACHE / 2];
 	const unsigned half = c->cached / 2;
-	for (unsigned k = 0; k < half; k++)
-		slab_return(c, c->cache[k].span, block_index(c->cache[k].span, c->cache[k].block));
+	memcpy(older, c->cache, half * sizeof older[0]);
 	memmove(c->cache, c->cache + half, (c->cached - half) * sizeof c->cache[0]);
 	c->cached -= half;
+	for (unsigned k = 0; k < half; k++)
+		slab_return(c, older[k].span, block_index(older[k].span, older[k].block));
 }
 
 /* Caches a freed block of slab s, clearing its live and exact bits (`bit` of the
@@ -689,14 +687,11 @@ static void block_free(struct heap_class *c, struct heap_span *s, uint64_t *live
 }
 
 /* Empties every class cache into the slabs; true if pages went back to the source.
- * Not re-entered (giving back a slab can shrink the registry, which asks for pages). */
+ * Only between operations (heap_alloc, heap_drain), never while one is under way:
+ * a slab going back changes the lists and the registry under it. */
 static bool caches_drain(void)
 {
-	static bool draining;
 	size_t held = heap.pages_held;
-	if (draining)
-		return false;
-	draining = true;
 	for (unsigned ci = 0; ci < HEAP_CLASSES; ci++) {
 		struct heap_class *c = &heap.classes[ci];
 		unsigned n = c->cached;
@@ -705,7 +700,6 @@ static bool caches_drain(void)
 			slab_return(c, c->cache[k].span,
 				    block_index(c->cache[k].span, c->cache[k].block));
 	}
-	draining = false;
 	return heap.pages_held < held;
 }
 
@@ -848,10 +842,8 @@ static void block_release(const struct heap_block *b)
 
 /* ---- the API ------------------------------------------------------------------- */
 
-static __attribute__((noinline)) void *heap_alloc(size_t size, size_t align)
+static void *heap_alloc_once(size_t size, size_t align)
 {
-	if (!heap.ready)
-		return NULL;
 	if (size <= HEAP_LARGEST - HEAP_REDZONE) {
 		unsigned ci = class_of_size[(size + HEAP_REDZONE + 15) / 16];
 		while (ci < HEAP_CLASSES && heap.classes[ci].align < align)
@@ -860,6 +852,18 @@ static __attribute__((noinline)) void *heap_alloc(size_t size, size_t align)
 			return slab_alloc(ci, size);
 	}
 	return large_alloc(size);
+}
+
+/* When the page source is dry, the class caches may hold slabs that go back once
+ * their blocks do: drain them and try once more. */
+static __attribute__((noinline)) void *heap_alloc(size_t size, size_t align)
+{
+	if (!heap.ready)
+		return NULL;
+	void *p = heap_alloc_once(size, align);
+	if (!p && caches_drain())
+		p = heap_alloc_once(size, align);
+	return p;
 }
 
 /* The common cases, done here: a block from the class cache, else from a partly

@@ -33,6 +33,7 @@ static struct run *runs;
 static size_t run_count, run_cap, pages_out, source_calls;
 static unsigned fail_percent; /* the source refuses this share of requests */
 static size_t pages_limit;    /* and, when not 0, to have more pages than this out */
+static bool source_dry;	      /* and, when set, every request */
 
 static void *source_alloc(size_t count)
 {
@@ -43,7 +44,7 @@ static void *source_alloc(size_t count)
 	}
 	if (count > ((size_t)1 << 20) || (fail_percent && below(100) < fail_percent))
 		return NULL; /* more than 4 GiB: refused (ASan would abort) */
-	if (pages_limit && pages_out + count > pages_limit)
+	if (source_dry || (pages_limit && pages_out + count > pages_limit))
 		return NULL;
 	void *p = aligned_alloc(PAGE, count * PAGE);
 	if (!p)
@@ -168,6 +169,7 @@ static void heap_begin(void)
 	reports = reports_expected = 0;
 	fail_percent = 0;
 	pages_limit = 0;
+	source_dry = false;
 	heap_init(&source);
 	get_stats();
 	CHECK(st.bytes_reserved == 0 && pages_out == 0, "a fresh heap holds %zu bytes",
@@ -181,6 +183,7 @@ static void heap_end(void)
 {
 	fail_percent = 0;
 	pages_limit = 0;
+	source_dry = false;
 	expect_no_report("before shutdown");
 	heap_drain();
 	size_t live = live_blocks();
@@ -1076,6 +1079,90 @@ static void class_cache(void)
 	heap_end();
 }
 
+/* A broken free-list link makes the slab rebuild its list from the live bits; a
+ * block waiting in the class cache is not live either, but must not be linked, or
+ * it would be handed out twice. (kmalloc_aligned takes from the slabs, not the
+ * cache.) */
+static void rebuild_skips_cached_blocks(void)
+{
+	heap_begin();
+	enum { N = 60 }; /* 40 bytes: class 48, 85 blocks a page */
+	uint8_t *p[N];
+	for (size_t i = 0; i < N; i++)
+		p[i] = kmalloc(40);
+	kfree(p[1]);
+	heap_drain();			/* p[1] on the slab's free list */
+	kfree(p[2]);			/* p[2] in the cache */
+	memset(p[1] + 48 - 2, 0x77, 2); /* its link now leads nowhere */
+	uint8_t *q = kmalloc_aligned(40, 16);
+	CHECK(q == p[1], "the head of the free list was not handed out first");
+	uint8_t *more[30];
+	more[0] = kmalloc_aligned(40, 16); /* follows the broken link: a rebuild */
+	expect_report("a broken link beside a cached block", "free block overwritten", p[0]);
+	for (size_t i = 1; i < 30; i++)
+		more[i] = kmalloc_aligned(40, 16);
+	for (size_t i = 0; i < 30; i++)
+		CHECK(more[i] != p[2], "block %p, still in the cache, came out of the slab too",
+		      (void *)p[2]);
+	CHECK(kmalloc(40) == p[2], "the cached block was not the next kmalloc");
+	kfree(p[2]);
+	kfree(q);
+	for (size_t i = 0; i < 30; i++)
+		kfree(more[i]);
+	for (size_t i = 0; i < N; i++)
+		if (i != 1 && i != 2)
+			kfree(p[i]);
+	heap_end();
+}
+
+/* The source runs dry while frees spill a cache back into the slabs: slabs empty,
+ * the registry shrinks and asks for pages it cannot get. Nothing may be handed
+ * back twice, nothing lost (heap_end counts every page). */
+static void dry_source_during_a_spill(void)
+{
+	heap_begin();
+	enum { N = 600 }; /* 2048 bytes: two blocks a page */
+	void *p[N];
+	for (size_t i = 0; i < N; i++)
+		p[i] = kmalloc(2048);
+	source_dry = true;
+	for (size_t i = 0; i < N; i++)
+		kfree(p[i]);
+	source_dry = false;
+	expect_no_report("frees with the source dry");
+	void *a = kmalloc(2048), *b = kmalloc(2048);
+	CHECK(a && b && a != b, "after the frees: kmalloc(2048) gave %p and %p", a, b);
+	kfree(a);
+	kfree(b);
+	heap_end();
+}
+
+/* The source runs dry just as bookkeeping needs a page (a record pool, the
+ * registry), with cached blocks holding slabs: the allocation fails or succeeds,
+ * but no bookkeeping page is lost (heap_end counts every page). 144 blocks of 2048
+ * fill one page of span records exactly. */
+static void dry_source_during_metadata_growth(void)
+{
+	for (size_t extra = 0; extra < 4; extra++) {
+		heap_begin();
+		enum { N = 144 };
+		void *p[N];
+		for (size_t i = 0; i < N; i++)
+			p[i] = kmalloc(2048);
+		for (size_t i = N - 4; i < N; i++)
+			kfree(p[i]);
+		pages_limit = pages_out + extra;
+		void *x = kmalloc(1024), *y = kmalloc(10000);
+		pages_limit = 0;
+		kfree(x);
+		kfree(y);
+		for (size_t i = 0; i < N - 4; i++)
+			kfree(p[i]);
+		expect_no_report("allocations with the source nearly dry");
+		heap_end();
+	}
+}
+
 /* ---- books and shutdown ---------------------------------------------------------- */
 
 static void stats_books(void)
@@ -1169,6 +1256,9 @@ static const struct unit_group GROUPS[] = {
 	GROUP(red_zone),
 	GROUP(write_after_free),
 	GROUP(class_cache),
+	GROUP(rebuild_skips_cached_blocks),
+	GROUP(dry_source_during_a_spill),
+	GROUP(dry_source_during_metadata_growth),
 	GROUP(stats_books),
 	GROUP(shutdown_reports_leaks),
 };
