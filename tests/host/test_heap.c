@@ -1017,16 +1017,23 @@ static void write_after_free(void)
 
 /* ---- the class caches ------------------------------------------------------------ */
 
+/* DENSE blocks of 40 bytes (class 48, 85 a page): one slab, over half taken. */
+enum { DENSE = 60 };
+static void fill_dense_slab(uint8_t *p[DENSE])
+{
+	for (size_t i = 0; i < DENSE; i++)
+		p[i] = kmalloc(40);
+}
+
 /* A freed block of a slab over half taken waits in its class's cache and is the
  * next one handed out; one of a sparser slab goes straight back to it. Cached
  * blocks keep their slabs until heap_drain, or until the page source runs dry. */
 static void class_cache(void)
 {
 	heap_begin();
-	enum { N = 60 }; /* 40 bytes: class 48, 85 blocks a page */
+	enum { N = DENSE };
 	uint8_t *p[N];
-	for (size_t i = 0; i < N; i++)
-		p[i] = kmalloc(40);
+	fill_dense_slab(p);
 	kfree(p[7]);
 	kfree(p[9]);
 	uint8_t *b = kmalloc(40), *a = kmalloc(40);
@@ -1086,10 +1093,9 @@ static void class_cache(void)
 static void rebuild_skips_cached_blocks(void)
 {
 	heap_begin();
-	enum { N = 60 }; /* 40 bytes: class 48, 85 blocks a page */
+	enum { N = DENSE };
 	uint8_t *p[N];
-	for (size_t i = 0; i < N; i++)
-		p[i] = kmalloc(40);
+	fill_dense_slab(p);
 	kfree(p[1]);
 	heap_drain();			/* p[1] on the slab's free list */
 	kfree(p[2]);			/* p[2] in the cache */
