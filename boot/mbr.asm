@@ -76,8 +76,8 @@ start:
 ; then copies the sectors up to EDI in unreal mode, summing them on the way.
 ; Unreal mode rather than int 15h AH=87h: the GDT it needs is the one long mode needs.
         mov si, 1                   ; SI = LBA of the next kernel sector
-        mov edi, KERNEL_ADDR        ; EDI = where it goes
-read_track:
+        push dword KERNEL_ADDR      ; where the copy goes, kept on the stack between
+read_track:                         ; copies: BIOS calls may clobber EDI's high half
         mov bx, KERNEL_END_LBA
         sub bx, si                  ; sectors left in the kernel...
         jz loaded
@@ -111,12 +111,10 @@ read_track:
 disk_error:
         call die
         db "disk error", 0
-bad_kernel:                         ; here, so that the jne to it is short
-        call die
-        db "bad kernel", 0
 
 copy_track:
         add si, cx
+        pop edi
         push si
         shl cx, 7                   ; 128 dwords a sector
         mov si, READ_BUF
@@ -130,17 +128,17 @@ copy_track:
         loop .dword
         mov [bp + BI_KERNEL_SUM], edx
         pop si
+        push edi
         jmp read_track
 
-; All read: the sum (still in EDX) plus where the copy ended must be what the build
-; says. The end catches a BIOS call that moved EDI (some clobber the high halves of
-; 32-bit registers) when the misdirected copy spared this sector; one that zeroes
-; the high half copies over low memory and can crash first (saving EDI around each
-; call needs 8 bytes this sector does not have).
+; All read: the sum, still in EDX, must be the one the build put here. (The copy's
+; target stays on the stack; it is harmless there from now on.)
 loaded:
-        add edx, edi
-        cmp edx, (KERNEL_SUM + KERNEL_ADDR + KERNEL_SECTORS * 512) & 0xFFFFFFFF
-        jne bad_kernel              ; a flipped byte, a short read, a missing kernel
+        cmp edx, KERNEL_SUM
+        je e820
+bad_kernel:                         ; a flipped byte, a short read, a missing kernel
+        call die
+        db "bad kernel", 0
 
 ; E820 memory map into the boot info, 24 bytes an entry. CF on the first call means
 ; no E820: the kernel says so.
@@ -174,7 +172,8 @@ check_long_mode:
 ; Identity map the first 1 GiB with 2 MiB pages: PML4[0] -> PDPT[0] -> PD[0..511].
 page_tables:
         mov di, PD
-        mov eax, 0x83               ; present, writable, 2 MiB page
+        xor eax, eax
+        mov al, 0x83                ; present, writable, 2 MiB page
         mov cx, 512
 .pd:
         stosd
