@@ -41,7 +41,9 @@ start:
         mov ds, ax
         mov es, ax
         mov ss, ax                  ; mov ss holds off interrupts for one instruction
-        mov sp, start
+        mov sp, start + 4           ; the dword pushed first (the copy's target, never
+                                    ; popped) covers the jmp above; _start then gets
+                                    ; SP = 0x7C00 - 8, as the SysV ABI wants
         cld
         mov di, BOOT_INFO_ADDR
         mov bp, di                  ; BP = boot info, for the rest of the sector
@@ -132,7 +134,7 @@ copy_track:
         jmp read_track
 
 ; All read: the sum, still in EDX, must be the one the build put here. (The copy's
-; target stays on the stack; it is harmless there from now on.)
+; target stays on the stack, on the first bytes of this sector: see mov sp.)
 loaded:
         cmp edx, KERNEL_SUM
         je e820

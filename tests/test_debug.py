@@ -83,13 +83,26 @@ def boot_sector_copies_the_kernel_right_when_a_bios_call_changes_edi():
     log = scratch_dir() / "debugcon.log"
     out = gdb_session(BUILD / "mbr.elf",
                       ["break *copy_track", "continue", "continue", "set $rdi = 0x12345678",
-                       "delete", f"break *0x{shell_run.group(1)}", "continue",
+                       "delete", f"break *0x{shell_run.group(1)}", "break *halt", "continue",
                        "info registers rip"],
                       qemu_args=["-debugcon", f"file:{log}", "-no-reboot"])
+    check(len(re.findall(r"^Breakpoint 1, .* in copy_track", out, re.M)) == 2,
+          f"did not stop at copy_track twice (a kernel of one track?):\n{tail(out)}")
     check(re.search(rf"^rip\s+0x0*{shell_run.group(1).lstrip('0')}\s", out, re.M),
-          f"did not reach shell_run:\n{tail(out)}")
+          f"did not reach shell_run (stopped at the boot sector's halt, or crashed):\n"
+          f"{tail(out)}")
     text = log.read_text(errors="replace") if log.exists() else ""
     check("keel: ready" in text, f"port 0xE9 shows {text[-500:]!r}, without 'keel: ready'")
+
+
+@test
+def boot_sector_calls_start_with_the_stack_the_sysv_abi_wants():
+    """At a function's entry RSP + 8 is a multiple of 16 (System V AMD64 ABI 3.2.2);
+    the boot sector's call into _start must give it that."""
+    out = gdb_session(BUILD / "kernel.elf", ["break *0x100000", "continue", "p/x $rsp"])
+    rsp = re.search(r"^\$1 = (0x[0-9a-f]+)$", out, re.M)
+    check(rsp, f"no RSP at _start:\n{tail(out)}")
+    check(int(rsp.group(1), 16) % 16 == 8, f"RSP at _start is {rsp.group(1)}, not 8 mod 16")
 
 
 @test

@@ -686,21 +686,22 @@ static void block_free(struct heap_class *c, struct heap_span *s, uint64_t *live
 	slab_return(c, s, block_index(s, block));
 }
 
-/* Empties every class cache into the slabs; true if pages went back to the source.
+/* Empties every class cache into the slabs; true if there was anything to empty.
  * Only between operations (heap_alloc, heap_drain), never while one is under way:
  * a slab going back changes the lists and the registry under it. */
 static bool caches_drain(void)
 {
-	size_t held = heap.pages_held;
+	bool drained = false;
 	for (unsigned ci = 0; ci < HEAP_CLASSES; ci++) {
 		struct heap_class *c = &heap.classes[ci];
 		unsigned n = c->cached;
+		drained |= n != 0;
 		c->cached = 0;
 		for (unsigned k = 0; k < n; k++)
 			slab_return(c, c->cache[k].span,
 				    block_index(c->cache[k].span, c->cache[k].block));
 	}
-	return heap.pages_held < held;
+	return drained;
 }
 
 void heap_drain(void)
@@ -855,7 +856,8 @@ static void *heap_alloc_once(size_t size, size_t align)
 }
 
 /* When the page source is dry, the class caches may hold slabs that go back once
- * their blocks do: drain them and try once more. */
+ * their blocks do, or (for kmalloc_aligned, which takes from the slabs only) the
+ * very blocks wanted: drain them and try once more. */
 static __attribute__((noinline)) void *heap_alloc(size_t size, size_t align)
 {
 	if (!heap.ready)

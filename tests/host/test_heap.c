@@ -1086,6 +1086,29 @@ static void class_cache(void)
 	heap_end();
 }
 
+/* kmalloc_aligned takes from the slabs only: with the source dry, it must still find
+ * the block the class cache holds. */
+static void aligned_with_a_dry_source_finds_cached_blocks(void)
+{
+	heap_begin();
+	enum { FULL = 85 }; /* 40 bytes: class 48, one whole slab */
+	uint8_t *p[FULL];
+	for (size_t i = 0; i < FULL; i++)
+		p[i] = kmalloc(40);
+	kfree(p[3]); /* its slab now has one free block, in the cache */
+	source_dry = true;
+	uint8_t *aligned = kmalloc_aligned(40, 16);
+	source_dry = false;
+	CHECK(aligned == p[3],
+	      "with the source dry, kmalloc_aligned(40, 16) gave %p, not the "
+	      "cached block %p",
+	      (void *)aligned, (void *)p[3]);
+	for (size_t i = 0; i < FULL; i++)
+		kfree(p[i]);
+	expect_no_report("kmalloc_aligned with the source dry");
+	heap_end();
+}
+
 /* A broken free-list link makes the slab rebuild its list from the live bits; a
  * block waiting in the class cache is not live either, but must not be linked, or
  * it would be handed out twice. (kmalloc_aligned takes from the slabs, not the
@@ -1262,6 +1285,7 @@ static const struct unit_group GROUPS[] = {
 	GROUP(red_zone),
 	GROUP(write_after_free),
 	GROUP(class_cache),
+	GROUP(aligned_with_a_dry_source_finds_cached_blocks),
 	GROUP(rebuild_skips_cached_blocks),
 	GROUP(dry_source_during_a_spill),
 	GROUP(dry_source_during_metadata_growth),
