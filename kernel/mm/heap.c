@@ -640,6 +640,12 @@ static void slab_return(struct heap_class *c, struct heap_span *s, unsigned i)
 
 /* ---- the class caches -------------------------------------------------------- */
 
+/* Gives a cached block back to its slab. */
+static void cached_return(struct heap_class *c, const struct heap_cached *e)
+{
+	slab_return(c, e->span, block_index(e->span, e->block));
+}
+
 /* Gives the older half of a full cache back to the slabs, taking it off the cache
  * first: the cache is whole whatever giving blocks back leads to. */
 static __attribute__((noinline)) void cache_spill(struct heap_class *c)
@@ -650,16 +656,21 @@ static __attribute__((noinline)) void cache_spill(struct heap_class *c)
 	memmove(c->cache, c->cache + half, (c->cached - half) * sizeof c->cache[0]);
 	c->cached -= half;
 	for (unsigned k = 0; k < half; k++)
-		slab_return(c, older[k].span, block_index(older[k].span, older[k].block));
+		cached_return(c, &older[k]);
 }
 
-/* Caches a freed block of slab s, clearing its live and exact bits (`bit` of the
- * words at `live`). */
-static ALWAYS_INLINE void block_cache(struct heap_class *c, struct heap_span *s, uint64_t *live,
-				      uint64_t bit, void *block)
+/* A freed block is no longer live, nor an exact fit: `bit` of the words at `live`. */
+static ALWAYS_INLINE void block_clear_bits(const struct heap_span *s, uint64_t *live, uint64_t bit)
 {
 	live[0] &= ~bit;
 	live[s->map_words] &= ~bit;
+}
+
+/* Caches a freed block of slab s, clearing its bits. */
+static ALWAYS_INLINE void block_cache(struct heap_class *c, struct heap_span *s, uint64_t *live,
+				      uint64_t bit, void *block)
+{
+	block_clear_bits(s, live, bit);
 	if (c->cached == c->cache_limit)
 		cache_spill(c);
 	c->cache[c->cached++] = (struct heap_cached){block, s};
@@ -681,8 +692,7 @@ static void block_free(struct heap_class *c, struct heap_span *s, uint64_t *live
 		block_cache(c, s, live, bit, block);
 		return;
 	}
-	live[0] &= ~bit;
-	live[s->map_words] &= ~bit;
+	block_clear_bits(s, live, bit);
 	slab_return(c, s, block_index(s, block));
 }
 
@@ -698,8 +708,7 @@ static bool caches_drain(void)
 		drained |= n != 0;
 		c->cached = 0;
 		for (unsigned k = 0; k < n; k++)
-			slab_return(c, c->cache[k].span,
-				    block_index(c->cache[k].span, c->cache[k].block));
+			cached_return(c, &c->cache[k]);
 	}
 	return drained;
 }
@@ -987,14 +996,20 @@ void *krealloc(void *ptr, size_t size)
 	return moved;
 }
 
-static void heap_shutdown(void)
+/* Blocks handed out and not freed, small and large. */
+static size_t live_blocks(void)
 {
 	struct heap_stats st;
 	heap_get_stats(&st);
 	size_t live = st.large_allocations;
 	for (unsigned ci = 0; ci < HEAP_CLASSES; ci++)
 		live += st.class_stats[ci].in_use;
-	if (live)
+	return live;
+}
+
+static void heap_shutdown(void)
+{
+	if (live_blocks())
 		heap_report_corruption("heap_init: blocks still live (leaked)", NULL);
 	for (size_t i = 0; heap.reg && i < (size_t)1 << heap.reg_bits; i++) {
 		struct heap_record *r = heap.reg[i];
@@ -1141,16 +1156,6 @@ static bool ktest_heap_start(void)
 	return false;
 }
 
-static size_t ktest_live_blocks(void)
-{
-	struct heap_stats st;
-	heap_get_stats(&st);
-	size_t live = st.large_allocations;
-	for (unsigned ci = 0; ci < HEAP_CLASSES; ci++)
-		live += st.class_stats[ci].in_use;
-	return live;
-}
-
 static uint8_t ktest_byte(uint32_t seed, size_t i)
 {
 	return (uint8_t)(seed * 31 + i * 7 + (i >> 8));
@@ -1159,7 +1164,7 @@ static uint8_t ktest_byte(uint32_t seed, size_t i)
 KTEST(heap_mixed_kmalloc_kfree_keep_contents)
 {
 	bool own = ktest_heap_start();
-	size_t before = ktest_live_blocks();
+	size_t before = live_blocks();
 	enum { SLOTS = 40 };
 	uint8_t *block[SLOTS] = {0};
 	size_t size[SLOTS] = {0};
@@ -1183,7 +1188,7 @@ KTEST(heap_mixed_kmalloc_kfree_keep_contents)
 	}
 	for (unsigned slot = 0; slot < SLOTS; slot++)
 		kfree(block[slot]);
-	KEXPECT_EQ(ktest_live_blocks(), before);
+	KEXPECT_EQ(live_blocks(), before);
 	if (own)
 		heap_init(NULL);
 }
