@@ -19,13 +19,6 @@ void console_init(void)
 		kprintf("console: no UART at COM1, using VGA and port 0xE9 only\n");
 }
 
-void console_putc(char c)
-{
-	serial_putc(c);
-	debugcon_putc(c);
-	vga_putc(c);
-}
-
 static void write_locked(const char *s, size_t n)
 {
 	uint64_t flags = spin_lock_irqsave(&console_lock);

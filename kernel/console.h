@@ -9,7 +9,6 @@
 #include "lib/format.h"
 
 void console_init(void);
-void console_putc(char c);
 void console_write(const char *s);
 void console_write_n(const char *s, size_t n);
 

@@ -109,12 +109,6 @@ static void put_char(char c)
 		scroll();
 }
 
-void vga_putc(char c)
-{
-	put_char(c);
-	move_cursor();
-}
-
 void vga_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -128,10 +122,10 @@ KTEST(vga_full_line_then_newline_takes_one_line)
 {
 	vga_clear();
 	for (int i = 0; i < VGA_COLS; i++)
-		vga_putc('x');
-	vga_putc('\n');
+		vga_write("x", 1);
+	vga_write("\n", 1);
 	KEXPECT_EQ(vga.row, 1);
 	KEXPECT_EQ(vga.col, 0);
-	vga_putc('y');
+	vga_write("y", 1);
 	KEXPECT_EQ(vga_text[VGA_COLS] & 0xFF, 'y');
 }

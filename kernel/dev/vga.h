@@ -29,7 +29,6 @@ void vga_init(void);
 void vga_relocate(void *(*phys_to_virt)(uint64_t));
 void vga_clear(void);
 void vga_set_color(enum vga_color fg, enum vga_color bg);
-void vga_putc(char c);
 
 /* n characters, then the cursor moves once: four port writes for the string, not for
  * each character (an emulator traps every one). */
