@@ -65,25 +65,33 @@ static void *reachable_address(uint64_t phys)
 static struct acpi_info acpi;
 
 /* ACPI's MADT decides: local APIC + I/O APIC, or the 8259 pair. Either way the
- * 8259s are remapped first, so a stray legacy IRQ never looks like an exception. */
+ * 8259s are remapped first, so a stray legacy IRQ never looks like an exception.
+ * Quiet: interrupts_report says what was chosen. */
+static bool have_apic;
+static char acpi_problem[160];
+
 static void interrupts_init(void)
 {
-	char why[160];
 	pic_remap_and_mask();
-	bool have_madt = acpi_init(reachable_address, &acpi, why, sizeof why);
-	if (why[0])
-		kprintf("acpi: %s\n", why);
-	if (have_madt && apic_init(&acpi)) {
+	bool have_madt = acpi_init(reachable_address, &acpi, acpi_problem, sizeof acpi_problem);
+	have_apic = have_madt && apic_init(&acpi);
+	if (!have_apic)
+		irq_set_controller(&pic_controller);
+	timer_begin_calibration();
+	power_init(acpi.have_fadt ? &acpi : 0);
+	cpu_enable_interrupts();
+}
+
+static void interrupts_report(void)
+{
+	if (acpi_problem[0])
+		kprintf("acpi: %s\n", acpi_problem);
+	if (have_apic)
 		kprintf("interrupts: local APIC %u at %#lx, %zu I/O APIC(s), %zu CPU(s) in the "
 			"MADT\n",
 			lapic_id(), acpi.lapic_address, acpi.ioapic_count, acpi.cpu_count);
-	} else {
-		irq_set_controller(&pic_controller);
+	else
 		kprintf("interrupts: no usable APIC; using the 8259 PICs\n");
-	}
-	power_init(acpi.have_fadt ? &acpi : 0);
-	timer_init();
-	cpu_enable_interrupts();
 }
 
 void kmain(const struct boot_info *boot_sector_info)
@@ -95,18 +103,22 @@ void kmain(const struct boot_info *boot_sector_info)
 	check_bss_zeroed();
 	gdt_init();
 	idt_init();
+	print_banner(bi);
 	if (bi->e820_count == 0)
 		panic("the BIOS gave no E820 memory map");
 	mem_init(bi);
 	boot_stack_guard();
 	gdt_guard_stacks();
-	print_banner(bi);
-	mem_report(bi);
 
-	floppy_motor_off(bi->drive);
+	/* The local APIC timer's calibration runs from interrupts_init to timer_init: the
+	 * steps between take the place of most of its 2 ms wait. */
 	interrupts_init();
+	mem_report(bi);
+	interrupts_report();
+	floppy_motor_off(bi->drive);
 	i8042_init();
 	serial_enable_input();
+	timer_init();
 
 	kprintf("keel: ready\n");
 #ifdef KEEL_TEST

@@ -36,6 +36,23 @@ def boots_from_qemu_q35_ahci_hard_disk():
     qemu_boot(HDD, "ahci")
 
 
+# QEMU's local APIC timer counts once per 2^(n+1) ns of its virtual clock for divide
+# value n (hw/intc/apic.c, count_shift): 62.5 MHz when divided by 16. Under TCG that
+# clock is the host's, so the kernel's calibration against the PIT must find it.
+QEMU_APIC_TIMER_HZ = 62_500_000
+CALIBRATION_BOUND = 0.002   # timer.c promises 0.15%
+
+
+@test
+def calibrates_the_local_apic_timer_against_the_pit():
+    serial, _ = qemu_boot(HDD, "ide")
+    m = re.search(r"^timer: local APIC timer, (\d+)\.(\d{3}) MHz \(divided by 16\)", serial, re.M)
+    check(m, f"no local APIC timer line:\n{tail(serial)}")
+    hz = int(m.group(1)) * 1_000_000 + int(m.group(2)) * 1000
+    check(abs(hz / QEMU_APIC_TIMER_HZ - 1) < CALIBRATION_BOUND,
+          f"calibrated to {hz} Hz; QEMU's timer runs at {QEMU_APIC_TIMER_HZ} Hz")
+
+
 @test
 def boots_from_qemu_floppy():
     serial, _ = qemu_boot(FLOPPY, "floppy")

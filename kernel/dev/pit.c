@@ -15,26 +15,38 @@
 #define SPEAKER		      0x02
 #define OUT2		      0x20
 
-/* With the gate already high, mode 0 starts counting on the first clock after the
- * count's high byte is written (QEMU ignores the gate in mode 0 and starts at that
- * write too); OUT rises when the count reaches 0. So the interval starts inside the
- * high-byte write and ends between the last poll that saw OUT low and the first that
- * saw it high; read() is sampled just outside both. */
-void pit_time_interval(uint16_t clocks, uint32_t (*read)(void), struct pit_interval *out)
+#define CMD_CHANNEL2_LATCH 0x80 /* channel 2, counter latch */
+
+/* Mode 0 counts down from the count written. With the gate already high it starts on
+ * the first clock after the high byte is written (QEMU ignores the gate in mode 0 and
+ * starts at that write too), so read() is sampled either side of that write. */
+void pit_stopwatch_start(uint32_t (*read)(void), uint32_t sample[2])
 {
 	outb(PORT_61, (inb(PORT_61) & ~SPEAKER) | GATE2);
-	outb(PIT_COMMAND, CMD_CHANNEL2_ONE_SHOT); /* OUT low until the count runs out */
-	outb(PIT_CHANNEL2, clocks & 0xFF);
-	out->start[0] = read();
-	outb(PIT_CHANNEL2, clocks >> 8);
-	out->start[1] = read();
-	uint32_t before_poll = out->start[1], after_poll = before_poll;
-	while (!(inb(PORT_61) & OUT2)) {
-		before_poll = after_poll;
-		after_poll = read();
-	}
-	out->end[0] = before_poll;
-	out->end[1] = read();
+	outb(PIT_COMMAND, CMD_CHANNEL2_ONE_SHOT);
+	outb(PIT_CHANNEL2, PIT_STOPWATCH_LIMIT & 0xFF);
+	sample[0] = read();
+	outb(PIT_CHANNEL2, PIT_STOPWATCH_LIMIT >> 8);
+	sample[1] = read();
+}
+
+/* The latch command freezes a copy of the count between read()'s two samples. OUT
+ * rises when the count reaches 0 and then stays high while the count wraps and runs
+ * on, so OUT still low after the latch means the copy has not wrapped. */
+int32_t pit_stopwatch_clocks(uint32_t (*read)(void), uint32_t sample[2])
+{
+	sample[0] = read();
+	outb(PIT_COMMAND, CMD_CHANNEL2_LATCH);
+	sample[1] = read();
+	uint8_t low = inb(PIT_CHANNEL2);
+	uint8_t high = inb(PIT_CHANNEL2);
+	if (inb(PORT_61) & OUT2)
+		return PIT_STOPWATCH_EXPIRED;
+	return PIT_STOPWATCH_LIMIT - (int32_t)(low | high << 8);
+}
+
+void pit_stopwatch_stop(void)
+{
 	outb(PORT_61, inb(PORT_61) & ~GATE2);
 }
 

@@ -6,15 +6,19 @@
 
 #define PIT_HZ 1193182u
 
-/* When a PIT interval began and ended, as another counter saw it: the interval
- * began between the reads start[0] and start[1], and ended between end[0] and end[1]. */
-struct pit_interval {
-	uint32_t start[2], end[2];
-};
+/* A stopwatch on channel 2, without interrupts: it runs for PIT_STOPWATCH_LIMIT
+ * clocks (54.9 ms) after pit_stopwatch_start. Both calls sample another counter,
+ * read(), just before and just after the PIT's own moment (sample[0], sample[1]), so
+ * that counter can be timed against the PIT. */
+#define PIT_STOPWATCH_LIMIT   0xFFFF
+#define PIT_STOPWATCH_EXPIRED (-1)
 
-/* Busy-waits while channel 2 counts `clocks` PIT clocks, sampling read() around the
- * interval's start and its end. */
-void pit_time_interval(uint16_t clocks, uint32_t (*read)(void), struct pit_interval *out);
+void pit_stopwatch_start(uint32_t (*read)(void), uint32_t sample[2]);
+
+/* PIT clocks since the start (+-1), or PIT_STOPWATCH_EXPIRED once the limit is past. */
+int32_t pit_stopwatch_clocks(uint32_t (*read)(void), uint32_t sample[2]);
+
+void pit_stopwatch_stop(void);
 
 /* Channel 0 as a periodic interrupt at `hz`. */
 void pit_start_periodic(uint32_t hz);

@@ -6,6 +6,12 @@
 
 #define TIMER_HZ 100 /* 10 ms ticks: plenty for a shell, cheap under emulation */
 
+/* With the local APIC as the interrupt controller, starts timing its timer against
+ * the PIT (a no-op otherwise); timer_init finishes that, so whatever start-up runs
+ * between the two calls shortens the wait. */
+void timer_begin_calibration(void);
+
+/* Starts the tick: the local APIC timer once it is calibrated, or the PIT. */
 void timer_init(void);
 
 uint64_t timer_ticks(void);
