@@ -111,13 +111,14 @@ void trap_print_registers(const struct trap_frame *f)
 
 void trap_dispatch(struct trap_frame *f)
 {
-	char where[KSYM_TEXT_MAX];
-	ksym_format(f->rip, where, sizeof where);
-
 	if (f->vector >= EXCEPTION_VECTORS) {
 		irq_dispatch((unsigned)f->vector);
 		return;
 	}
+	/* Only exceptions say where they happened: the symbol lookup stays off the
+	 * interrupt path. */
+	char where[KSYM_TEXT_MAX];
+	ksym_format(f->rip, where, sizeof where);
 	if (f->vector == VECTOR_BREAKPOINT) {
 		breakpoints++;
 		kprintf("breakpoint (int3) at %s; continuing\n", where);
