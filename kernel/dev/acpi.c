@@ -19,6 +19,7 @@
 #define RSDP_ALIGN	   16
 
 /* RSDP (ACPI 6.4, table 5.3): the ACPI 1.0 part is 20 bytes, checksummed alone. */
+#define RSDP_SIGNATURE	 0x2052545020445352ull /* "RSD PTR " as a little-endian word */
 #define RSDP_CHECKSUMMED 20
 #define RSDP_OEM_ID	 9
 #define RSDP_REVISION	 15
@@ -96,17 +97,18 @@ struct acpi_ctx {
 	size_t error_size, error_used;
 };
 
-static uint16_t rd16(const uint8_t *p)
+/* inline: gcc would otherwise call rd64 out of line, once per RSDP candidate. */
+static inline uint16_t rd16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
-static uint32_t rd32(const uint8_t *p)
+static inline uint32_t rd32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint64_t rd64(const uint8_t *p)
+static inline uint64_t rd64(const uint8_t *p)
 {
 	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
 }
@@ -206,7 +208,7 @@ static uint64_t scan_for_rsdp(struct acpi_ctx *c, uint64_t start, uint64_t end)
 	for (size_t off = 0; off + RSDP_CHECKSUMMED <= size; off += RSDP_ALIGN) {
 		const uint8_t *p = area + off;
 		unsigned long long phys = start + off;
-		if (memcmp(p, "RSD PTR ", 8) != 0)
+		if (rd64(p) != RSDP_SIGNATURE) /* one load, not a memcmp call per candidate */
 			continue;
 		if (checksum(p, RSDP_CHECKSUMMED) != 0) {
 			note(c, "RSDP at %#llx: bad checksum, ignored", phys);
