@@ -88,6 +88,7 @@ static const uint8_t madt_min_length[MADT_KNOWN_TYPES] = {
 #define AML_PACKAGE_OP	 0x12
 #define AML_ROOT_CHAR	 0x5C /* '\' */
 #define AML_ONES_OP	 0xFF
+#define AML_S5_NAME	 0x5F35535Fu /* "_S5_" as a little-endian word */
 
 /* One acpi_init call: no state outlives it. */
 struct acpi_ctx {
@@ -423,7 +424,7 @@ static bool aml_integer(const uint8_t *aml, size_t *pos, size_t end, uint64_t *v
 static bool aml_find_s5(const uint8_t *aml, size_t length, uint8_t *typa, uint8_t *typb)
 {
 	for (size_t i = 0; i + 4 <= length; i++) {
-		if (aml[i] != '_' || aml[i + 1] != 'S' || aml[i + 2] != '5' || aml[i + 3] != '_')
+		if (rd32(aml + i) != AML_S5_NAME)
 			continue;
 		bool named = (i >= 1 && aml[i - 1] == AML_NAME_OP) ||
 			     (i >= 2 && aml[i - 1] == AML_ROOT_CHAR && aml[i - 2] == AML_NAME_OP);
