@@ -114,6 +114,12 @@ static inline uint64_t rd64(const uint8_t *p)
 	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
 }
 
+/* Whether the table at hdr carries the 4-character signature sig. */
+static bool has_signature(const uint8_t *hdr, const char *sig)
+{
+	return rd32(hdr) == rd32((const uint8_t *)sig);
+}
+
 static uint8_t checksum(const uint8_t *p, size_t n)
 {
 	uint8_t sum = 0;
@@ -170,7 +176,7 @@ static const uint8_t *table_header(struct acpi_ctx *c, uint64_t phys, const char
 	const uint8_t *hdr = phys ? map(c, phys, TABLE_HEADER) : NULL;
 	if (!hdr)
 		note(c, "%s at %#llx is unreachable, skipped", sig, (unsigned long long)phys);
-	else if (memcmp(hdr, sig, 4) != 0)
+	else if (!has_signature(hdr, sig))
 		note(c, "%s at %#llx does not start with \"%s\", skipped", sig,
 		     (unsigned long long)phys, sig);
 	else
@@ -567,10 +573,10 @@ bool acpi_init(void *(*phys_to_virt)(uint64_t phys), struct acpi_info *out, char
 		if (!hdr) {
 			note(c, "%s entry %zu (%#llx) is unreachable, skipped", root_name,
 			     (off - TABLE_HEADER) / entry_size, (unsigned long long)phys);
-		} else if (!madt && memcmp(hdr, "APIC", 4) == 0) {
+		} else if (!madt && has_signature(hdr, "APIC")) {
 			if ((madt = checked_table(c, phys, hdr)))
 				out->madt_address = phys;
-		} else if (!fadt && memcmp(hdr, "FACP", 4) == 0) {
+		} else if (!fadt && has_signature(hdr, "FACP")) {
 			if ((fadt = checked_table(c, phys, hdr)))
 				parse_fadt(c, fadt, phys);
 		}

@@ -1006,6 +1006,19 @@ static void missing_madt(void)
 	run();
 	CHECK_STATUS(ACPI_NO_MADT);
 	CHECK_ERROR("no FADT (FACP)");
+
+	/* A table whose signature differs from "APIC" or "FACP" in one byte is not one. */
+	static const char *const near_misses[] = {"XPIC", "AXIC", "APXC", "APIB", "FACQ"};
+	for (size_t i = 0; i < sizeof near_misses / sizeof near_misses[0]; i++) {
+		default_tables();
+		memcpy(hpet.b, near_misses[i], 4);
+		t_seal(&hpet);
+		install(NO_MADT | NO_FADT);
+		run();
+		CHECK(info.status == ACPI_NO_MADT && !info.have_fadt,
+		      "%s taken for a MADT or FADT: status %d, have_fadt %d", near_misses[i],
+		      info.status, info.have_fadt);
+	}
 }
 
 static void isa_irq_routes(void)
@@ -1298,6 +1311,15 @@ static void s5_absent_or_malformed(void)
 	run();
 	CHECK(!info.have_s5, "S5 from a table that is not the DSDT");
 	CHECK_ERROR("does not start with \"DSDT\"");
+	put32(arena + m.fadt + 40, (uint32_t)m.dsdt);
+	reseal(m.fadt);
+	arena[m.dsdt + 3] = 'U'; /* "DSDU" */
+	reseal(m.dsdt);
+	run();
+	CHECK(!info.have_s5, "S5 from a table signed DSDU");
+	CHECK_ERROR("does not start with \"DSDT\"");
+	arena[m.dsdt + 3] = 'T';
+	reseal(m.dsdt);
 	put32(arena + m.fadt + 40, 0);
 	reseal(m.fadt);
 	run();
