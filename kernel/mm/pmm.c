@@ -9,15 +9,17 @@
  *              of a frame never handed out is reported and ignored.
  *   head[k]    a bit per order-k block, set while a free block of order k starts there.
  *              A free merges with its buddy while head[] says the buddy is free.
- *   fresh      a bit per largest block that is free and has not been touched since
- *              init: on no list, taken in address order by a cursor.
+ *   fresh[k]   for blocks of 2 MiB and up (k >= FRESH_ORDER): a bit per order-k block
+ *              that is free and has not been touched since init: on no list, taken
+ *              in address order by a cursor.
  * For a span of N frames that is N/8 + about N/4 bytes: 768 KiB for 8 GiB, 6 MiB for
  * 64 GiB. Alloc and free do O(PMM_MAX_ORDER) list and bit operations, plus O(count/64)
- * bitmap words for a run (and the fresh cursor's scan, O(1) amortised).
+ * bitmap words for a run (and the fresh cursors' scans, O(1) amortised).
  *
- * Init writes only the metadata and the links of the few smaller blocks at the edges
- * of each range: under QEMU TCG the first write to each 2 MiB of guest RAM costs the
- * host a huge-page clear, so linking every 4 MiB block of 8 GiB took 4 s. */
+ * Init writes only the metadata and the links of the few blocks under 2 MiB at the
+ * edges of each range: under QEMU TCG the first write to each 2 MiB of guest RAM costs
+ * the host a huge-page clear, so linking every 4 MiB block of 8 GiB took 4 s, and
+ * linking the two 2 MiB edge blocks of a 128 MiB machine 0.4 ms. */
 #include "pmm.h"
 
 #include "../panic.h"
@@ -31,6 +33,7 @@
 #define MAX_BLOCK   (1ull << PMM_MAX_ORDER) /* frames in the largest block */
 #define NIL	    (~0ull)		    /* no frame, in frame-index space */
 #define ORDERS	    (PMM_MAX_ORDER + 1)
+#define FRESH_ORDER 9 /* 2 MiB: the unit QEMU backs guest RAM with (see the top) */
 
 /* ---- e820_sanitise ------------------------------------------------------------ */
 
@@ -161,10 +164,11 @@ static struct {
 	uint64_t base_pfn, span;
 	uint64_t *allocated;
 	uint64_t *head[ORDERS];
-	uint64_t *fresh;
-	uint64_t list[ORDERS];		    /* first free block of each order, or NIL */
-	uint32_t nonempty;		    /* bit k set: a block of order k is free */
-	uint64_t fresh_count, fresh_cursor; /* fresh bits set; no set bit before word cursor */
+	uint64_t *fresh[ORDERS];       /* orders FRESH_ORDER and up only */
+	uint64_t list[ORDERS];	       /* first free block of each order, or NIL */
+	uint32_t nonempty;	       /* bit k set: a block of order k is free */
+	uint64_t fresh_count[ORDERS];  /* fresh bits set */
+	uint64_t fresh_cursor[ORDERS]; /* no fresh bit is set before this word */
 	uint64_t total, free;
 } pmm;
 
@@ -242,7 +246,7 @@ static bool is_free_head(unsigned order, uint64_t index)
 
 static void update_nonempty(unsigned order)
 {
-	if (pmm.list[order] != NIL || (order == PMM_MAX_ORDER && pmm.fresh_count))
+	if (pmm.list[order] != NIL || pmm.fresh_count[order])
 		pmm.nonempty |= 1u << order;
 	else
 		pmm.nonempty &= ~(1u << order);
@@ -284,42 +288,65 @@ static bool list_unlink(unsigned order, uint64_t index)
 	return true;
 }
 
-/* The first fresh largest block, taken. Fresh bits are only set by init, so the cursor
- * only moves forward: over a machine's life it passes each bitmap word once. */
-static uint64_t take_fresh(void)
+/* Marks a free block of order FRESH_ORDER or more fresh, or no longer fresh. */
+static void set_fresh(unsigned order, uint64_t index, bool fresh)
 {
-	while (pmm.fresh[pmm.fresh_cursor] == 0)
-		pmm.fresh_cursor++; /* fresh_count > 0: a set bit lies ahead */
-	uint64_t block =
-		pmm.fresh_cursor * 64 + (uint64_t)__builtin_ctzll(pmm.fresh[pmm.fresh_cursor]);
-	bit_clear(pmm.fresh, block);
-	bit_clear(pmm.head[PMM_MAX_ORDER], block);
-	pmm.fresh_count--;
-	update_nonempty(PMM_MAX_ORDER);
-	return block << PMM_MAX_ORDER;
+	if (fresh) {
+		bit_set(pmm.fresh[order], index >> order);
+		bit_set(pmm.head[order], index >> order);
+		pmm.fresh_count[order]++;
+	} else {
+		bit_clear(pmm.fresh[order], index >> order);
+		bit_clear(pmm.head[order], index >> order);
+		pmm.fresh_count[order]--;
+	}
+	update_nonempty(order);
+}
+
+/* The first fresh block of an order, taken. Fresh bits are only set by init, so the
+ * cursor only moves forward: over a machine's life it passes each bitmap word once. */
+static uint64_t take_fresh(unsigned order)
+{
+	uint64_t *bits = pmm.fresh[order], *cursor = &pmm.fresh_cursor[order];
+	while (bits[*cursor] == 0)
+		(*cursor)++; /* fresh_count > 0: a set bit lies ahead */
+	uint64_t index = (*cursor * 64 + (uint64_t)__builtin_ctzll(bits[*cursor])) << order;
+	set_fresh(order, index, false);
+	return index;
+}
+
+static bool is_fresh(unsigned order, uint64_t index)
+{
+	return order >= FRESH_ORDER && order < ORDERS && bit_test(pmm.fresh[order], index >> order);
+}
+
+/* Takes a free block off its list, or out of the fresh ones (writing nothing in it). */
+static bool unlink_block(unsigned order, uint64_t index)
+{
+	if (!is_fresh(order, index))
+		return list_unlink(order, index);
+	set_fresh(order, index, false);
+	return true;
 }
 
 /* Frees one aligned block, merging with its buddy for as long as the buddy is a free
  * block of the same order. No bound check on the buddy: span is a multiple of
  * MAX_BLOCK, so a buddy below PMM_MAX_ORDER always lies inside it. At init (`fresh`),
- * a largest block is marked fresh instead of linked: nothing is written into it. */
+ * a block of 2 MiB or more is marked fresh instead of linked: nothing is written into
+ * it, so the host never has to back it before it is used. */
 static void free_block(uint64_t index, unsigned order, bool fresh)
 {
 	while (order < PMM_MAX_ORDER) {
 		uint64_t buddy = index ^ (1ull << order);
-		if (!bit_test(pmm.head[order], buddy >> order) || !list_unlink(order, buddy))
+		if (!bit_test(pmm.head[order], buddy >> order) || !unlink_block(order, buddy))
 			break;
 		index &= ~(1ull << order);
 		order++;
 	}
-	if (order == PMM_MAX_ORDER && fresh) {
-		bit_set(pmm.fresh, index >> order);
-		bit_set(pmm.head[order], index >> order);
-		pmm.fresh_count++;
-		update_nonempty(order);
-	} else {
+	if (fresh && order >= FRESH_ORDER)
+		set_fresh(order, index, true);
+	else
 		list_push(order, index);
-	}
 }
 
 /* Frees [index, index + count) as the fewest aligned blocks; the caller counts them. */
@@ -437,7 +464,8 @@ static bool pieces_next(struct pieces *p, struct mem_range *out)
 	}
 }
 
-/* Bitmap words for a span: the allocated bits, head[0..PMM_MAX_ORDER], then fresh. */
+/* Bitmap words for a span: the allocated bits, head[0..PMM_MAX_ORDER], then
+ * fresh[FRESH_ORDER..PMM_MAX_ORDER]. */
 static uint64_t head_words(uint64_t span, unsigned order)
 {
 	return ((span >> order) + 63) / 64;
@@ -448,7 +476,9 @@ static uint64_t metadata_words(uint64_t span)
 	uint64_t words = span / 64;
 	for (unsigned order = 0; order < ORDERS; order++)
 		words += head_words(span, order);
-	return words + head_words(span, PMM_MAX_ORDER);
+	for (unsigned order = FRESH_ORDER; order < ORDERS; order++)
+		words += head_words(span, order);
+	return words;
 }
 
 /* Where the metadata goes: the span from the first available frame to the end of the
@@ -505,9 +535,12 @@ bool pmm_init(const struct mem_range *usable, size_t usable_count, const struct 
 		words += head_words(span, order);
 		pmm.list[order] = NIL;
 	}
-	pmm.fresh = words;
+	for (unsigned order = FRESH_ORDER; order < ORDERS; order++) {
+		pmm.fresh[order] = words;
+		words += head_words(span, order);
+		pmm.fresh_count[order] = pmm.fresh_cursor[order] = 0;
+	}
 	pmm.nonempty = 0;
-	pmm.fresh_count = pmm.fresh_cursor = 0;
 	pmm.free = 0;
 
 	struct mem_range r;
@@ -540,8 +573,8 @@ phys_addr_t pmm_alloc_frames(size_t count)
 		return PMM_NO_FRAME;
 	unsigned order = (unsigned)__builtin_ctz(fits);
 	uint64_t index = pmm.list[order];
-	if (index == NIL && order == PMM_MAX_ORDER) {
-		index = take_fresh();
+	if (index == NIL && order >= FRESH_ORDER) {
+		index = take_fresh(order);
 	} else if (!is_free_head(order, index)) {
 		pmm_report_misuse("free list corrupted (a freed frame written to?)",
 				  frame_addr(index));

@@ -860,6 +860,16 @@ static const struct spec MACHINE_UNSANITISED = {
 	.lossy = true,
 };
 
+/* Ranges that touch at 2 MiB, not at a 4 MiB block: the second's first 2 MiB block
+ * merges at init with the first's last, which is fresh (on no list); another fresh
+ * 2 MiB block lies at the top. */
+static const struct spec MACHINE_TOUCHING = {
+	.mem = {{MIB, 18 * MIB}},
+	.nmem = 1,
+	.usable = {{MIB, 6 * MIB}, {6 * MIB, 18 * MIB}},
+	.nusable = 2,
+};
+
 /* ---- allocator groups ------------------------------------------------------------ */
 
 static void init_rejects(void)
@@ -920,7 +930,8 @@ static uint64_t expected_metadata_frames(uint64_t span)
 	uint64_t words = span / 64;
 	for (int k = 0; k <= PMM_MAX_ORDER; k++)
 		words += ((span >> k) + 63) / 64;
-	words += ((span >> PMM_MAX_ORDER) + 63) / 64; /* fresh largest blocks */
+	for (int k = 9; k <= PMM_MAX_ORDER; k++) /* fresh blocks of 2 MiB and up */
+		words += ((span >> k) + 63) / 64;
 	return (words * 8 + FRAME - 1) / FRAME;
 }
 
@@ -1173,6 +1184,11 @@ static void unsanitised_input(void)
 	random_ops(&MACHINE_UNSANITISED, 41, 10000);
 }
 
+static void touching_ranges(void)
+{
+	random_ops(&MACHINE_TOUCHING, 43, 10000);
+}
+
 /* ---- misuse ------------------------------------------------------------------------ */
 
 /* Every byte of available memory and the stats, to show a misuse changed nothing. */
@@ -1419,6 +1435,7 @@ static const struct unit_group GROUPS[] = {
 	GROUP(random_fragmented),
 	GROUP(random_above_4g),
 	GROUP(unsanitised_input),
+	GROUP(touching_ranges),
 	GROUP(misuse_reported),
 	GROUP(overwritten_free_frame),
 	GROUP(init_8gib),
