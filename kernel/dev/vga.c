@@ -43,19 +43,30 @@ static void move_cursor(void)
 	outb(CRTC_DATA, pos & 0xFF);
 }
 
+/* Cells [first, first + count), both multiples of 4, set to blanks four at a time:
+ * QEMU emulates every access to the text buffer, whatever its width (2,000 of them
+ * for a screen were 0.2 ms under TCG). */
+static void fill_blank(int first, int count)
+{
+	volatile uint64_t *quad = (volatile uint64_t *)(vga_text + first);
+	uint64_t blanks = 0x0001000100010001ull * cell(' ');
+	for (int i = 0; i < count / 4; i++)
+		quad[i] = blanks;
+}
+
+/* Four cells an access, as in fill_blank (a row is 80 cells, 160 bytes). */
 static void scroll(void)
 {
-	for (int i = 0; i < (VGA_ROWS - 1) * VGA_COLS; i++)
-		vga_text[i] = vga_text[i + VGA_COLS];
-	for (int i = 0; i < VGA_COLS; i++)
-		vga_text[(VGA_ROWS - 1) * VGA_COLS + i] = cell(' ');
+	volatile uint64_t *quad = (volatile uint64_t *)vga_text;
+	for (int i = 0; i < (VGA_ROWS - 1) * VGA_COLS / 4; i++)
+		quad[i] = quad[i + VGA_COLS / 4];
+	fill_blank((VGA_ROWS - 1) * VGA_COLS, VGA_COLS);
 	vga.row = VGA_ROWS - 1;
 }
 
 void vga_clear(void)
 {
-	for (int i = 0; i < VGA_ROWS * VGA_COLS; i++)
-		vga_text[i] = cell(' ');
+	fill_blank(0, VGA_ROWS * VGA_COLS);
 	vga.row = vga.col = 0;
 	move_cursor();
 }
@@ -128,4 +139,27 @@ KTEST(vga_full_line_then_newline_takes_one_line)
 	KEXPECT_EQ(vga.col, 0);
 	vga_write("y", 1);
 	KEXPECT_EQ(vga_text[VGA_COLS] & 0xFF, 'y');
+}
+
+/* Scrolling moves every row up by one and blanks the last; clearing blanks them all. */
+KTEST(vga_scroll_and_clear_move_every_cell)
+{
+	vga_clear();
+	for (int row = 0; row < VGA_ROWS; row++) {
+		char line[VGA_COLS + 1];
+		for (int col = 0; col < VGA_COLS; col++)
+			line[col] = (char)('A' + (row + col) % 26);
+		line[VGA_COLS] = '\n';
+		vga_write(line, sizeof line);
+	}
+	KEXPECT_EQ(vga.row, VGA_ROWS - 1);
+	for (int row = 0; row < VGA_ROWS - 1; row++)
+		for (int col = 0; col < VGA_COLS; col++)
+			KEXPECT_EQ(vga_text[row * VGA_COLS + col],
+				   cell((char)('A' + (row + 1 + col) % 26)));
+	for (int col = 0; col < VGA_COLS; col++)
+		KEXPECT_EQ(vga_text[(VGA_ROWS - 1) * VGA_COLS + col], cell(' '));
+	vga_clear();
+	for (int i = 0; i < VGA_ROWS * VGA_COLS; i++)
+		KEXPECT_EQ(vga_text[i], cell(' '));
 }
