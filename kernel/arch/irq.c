@@ -2,6 +2,7 @@
 
 #include "../console.h"
 #include "../panic.h"
+#include "x86.h"
 
 /* Shared by all CPUs: one table of handlers. The counts are statistics only. */
 static struct {
@@ -34,8 +35,12 @@ void irq_enable_legacy(unsigned irq, irq_handler handler, void *ctx)
 {
 	if (!active || irq >= IRQ_LEGACY_COUNT)
 		panic("irq_enable_legacy(%u): no interrupt controller for it", irq);
+	/* An interrupt already pending when the line is unmasked is taken only after
+	 * its handler is in place: the controller tells the vector only as it unmasks. */
+	uint64_t flags = cpu_irq_save();
 	unsigned vector = active->enable_legacy(irq);
 	irq_register(vector, handler, ctx);
+	cpu_irq_restore(flags);
 }
 
 void irq_dispatch(unsigned vector)
