@@ -6,10 +6,12 @@ the same image, measured in the same run:
   exit floor   a boot sector that writes one byte and exits (firmware + emulator),
   bare loader  a boot sector that reads the same sectors in the largest chunks the
                BIOS allows and exits (tests/bench/floor_load.asm).
+  chain        the real boot sector assembled with BENCH_CHAIN_FLOOR: everything it
+               does (read, copy, checksum, E820, long mode), then it exits where it
+               would call _start. chain/bare is the boot chain's own cost; k-chain is
+               the kernel's start-up, to `keel: ready`.
 Target: the kernel within 5% of the bare loader. A missed target is reported, not an
-error; the exit status is non-zero only when something did not boot. The column
-`1st` is when the kernel's first byte reached port 0xE9 (its first line, right after
-_start): the boot chain's own cost, before the kernel's initialisation.
+error; the exit status is non-zero only when something did not boot.
 
 usage: tests/bench.py [--runs N] [--quick] [--case NAME ...]
 """
@@ -52,7 +54,7 @@ class Case:
     machine: str                    # "hdd", "q35" or "floppy": see qemu_args
     sectors: int                    # kernel sectors the boot sector loads
     images: dict                    # variant ("kernel", "exit", "bare") -> Path
-    times: dict = field(default_factory=lambda: {"kernel": [], "exit": [], "bare": [], "first": []})
+    times: dict = field(default_factory=lambda: {"kernel": [], "exit": [], "bare": [], "chain": []})
 
 
 def run(cmd):
@@ -63,7 +65,8 @@ def run(cmd):
 
 
 def build_kernel(label, pad_kib, targets):
-    """Build the images with pad_kib KiB of zeros after the kernel; return (dir, sectors).
+    """Build the images with pad_kib KiB of zeros after the kernel; return (dir, the
+    KERNEL_SECTORS and KERNEL_SUM the boot sector was assembled with).
     Unpadded means `make all`'s disk/ and build/; padded kernels get their own dirs."""
     if pad_kib == 0:
         build, disk = ROOT / "build", ROOT / "disk"
@@ -72,13 +75,13 @@ def build_kernel(label, pad_kib, targets):
     rel = lambda p: str(p.relative_to(ROOT))
     run(["make", "-s", f"BUILD={rel(build)}", f"DISK={rel(disk)}",
          f"KERNEL_PAD_KIB={pad_kib}", *(f"{rel(disk)}/{t}" for t in targets)])
-    sums = (build / "kernel.sum").read_text()
-    return disk, int(re.search(r"KERNEL_SECTORS=(\d+)", sums).group(1))
+    sums = dict(re.findall(r"(\w+)=(\w+)", (build / "kernel.sum").read_text()))
+    return disk, sums
 
 
 def assemble(source, out, *defines):
-    run(["nasm", "-f", "bin", *(f"-D{d}" for d in defines), "-o", out,
-         ROOT / "tests" / "bench" / source])
+    run(["nasm", "-f", "bin", "-I", ROOT / "boot", *(f"-D{d}" for d in defines), "-o", out,
+         source])
     return out.read_bytes()
 
 
@@ -91,19 +94,25 @@ def with_boot_code(image, code, out):
     return out
 
 
-def medium_images(label, image, sectors, floppy):
+def medium_images(label, image, sums, floppy):
     """Snapshot the real image (others may rebuild disk/ meanwhile) and make its floors."""
     kind = "floppy" if floppy else "hdd"
     stem = OUT / f"{label}-{kind}"
     marker = f"MARKER={FLOOR_MARKER[0]}"
-    exit_code = assemble("floor_exit.asm", OUT / "floor_exit.bin", marker)
-    bare_code = assemble("floor_load.asm", Path(f"{stem}-bare.bin"), marker,
-                         f"KERNEL_SECTORS={sectors}", *(["FLOPPY"] if floppy else []))
+    floors = ROOT / "tests" / "bench"
+    sectors = f"KERNEL_SECTORS={sums['KERNEL_SECTORS']}"
+    exit_code = assemble(floors / "floor_exit.asm", OUT / "floor_exit.bin", marker)
+    bare_code = assemble(floors / "floor_load.asm", Path(f"{stem}-bare.bin"), marker, sectors,
+                         *(["FLOPPY"] if floppy else []))
+    chain_code = assemble(ROOT / "boot" / "mbr.asm", Path(f"{stem}-chain.bin"), marker, sectors,
+                          f"KERNEL_SUM={sums['KERNEL_SUM']}",
+                          f"DISK_SECTORS={image.stat().st_size // 512}", "BENCH_CHAIN_FLOOR")
     kernel = Path(f"{stem}-kernel.img")
     shutil.copyfile(image, kernel)
     return {"kernel": kernel,
             "exit": with_boot_code(kernel, exit_code, Path(f"{stem}-exit.img")),
-            "bare": with_boot_code(kernel, bare_code, Path(f"{stem}-bare.img"))}
+            "bare": with_boot_code(kernel, bare_code, Path(f"{stem}-bare.img")),
+            "chain": with_boot_code(kernel, chain_code, Path(f"{stem}-chain.img"))}
 
 
 def make_cases(quick):
@@ -115,10 +124,11 @@ def make_cases(quick):
     cases = []
     for label, pad_kib, machines in plan:
         want_floppy = "floppy" in machines
-        disk, sectors = build_kernel(label, pad_kib, ["hdd.img"] + ["floppy.img"] * want_floppy)
+        disk, sums = build_kernel(label, pad_kib, ["hdd.img"] + ["floppy.img"] * want_floppy)
+        sectors = int(sums["KERNEL_SECTORS"])
         tag = label or "plain"
-        hdd = medium_images(tag, disk / "hdd.img", sectors, floppy=False)
-        flop = medium_images(tag, disk / "floppy.img", sectors, floppy=True) if want_floppy else None
+        hdd = medium_images(tag, disk / "hdd.img", sums, floppy=False)
+        flop = medium_images(tag, disk / "floppy.img", sums, floppy=True) if want_floppy else None
         for m in machines:
             name = m + (f"-{label}" if label else "")
             cases.append(Case(name, m, sectors, flop if m == "floppy" else hdd))
@@ -150,15 +160,15 @@ QEMU_CPU = None
 
 
 def boot_time(args, marker):
-    """Seconds from spawning QEMU to the first byte and to marker on the debugcon
-    stream; QEMU is killed then. Every case and floor goes through here, so all pay
-    the same spawn and pipe costs."""
+    """Seconds from spawning QEMU to marker on the debugcon stream; QEMU is killed
+    then. Every case and floor goes through here, so all pay the same spawn and pipe
+    costs."""
     cmd = [QEMU, *QEMU_COMMON, *args]
     start = time.perf_counter()
     pin = (lambda: os.sched_setaffinity(0, {QEMU_CPU})) if QEMU_CPU is not None else None
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, preexec_fn=pin,
                             stderr=subprocess.STDOUT)
-    seen, why, first = b"", f"timed out after {TIMEOUT_S} s", None
+    seen, why = b"", f"timed out after {TIMEOUT_S} s"
     try:
         while (left := start + TIMEOUT_S - time.perf_counter()) > 0:
             if not select.select([proc.stdout], [], [], left)[0]:
@@ -168,10 +178,8 @@ def boot_time(args, marker):
                 why = f"QEMU exited (status {proc.wait()})"
                 break
             seen += chunk
-            now = time.perf_counter() - start
-            first = first if first is not None else now
             if marker in seen:
-                return first, now
+                return time.perf_counter() - start
     finally:
         proc.kill()
         proc.wait()
@@ -187,18 +195,21 @@ def measure(cases, runs):
         for case in cases:
             for variant, image in case.images.items():
                 marker = KERNEL_MARKER if variant == "kernel" else FLOOR_MARKER
-                first, t = boot_time(qemu_args(case.machine, image), marker)
+                t = boot_time(qemu_args(case.machine, image), marker)
                 if rnd:
                     case.times[variant].append(t * 1000)
-                    if variant == "kernel":
-                        case.times["first"].append(first * 1000)
         print(f"round {rnd}/{runs} done", file=sys.stderr, flush=True)
 
 
-def paired(c, variant):
-    """Each round's kernel time over that round's `variant` time: a machine that slows
-    down for a while slows both, so these ratios are steadier than ratios of medians."""
-    return [k / v for k, v in zip(c.times["kernel"], c.times[variant])]
+def paired(c, variant, over="kernel"):
+    """Each round's `over` time divided by that round's `variant` time: a machine that
+    slows down for a while slows both, so these are steadier than ratios of medians."""
+    return [a / b for a, b in zip(c.times[over], c.times[variant])]
+
+
+def paired_gap(c, variant, over="kernel"):
+    """The median of each round's `over` time minus its `variant` time, in ms."""
+    return statistics.median(a - b for a, b in zip(c.times[over], c.times[variant]))
 
 
 def quartiles(values):
@@ -208,21 +219,21 @@ def quartiles(values):
 
 def report(cases, runs):
     med = lambda c, v: statistics.median(c.times[v])
-    print(f"\nboot time to marker, median of {runs} runs (ms), QEMU TCG; "
-          f"exit = firmware floor, bare = bare-loader floor;\nratios are medians of each "
-          f"round's own ratio, [quartiles]")
-    head = (f"{'case':10} {'KiB':>5} {'kernel':>7} {'exit':>6} {'bare':>6}"
-            f" {'k/bare':>7} {'[q1-q3]':>13} {'k/exit':>7} {'k-bare':>7} {'1st/bare':>8}  verdict")
+    print(f"\nboot time to marker, median of {runs} runs (ms), QEMU TCG; exit = firmware "
+          f"floor, bare = bare-loader floor,\nchain = our boot sector up to the call into "
+          f"the kernel; ratios and gaps are medians of each round's own, [quartiles]")
+    head = (f"{'case':10} {'KiB':>5} {'kernel':>7} {'exit':>6} {'bare':>6} {'chain':>6}"
+            f" {'k/bare':>7} {'[q1-q3]':>13} {'k/exit':>7} {'chain/bare':>10} {'k-chain':>7}"
+            f"  verdict")
     print(head + "\n" + "-" * len(head))
     for c in cases:
-        k, e, b = med(c, "kernel"), med(c, "exit"), med(c, "bare")
+        k, e, b, ch = (med(c, v) for v in ("kernel", "exit", "bare", "chain"))
         q1, kb, q3 = quartiles(paired(c, "bare"))
-        first = statistics.median(f / b for f, b in zip(c.times["first"], c.times["bare"]))
         verdict = "ok" if kb <= TARGET else "MISSED"
-        print(f"{c.name:10} {c.sectors // 2:5} {k:7.0f} {e:6.0f} {b:6.0f}"
+        print(f"{c.name:10} {c.sectors // 2:5} {k:7.0f} {e:6.0f} {b:6.0f} {ch:6.0f}"
               f" {kb:7.3f} {f'[{q1:.3f}-{q3:.3f}]':>13} {statistics.median(paired(c, 'exit')):7.3f}"
-              f" {statistics.median(k - b for k, b in zip(c.times['kernel'], c.times['bare'])):7.1f}"
-              f" {first:8.3f}  {verdict} ({kb - 1:+.1%})")
+              f" {statistics.median(paired(c, 'bare', over='chain')):10.3f}"
+              f" {paired_gap(c, 'chain'):7.1f}  {verdict} ({kb - 1:+.1%})")
     print(f"target: within {TARGET - 1:.0%} of bare loader (k/bare <= {TARGET})")
 
 
