@@ -22,6 +22,7 @@
  * linking the two 2 MiB edge blocks of a 128 MiB machine 0.4 ms. */
 #include "pmm.h"
 
+#include "../lib/string.h"
 #include "../panic.h"
 #include "../test/ktest.h"
 
@@ -481,18 +482,6 @@ static uint64_t metadata_words(uint64_t span)
 	return words;
 }
 
-/* Eight words a pass: under QEMU TCG a pass of a loop costs several stores, and 8 GiB
- * has 110,000 words of metadata (0.58 ms one a pass, 0.16 ms eight). */
-static void clear_words(uint64_t *w, uint64_t n)
-{
-	for (; n >= 8; n -= 8, w += 8) {
-		w[0] = w[1] = w[2] = w[3] = 0;
-		w[4] = w[5] = w[6] = w[7] = 0;
-	}
-	while (n--)
-		*w++ = 0;
-}
-
 /* Where the metadata goes: the span from the first available frame to the end of the
  * last, and the first piece that holds its bitmaps. When none does (memory in far
  * apart islands), the highest piece is given up and the span shrinks: at most one
@@ -537,7 +526,7 @@ bool pmm_init(const struct mem_range *usable, size_t usable_count, const struct 
 	pmm.base_pfn = base_pfn;
 	pmm.span = span;
 	uint64_t *words = phys_to_virt(p.meta.base);
-	clear_words(words, metadata_words(span));
+	memset(words, 0, metadata_words(span) * sizeof *words); /* 8 words a pass: see string.c */
 	pmm.allocated = words;
 	words += span / 64;
 	for (unsigned order = 0; order < ORDERS; order++) {
