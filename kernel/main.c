@@ -67,15 +67,13 @@ static struct acpi_info acpi;
 /* ACPI's MADT decides: local APIC + I/O APIC, or the 8259 pair. Either way the
  * 8259s are remapped first, so a stray legacy IRQ never looks like an exception.
  * Quiet: interrupts_report says what was chosen. */
-static bool have_apic;
 static char acpi_problem[160];
 
 static void interrupts_init(void)
 {
 	pic_remap_and_mask();
 	bool have_madt = acpi_init(reachable_address, &acpi, acpi_problem, sizeof acpi_problem);
-	have_apic = have_madt && apic_init(&acpi);
-	if (!have_apic)
+	if (!have_madt || !apic_init(&acpi))
 		irq_set_controller(&pic_controller);
 	timer_begin_calibration();
 	power_init(acpi.have_fadt ? &acpi : 0);
@@ -86,7 +84,7 @@ static void interrupts_report(void)
 {
 	if (acpi_problem[0])
 		kprintf("acpi: %s\n", acpi_problem);
-	if (have_apic)
+	if (irq_controller() == &apic_controller)
 		kprintf("interrupts: local APIC %u at %#lx, %zu I/O APIC(s), %zu CPU(s) in the "
 			"MADT\n",
 			lapic_id(), acpi.lapic_address, acpi.ioapic_count, acpi.cpu_count);
