@@ -43,6 +43,14 @@ void console_write(const char *s)
 	write_locked(s, n);
 }
 
+void console_write_ports(const char *s)
+{
+	for (; *s; s++) {
+		serial_putc(*s);
+		debugcon_putc(*s);
+	}
+}
+
 void console_clear(void)
 {
 	uint64_t flags = spin_lock_irqsave(&console_lock);

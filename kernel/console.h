@@ -19,6 +19,10 @@ void console_follow_direct_map(void *(*phys_to_virt)(uint64_t));
 /* Clears the VGA screen and, with ANSI codes, the serial terminal. */
 void console_clear(void);
 
+/* COM1 and port 0xE9 only, unlocked and unformatted: for reports of failures that
+ * the screen code or the formatter may itself have caused. */
+void console_write_ports(const char *s);
+
 /* For panic only: the lock may be held by the code that failed. */
 void console_break_lock(void);
 

@@ -21,13 +21,43 @@ void halt_forever(void)
  * for the machine: with SMP, the first CPU to panic wins and others just halt. */
 static volatile bool panicking;
 
-/* Interrupts off; a second panic prints one line and halts at once. */
+/* Where the first panic was called, kept before its message is formatted: if the
+ * formatting itself faults, the second panic can still say where the first came
+ * from. Unset for panics from CPU exceptions, whose report comes first. */
+static struct {
+	const char *file, *func;
+	int line;
+} first_panic;
+
+static void write_decimal(int n)
+{
+	char digits[12];
+	int i = sizeof digits - 1;
+	digits[i] = '\0';
+	do
+		digits[--i] = (char)('0' + n % 10);
+	while ((n /= 10) > 0 && i > 0);
+	console_write(digits + i);
+}
+
+/* Interrupts off; a second panic prints where the first came from and halts at once.
+ * Plain writes only: the formatter may be what failed. */
 static void panic_enter(void)
 {
 	cpu_disable_interrupts();
 	if (panicking) {
 		console_break_lock();
-		console_write("\nPANIC while panicking; halting\n");
+		console_write("\nPANIC while panicking");
+		if (first_panic.file) {
+			console_write(", first at ");
+			console_write(first_panic.file);
+			console_write(":");
+			write_decimal(first_panic.line);
+			console_write(" in ");
+			console_write(first_panic.func);
+			console_write("()");
+		}
+		console_write("; halting\n");
 		halt_forever();
 	}
 	panicking = true;
@@ -45,6 +75,12 @@ __attribute__((noreturn)) static void panic_finish(uintptr_t rip, uintptr_t rbp)
 
 void panic_at(const char *file, int line, const char *func, const char *fmt, ...)
 {
+	cpu_disable_interrupts();
+	if (!panicking) {
+		first_panic.file = file;
+		first_panic.line = line;
+		first_panic.func = func;
+	}
 	panic_enter();
 	va_list args;
 	va_start(args, fmt);

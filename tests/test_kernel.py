@@ -10,7 +10,7 @@ TIMEOUT = 60
 QEMU_EXIT_SUCCESS = 33  # isa-debug-exit: (0x10 << 1) | 1
 
 
-def boot_test_kernel(fault=None, until=r"^halted\.|PANIC while panicking; halting"):
+def boot_test_kernel(fault=None, until=r"^halted\.|; halting$"):
     extra = ["-fw_cfg", f"name=opt/keel/fault,string={fault}"] if fault else []
     with QemuRun(TEST_IMAGE, "ide", extra=extra) as vm:
         if fault:
@@ -172,8 +172,19 @@ def fault_smashed_canary_panics():
 
 @test
 def fault_panic_inside_panic_prints_one_line_and_halts():
-    text = expect_report("panic_in_panic", r"^PANIC while panicking; halting$")
+    text = expect_report("panic_in_panic", r"^PANIC while panicking, first at "
+                         r"kernel/test/faults\.c:\d+ in panic_in_panic\(\); halting$")
     check(text.count("PANIC") == 2, f"expected the first panic and one line:\n{tail(text)}")
+
+
+@test
+def fault_inside_an_exception_report_is_named_once_and_halts():
+    text = expect_report("fault_inside_report",
+                         r"^EXCEPTION #UD invalid opcode \(vector 6, error code 0\) at 0x[0-9a-f]+ "
+                         r"<fault_inside_report\+",
+                         r"^EXCEPTION #PF page fault at rip 0x[0-9a-f]{16} while reporting an "
+                         r"exception; halting$")
+    check(text.count("EXCEPTION") == 2, f"expected two EXCEPTION lines:\n{tail(text)}")
 
 
 @test

@@ -109,12 +109,41 @@ void trap_print_registers(const struct trap_frame *f)
 		read_cr3());
 }
 
+/* Exceptions being reported now. One counter while there is one CPU; with SMP it
+ * becomes per-CPU. */
+static unsigned reports_in_progress;
+
+static void write_hex(uint64_t value)
+{
+	char text[19] = "0x";
+	for (int i = 0; i < 16; i++)
+		text[2 + i] = "0123456789abcdef"[value >> (60 - 4 * i) & 0xF];
+	text[18] = '\0';
+	console_write_ports(text);
+}
+
+/* An exception while an exception was being reported: the screen code or the
+ * formatter may be what faults, so a second full report would fault again, and
+ * again, until the stack ran out and the machine reset. One plain line on the
+ * serial and debug ports instead, then halt. */
+__attribute__((noreturn)) static void exception_inside_report(const struct trap_frame *f)
+{
+	console_write_ports("\nEXCEPTION ");
+	console_write_ports(trap_name(f->vector));
+	console_write_ports(" at rip ");
+	write_hex(f->rip);
+	console_write_ports(" while reporting an exception; halting\n");
+	halt_forever();
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector >= EXCEPTION_VECTORS) {
 		irq_dispatch((unsigned)f->vector);
 		return;
 	}
+	if (reports_in_progress++)
+		exception_inside_report(f);
 	/* Only exceptions say where they happened: the symbol lookup stays off the
 	 * interrupt path. */
 	char where[KSYM_TEXT_MAX];
@@ -122,6 +151,7 @@ void trap_dispatch(struct trap_frame *f)
 	if (f->vector == VECTOR_BREAKPOINT) {
 		breakpoints++;
 		kprintf("breakpoint (int3) at %s; continuing\n", where);
+		reports_in_progress--;
 		return;
 	}
 

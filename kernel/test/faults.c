@@ -127,6 +127,21 @@ static void panic_in_panic(void)
 	panic("this string faults: %s", (const char *)(null_address + 8));
 }
 
+/* The screen buffer moved to an unmapped page: every report of the #UD below faults
+ * while it draws on the screen. The kernel must say so once and halt, not report the
+ * fault inside the report again until the stack runs out. */
+static void *unmapped_screen(uint64_t phys)
+{
+	(void)phys;
+	return (void *)(null_address + 0x100);
+}
+
+static void fault_inside_report(void)
+{
+	console_follow_direct_map(unmapped_screen);
+	cpu_invalid_opcode();
+}
+
 /* Output from an interrupt handler and from ordinary code at once: every line must
  * come out whole (tests/test_kernel.py checks). Ends by halting. */
 static volatile int stress_irq_lines;
@@ -170,6 +185,7 @@ static const struct {
 	{"execute_data", execute_data},
 	{"console_stress", console_stress},
 	{"panic_in_panic", panic_in_panic},
+	{"fault_inside_report", fault_inside_report},
 };
 
 void fault_run(const char *name)
