@@ -21,6 +21,7 @@
 #include "mm/paging.h"
 #include "panic.h"
 #include "shell/shell.h"
+#include "test/e820_extra.h"
 #include "test/ktest.h"
 
 /* Nothing ever writes this: if it is not zero, _start did not clear .bss.
@@ -102,6 +103,9 @@ void kmain(const struct boot_info *boot_sector_info)
 	gdt_init();
 	idt_init();
 	print_banner(bi);
+#ifdef KEEL_TEST
+	e820_add_test_entries(bi);
+#endif
 	if (bi->e820_count == 0)
 		panic("the BIOS gave no E820 memory map");
 	mem_init(bi);

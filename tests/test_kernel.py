@@ -187,6 +187,35 @@ def fault_inside_an_exception_report_is_named_once_and_halts():
     check(text.count("EXCEPTION") == 2, f"expected two EXCEPTION lines:\n{tail(text)}")
 
 
+# ---- memory maps QEMU cannot make, added through fw_cfg (kernel/test/e820_extra.c) --
+
+def boot_with_e820(entries, cpu="qemu64"):
+    """Boots the test kernel with extra E820 entries ("base:length:type", hex) to
+    `keel: ready`; it then stops at the unknown fault scenario, running no KTESTs."""
+    extra = ["-cpu", cpu, "-fw_cfg", f"name=opt/keel/e820,string={' '.join(entries)}",
+             "-fw_cfg", "name=opt/keel/fault,string=none"]
+    with QemuRun(TEST_IMAGE, "ide", extra=extra) as vm:
+        return vm.wait_for(READY, TIMEOUT)
+
+
+@test
+def ram_past_the_cpus_physical_addresses_is_left_out_and_named():
+    # Usable from 4 GiB to past 2^64: the direct map must stop at the CPU's 40 bits.
+    text = boot_with_e820(["100000000:ffffffffffffffff:1"])
+    check(re.search(r"^memory: \d+ MiB of usable memory past 0x10000000000 ignored \(the CPU "
+                    r"has 40-bit physical addresses", text, re.M),
+          f"no line about the memory left out:\n{tail(text)}")
+    check(re.search(r"^  0000000100000000-ffffffffffffffff usable$", text, re.M),
+          f"the wrapping entry is not shown up to the top:\n{tail(text)}")
+
+
+@test
+def ram_ending_just_past_a_tib_gets_its_page_tables():
+    # The direct map's tables for 1 TiB + 2 MiB: one PD and one PDPT more than 1 TiB.
+    text = boot_with_e820(["10000000000:200000:1"], cpu="qemu64,phys-bits=44")
+    check(re.search(r"^frames: \d+ total", text, re.M), f"no frame count:\n{tail(text)}")
+
+
 @test
 def fault_panic_backtrace_names_the_callers_in_order():
     text = expect_report("panic_backtrace", r"^PANIC: backtrace test$",

@@ -7,10 +7,12 @@
 #include "../lib/string.h"
 #include "x86.h"
 
-#define CPUID_VENDOR	  0x0
-#define CPUID_EXT_MAX	  0x80000000
-#define CPUID_BRAND_FIRST 0x80000002
-#define CPUID_BRAND_LAST  0x80000004
+#define CPUID_VENDOR	    0x0
+#define CPUID_EXT_MAX	    0x80000000
+#define CPUID_BRAND_FIRST   0x80000002
+#define CPUID_BRAND_LAST    0x80000004
+#define CPUID_ADDRESS_SIZES 0x80000008
+#define MAXPHYADDR_DEFAULT  36
 
 void cpu_vendor(char *buf)
 {
@@ -32,6 +34,14 @@ void cpu_brand(char *buf)
 		buf += sizeof r;
 	}
 	*buf = '\0';
+}
+
+unsigned cpu_physical_address_bits(void)
+{
+	if (cpuid(CPUID_EXT_MAX, 0).eax < CPUID_ADDRESS_SIZES)
+		return MAXPHYADDR_DEFAULT;
+	unsigned bits = cpuid(CPUID_ADDRESS_SIZES, 0).eax & 0xFF;
+	return bits ? bits : MAXPHYADDR_DEFAULT;
 }
 
 /* CPUID feature bits: Intel SDM vol. 2A, tables 3-8 to 3-11 (leaf 1), 3-8 (leaf 7),

@@ -1,5 +1,6 @@
 #include "mem.h"
 
+#include "../arch/cpu.h"
 #include "../console.h"
 #include "../panic.h"
 #include "e820.h"
@@ -101,10 +102,29 @@ static void *direct_map(phys_addr_t phys)
 	return phys_to_virt(phys);
 }
 
+/* RAM the map claims past what the CPU can address, or past the direct map's
+ * 64 TiB, would wrap the page-table arithmetic: it is left out, and said so. */
+static size_t clip_to_addressable(struct mem_range *usable, size_t count)
+{
+	unsigned bits = cpu_physical_address_bits();
+	uint64_t limit = HEAP_BASE - DIRECT_MAP_BASE;
+	if (bits < 64 && (1ull << bits) < limit)
+		limit = 1ull << bits;
+	uint64_t cut = 0;
+	count = mem_ranges_clip(usable, count, limit, &cut);
+	if (cut)
+		kprintf("memory: %llu MiB of usable memory past %#llx ignored (the CPU has %u-bit "
+			"physical addresses; the direct map covers %llu TiB)\n",
+			(unsigned long long)(cut >> 20), (unsigned long long)limit, bits,
+			(unsigned long long)((HEAP_BASE - DIRECT_MAP_BASE) >> 40));
+	return count;
+}
+
 void mem_init(const struct boot_info *bi)
 {
 	struct mem_range usable[MAX_USABLE_RANGES];
 	size_t usable_count = e820_sanitise(bi->e820, bi->e820_count, usable, MAX_USABLE_RANGES);
+	usable_count = clip_to_addressable(usable, usable_count);
 	if (usable_count == 0)
 		panic("no usable memory above 1 MiB in the E820 map");
 

@@ -240,12 +240,26 @@ static uint64_t kernel_page_flags(uintptr_t page)
 	return PAGE_GLOBAL | PAGE_WRITABLE | PAGE_NOEXEC;
 }
 
-/* The pool for the boot-time tables: enough for the direct map of `top` bytes and the
- * kernel image, from the first usable range past the kernel, under 1 GiB. */
+static uint64_t tables_for(uint64_t bytes, uint64_t per_table)
+{
+	return (bytes + per_table - 1) / per_table;
+}
+
+/* Tables the boot-time address space needs: the PML4; for the direct map of [0, top),
+ * a PDPT per 512 GiB and a PD per GiB begun; for the kernel image, a PDPT, a PD and
+ * its page tables (one more, as the image may straddle two). */
+static uint64_t early_tables_needed(uint64_t top, uint64_t kernel_pages)
+{
+	return 1 + tables_for(top, ENTRIES * GIB) + tables_for(top, GIB) + 2 +
+	       tables_for(kernel_pages, ENTRIES) + 1;
+}
+
+/* The pool for the boot-time tables, from the first usable range past the kernel,
+ * under 1 GiB. */
 static void early_pool_init(const struct mem_range *usable, size_t count, uint64_t top)
 {
 	uint64_t kernel_pages = ((uintptr_t)__kernel_end - (uintptr_t)__image_start) / PAGE_SIZE;
-	uint64_t frames = 4 + top / GIB + 1 + kernel_pages / ENTRIES + 2;
+	uint64_t frames = early_tables_needed(top, kernel_pages);
 	uint64_t after_kernel = align_up((uintptr_t)__kernel_end, PAGE_SIZE);
 	for (size_t i = 0; i < count; i++) {
 		uint64_t base = usable[i].base > after_kernel ? usable[i].base : after_kernel;

@@ -154,6 +154,21 @@ size_t e820_sanitise(const struct e820_entry *map, size_t count, struct mem_rang
 	return n;
 }
 
+size_t mem_ranges_clip(struct mem_range *ranges, size_t count, uint64_t limit, uint64_t *cut)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < count; i++) {
+		struct mem_range r = ranges[i];
+		if (r.end > limit) {
+			*cut += r.end - (r.base > limit ? r.base : limit);
+			r.end = limit;
+		}
+		if (r.base < r.end)
+			ranges[kept++] = r;
+	}
+	return kept;
+}
+
 /* ---- the allocator's state ------------------------------------------------------ */
 
 /* There is one allocator for the machine; SMP will need a lock around every entry

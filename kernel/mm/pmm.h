@@ -35,6 +35,11 @@ struct mem_range {
 size_t e820_sanitise(const struct e820_entry *map, size_t count, struct mem_range *usable,
 		     size_t max);
 
+/* Cuts the ranges at `limit`, which must be frame-aligned: what lies at or above it
+ * goes, and ranges left empty are dropped. Returns the new count; adds the bytes cut
+ * off to *cut. (Memory past what the CPU or the direct map can address.) */
+size_t mem_ranges_clip(struct mem_range *ranges, size_t count, uint64_t limit, uint64_t *cut);
+
 /* Builds the allocator over `usable` (sanitised), minus the `reserved` ranges (the
  * kernel image and .bss, boot page tables...; any order, rounded out to frames).
  * The allocator's own metadata (about 3/8 byte per frame of the span from the lowest

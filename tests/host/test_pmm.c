@@ -283,6 +283,28 @@ static void e820_table(void)
 		fail("a NULL, empty map gave ranges");
 }
 
+/* Memory past the CPU's physical address width is cut off; what is cut is counted. */
+static void ranges_clipped(void)
+{
+	struct mem_range r[] = {{MIB, 2 * GIB}, {4 * GIB, 12 * GIB}, {1ull << 45, LAST_FRAME}};
+	uint64_t cut = 0;
+	size_t n = mem_ranges_clip(r, 3, 8 * GIB, &cut);
+	CHECK(n == 2 && r[0].base == MIB && r[0].end == 2 * GIB && r[1].base == 4 * GIB &&
+		      r[1].end == 8 * GIB,
+	      "clip at 8 GiB: %zu ranges, second [%#" PRIx64 ", %#" PRIx64 ")", n, r[1].base,
+	      r[1].end);
+	CHECK(cut == 4 * GIB + (LAST_FRAME - (1ull << 45)), "clip at 8 GiB: cut %#" PRIx64, cut);
+
+	struct mem_range same[] = {{MIB, 2 * GIB}};
+	cut = 0;
+	n = mem_ranges_clip(same, 1, 2 * GIB, &cut);
+	CHECK(n == 1 && same[0].end == 2 * GIB && cut == 0, "clip at a range's end cut %#" PRIx64,
+	      cut);
+	n = mem_ranges_clip(same, 1, MIB, &cut);
+	CHECK(n == 0 && cut == 2 * GIB - MIB, "clip below every range: %zu ranges, cut %#" PRIx64,
+	      n, cut);
+}
+
 /* ---- e820_sanitise against a reference ----------------------------------------- */
 
 #define GRANULE	 (1 * KIB)
@@ -1423,6 +1445,7 @@ static void timing(void)
 
 static const struct unit_group GROUPS[] = {
 	GROUP(e820_table),
+	GROUP(ranges_clipped),
 	GROUP(e820_random_low),
 	GROUP(e820_random_across_4g),
 	GROUP(e820_random_wrapping),
