@@ -151,7 +151,7 @@ $(BUILD)/mbr.bin: boot/mbr.asm boot/bootinfo.inc $(BUILD)/kernel.sum
 		over=$$(sed -n 's/.*TIMES value -\([0-9]*\) is negative.*/\1/p' $@.err); \
 		if [ -n "$$over" ]; then echo "boot/mbr.asm: the boot code is $$over bytes over its 446-byte limit" >&2; \
 		else cat $@.err >&2; fi; rm -f $@.err; exit 1; fi; \
-	rm -f $@.err; echo $$disk > $(BUILD)/disk.sectors
+	cat $@.err >&2; rm -f $@.err; echo $$disk > $(BUILD)/disk.sectors
 
 # ---- disk images ----------------------------------------------------------
 $(DISK)/hdd.img: $(BUILD)/mbr.bin $(BUILD)/kernel.load
@@ -172,7 +172,7 @@ $(DISK)/floppy.img: $(BUILD)/mbr.bin $(BUILD)/kernel.load
 	mv $@.tmp $@
 
 size: all
-	@used=$$(printf '%d' 0x$$(sed -n 's/^ *[0-9]* \([0-9A-F]\{8\}\) .*times 446 - .*/\1/p' $(BUILD)/mbr.lst)); \
+	@used=$$(( 0x$$(awk '$$3 == "code_end" { print $$1 }' $(BUILD)/mbr.map) - 0x7C00 )); \
 	echo "boot sector: $$used of 446 code bytes used, $$((446 - used)) left"; \
 	echo "kernel.bin:  $$(stat -c %s $(BUILD)/kernel.bin) bytes ($$(sed 's/.*KERNEL_SECTORS=\([0-9]*\).*/\1/' $(BUILD)/kernel.sum) sectors loaded)"
 

@@ -22,6 +22,9 @@ org 0x7C00
 
 KERNEL_ADDR     equ 0x100000
 KERNEL_END_LBA  equ 1 + KERNEL_SECTORS
+%if KERNEL_END_LBA > 0xFFFF                 ; SI holds the LBA: 16 bits
+%error the kernel is KERNEL_SECTORS sectors, and the boot sector loads at most 65534
+%endif
 READ_BUF        equ 0x8000          ; a 63-sector track fits and ends below 0x10000,
                                     ; so no read can cross a 64 KiB DMA boundary
 PD              equ 0x1000          ; the PD loop leaves DI at the PML4
@@ -60,9 +63,11 @@ start:
 ; Read the kernel with CHS calls (int 13h AH=02h), geometry from AH=08h. CHS works on
 ; floppies, hard disks and USB sticks alike (SeaBIOS and Bochs refuse AH=42h on
 ; floppies); a kernel at the start of the disk never needs LBA's reach, and one read
-; path is what fits. Limits, for the bytes: cylinders above 255 (a kernel that big
-; on a small geometry, e.g. over 4.5 MiB on a 2-head floppy geometry) and a BIOS
-; reporting 256 heads make the divisions below fault (#DE) instead of reporting.
+; path is what fits. Limits, for the bytes: LBAs are 16 bits (65534 kernel sectors,
+; checked above); cylinders above 255 (a kernel that big on a small geometry, e.g.
+; over 4.5 MiB on a 2-head floppy geometry), a BIOS reporting 256 heads, or one
+; reporting 0 sectors per track make the divisions below fault (#DE), and SeaBIOS
+; answers #DE with an iret: a silent hang instead of a report.
         mov ah, 0x08
         push es
         int 0x13
@@ -84,7 +89,7 @@ read_track:                         ; copies: BIOS calls may clobber EDI's high 
         sub bx, si                  ; sectors left in the kernel...
         jz loaded
         mov ax, si
-        cwd
+        xor dx, dx                  ; not cwd: LBAs from 0x8000 up would sign-extend
         div word [bp + BI_SECTORS_PER_TRACK]    ; AX = track, DX = sector in track
         mov cx, [bp + BI_SECTORS_PER_TRACK]
         sub cx, dx                  ; ...and in this track

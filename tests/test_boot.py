@@ -4,7 +4,7 @@ import re
 import shutil
 import struct
 
-from harness import (BUILD, DISK, READY, Failure, QemuRun, bochs_run, check,
+from harness import (BUILD, DISK, READY, ROOT, Failure, QemuRun, bochs_run, check,
                      check_kernel_boot, kernel_sectors, run, scratch_dir, tail, test,
                      usable_mib)
 
@@ -125,6 +125,46 @@ def reports_memory_4g_split_around_the_pci_hole():
 @test
 def reports_memory_8g():
     boots_with_memory(8192)
+
+
+# ---- big kernels ---------------------------------------------------------------
+
+def padded_image(kib):
+    """disk/hdd.img's kernel followed by `kib` KiB of zeros, with a boot sector
+    assembled for it, as the Makefile would with KERNEL_PAD_KIB."""
+    work = scratch_dir()
+    load = work / "kernel.load"
+    load.write_bytes((BUILD / "kernel.bin").read_bytes() + bytes(kib * 1024))
+    sums = dict(re.findall(r"(\w+)=(\w+)", run([str(BUILD / "tools" / "kernsum"), str(load)]).stdout))
+    sectors = int(sums["KERNEL_SECTORS"])
+    disk_sectors = (sectors + 1 + 1007) // 1008 * 1008
+    mbr = work / "mbr.bin"
+    out = run(["nasm", "-f", "bin", "-I", "boot/", f"-DKERNEL_SECTORS={sectors}",
+               f"-DKERNEL_SUM={sums['KERNEL_SUM']}", f"-DDISK_SECTORS={disk_sectors}",
+               "-o", str(mbr), "boot/mbr.asm"], cwd=ROOT)
+    check(out.returncode == 0, f"nasm failed:\n{out.stderr}")
+    image = work / "big.img"
+    with open(image, "wb") as f:
+        f.write(mbr.read_bytes() + load.read_bytes())
+        f.truncate(disk_sectors * 512)
+    return image, sectors
+
+
+@test
+def boots_a_kernel_that_reaches_past_lba_32767():
+    # 16.5 MiB: LBAs from 0x8000 up, which a sign-extending division once turned
+    # into a divide error and a silent hang.
+    image, sectors = padded_image(16 * 1024 + 512)
+    check(sectors > 0x8000, f"only {sectors} sectors")
+    qemu_boot(image, "ahci")
+
+
+@test
+def refuses_to_assemble_a_boot_sector_for_more_than_65534_sectors():
+    out = run(["nasm", "-f", "bin", "-I", "boot/", "-DKERNEL_SECTORS=65535", "-DKERNEL_SUM=0",
+               "-DDISK_SECTORS=66528", "-o", "/dev/null", "boot/mbr.asm"], cwd=ROOT)
+    check(out.returncode != 0 and "loads at most 65534" in out.stderr,
+          f"nasm said (status {out.returncode}):\n{out.stderr}")
 
 
 # ---- refusals: each must say why, on 0xE9 and on screen, and halt -------------------
