@@ -1,5 +1,7 @@
 #include "e820_extra.h"
 
+#ifdef KEEL_TEST /* the normal kernel carries none of it */
+
 #include <stdint.h>
 
 #include "../console.h"
@@ -55,3 +57,5 @@ void e820_add_test_entries(struct boot_info *bi)
 			(unsigned long long)e.base, (unsigned long long)e.length, e.type);
 	}
 }
+
+#endif
