@@ -161,8 +161,10 @@ def boots_a_kernel_that_reaches_past_lba_32767():
 
 @test
 def refuses_to_assemble_a_boot_sector_for_more_than_65534_sectors():
+    # Not -o /dev/null: NASM deletes its output file when it fails.
     out = run(["nasm", "-f", "bin", "-I", "boot/", "-DKERNEL_SECTORS=65535", "-DKERNEL_SUM=0",
-               "-DDISK_SECTORS=66528", "-o", "/dev/null", "boot/mbr.asm"], cwd=ROOT)
+               "-DDISK_SECTORS=66528", "-o", str(scratch_dir() / "mbr.bin"), "boot/mbr.asm"],
+              cwd=ROOT)
     check(out.returncode != 0 and "loads at most 65534" in out.stderr,
           f"nasm said (status {out.returncode}):\n{out.stderr}")
 
