@@ -60,6 +60,28 @@ endif
 KERNEL_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=0x1000 \
 	-z noexecstack -T link.ld
 
+# Options are not files, so make cannot see them change: each set is kept in a stamp
+# file, rewritten (as the makefile is read) only when it differs, and the rules built
+# with those options depend on it. `make BOCHS_BREAK=1` after `make` then rebuilds,
+# and deleting a source file relinks.
+BUILD_OPTIONS := $(CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $(NASM_DEFINES) pad=$(KERNEL_PAD_KIB)
+KERNEL_PARTS := $(KERNEL_OBJS)
+ifneq ($(file <$(BUILD)/options),$(BUILD_OPTIONS))
+$(shell mkdir -p $(BUILD))
+$(file >$(BUILD)/options,$(BUILD_OPTIONS))
+endif
+ifneq ($(file <$(BUILD)/parts),$(KERNEL_PARTS))
+$(shell mkdir -p $(BUILD))
+$(file >$(BUILD)/parts,$(KERNEL_PARTS))
+endif
+
+# Goals that install missing tools first (tools/deps). Under make -j nothing may be
+# built before that has finished, so the rules that run a compiler or an assembler
+# wait for it (order-only: deps is never out of date for them).
+NEEDS_DEPS := run run-floppy run-usb run-vga gdb gdb-boot bochs bochs-floppy usb screenshot \
+	test lint bench
+DEPS_FIRST := $(if $(filter $(NEEDS_DEPS),$(MAKECMDGOALS)),deps)
+
 QEMU_COMMON := -m 128M -nic none -no-reboot -boot reboot-timeout=0 \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
@@ -93,24 +115,24 @@ deps:
 	@tools/deps
 
 # ---- kernel ---------------------------------------------------------------
-$(BUILD)/kernel/%.o: kernel/%.c
+$(BUILD)/kernel/%.o: kernel/%.c $(BUILD)/options | $(DEPS_FIRST)
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.o: kernel/%.asm
+$(BUILD)/kernel/%.o: kernel/%.asm $(BUILD)/options | $(DEPS_FIRST)
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -g -F dwarf -o $@ $<
 
 # Two links: the first finds where every function lands; its symbols become
 # section .ksyms (for backtraces), which the second link appends after .data, so
 # no function moves. The check makes sure of that.
-$(BUILD)/kernel.stage1.elf: $(KERNEL_OBJS) link.ld
+$(BUILD)/kernel.stage1.elf: $(KERNEL_OBJS) link.ld $(BUILD)/parts
 	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
 
 $(BUILD)/ksyms.asm: $(BUILD)/kernel.stage1.elf $(BUILD)/tools/mksyms
 	nm -n $< | $(BUILD)/tools/mksyms > $@
 
-$(BUILD)/ksyms.o: $(BUILD)/ksyms.asm
+$(BUILD)/ksyms.o: $(BUILD)/ksyms.asm | $(DEPS_FIRST)
 	$(NASM) -f elf64 -o $@ $<
 
 $(BUILD)/kernel.elf: $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.o
@@ -124,23 +146,29 @@ $(BUILD)/kernel.bin: $(BUILD)/kernel.elf
 	$(OBJCOPY) -O binary $< $@
 
 # What the boot sector loads: kernel.bin, plus KERNEL_PAD_KIB of zeros if asked.
-$(BUILD)/kernel.load: $(BUILD)/kernel.bin
+$(BUILD)/kernel.load: $(BUILD)/kernel.bin $(BUILD)/options
 	cp $< $@
 	[ $(KERNEL_PAD_KIB) -eq 0 ] || \
 		dd if=/dev/zero of=$@ bs=1024 count=$(KERNEL_PAD_KIB) oflag=append conv=notrunc status=none
 
-$(BUILD)/tools/%: tools/%.c
+$(BUILD)/tools/%: tools/%.c | $(DEPS_FIRST)
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=c11 -O2 $(WARNINGS) -o $@ $<
 
 # Sector count and checksum; rewritten only when they change, so the boot sector is
-# reassembled exactly when the kernel it must verify changes.
-$(BUILD)/kernel.sum: $(BUILD)/kernel.load $(BUILD)/tools/kernsum
-	$(BUILD)/tools/kernsum $< > $@.new
-	if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+# reassembled exactly when the kernel it must verify changes. The stamp records that
+# they were computed, so an unchanged sum is not recomputed on every later make.
+$(BUILD)/kernel.sum.stamp: $(BUILD)/kernel.load $(BUILD)/tools/kernsum
+	$(BUILD)/tools/kernsum $< > $(BUILD)/kernel.sum.new
+	if cmp -s $(BUILD)/kernel.sum.new $(BUILD)/kernel.sum; then rm $(BUILD)/kernel.sum.new; \
+	else mv $(BUILD)/kernel.sum.new $(BUILD)/kernel.sum; fi
+	touch $@
+
+$(BUILD)/kernel.sum: $(BUILD)/kernel.sum.stamp ;
 
 # ---- boot sector ----------------------------------------------------------
-$(BUILD)/mbr.bin: boot/mbr.asm boot/bootinfo.inc $(BUILD)/kernel.sum
+$(BUILD)/mbr.bin: boot/mbr.asm boot/bootinfo.inc $(BUILD)/kernel.sum $(BUILD)/options \
+		| $(DEPS_FIRST)
 	@mkdir -p $(@D)
 	set -e; eval "$$(cat $(BUILD)/kernel.sum)"; \
 	disk=$$(( (KERNEL_SECTORS + 1 + $(CYLINDER_SECTORS) - 1) / $(CYLINDER_SECTORS) * $(CYLINDER_SECTORS) )); \
@@ -259,7 +287,7 @@ lint: deps
 		--error-exitcode=1 --inline-suppr -D__x86_64__ -DKEEL_TEST -I kernel kernel tools
 
 # The test kernel (KTESTs, fault scenarios, UBSan) in a build of its own.
-test-kernel:
+test-kernel: | $(DEPS_FIRST)
 	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/test DISK=$(BUILD)/test KERNEL_TEST=1 \
 		$(BUILD)/test/hdd.img
 

@@ -45,6 +45,9 @@ def build_is_incremental_and_reassembles_the_mbr_only_when_the_kernel_changes():
               f"touching string.c recompiled {compiled(out)}")
         check("mbr.asm" not in out.stdout,
               "the MBR was reassembled though the kernel bytes did not change")
+        again = make(tree, "all")
+        check("Nothing to be done" in again.stdout,
+              f"make after an unchanged relink did work again:\n{again.stdout}")
 
         (tree / "kernel/bootinfo.h").touch()
         out = make(tree, "all")
@@ -57,6 +60,27 @@ def build_is_incremental_and_reassembles_the_mbr_only_when_the_kernel_changes():
         check(compiled(out) == ["kernel/main.c"], f"editing main.c recompiled {compiled(out)}")
         check("mbr.asm" in out.stdout and "hdd.img" in out.stdout,
               f"the kernel changed but the MBR and images were not rebuilt:\n{out.stdout}")
+    finally:
+        shutil.rmtree(tree)
+
+
+@test
+def changing_a_build_option_rebuilds_what_it_changes():
+    tree = copy_of_tree()
+    try:
+        make(tree, "all")
+        out = make(tree, "BOCHS_BREAK=1", "all")
+        check("kernel/main.c" in compiled(out) and "mbr.asm" in out.stdout,
+              f"make BOCHS_BREAK=1 after make rebuilt {compiled(out)}:\n{out.stdout[-2000:]}")
+        out = make(tree, "all")
+        check("kernel/main.c" in compiled(out), f"going back rebuilt {compiled(out)}")
+        victim = tree / "kernel/dev/qemu_exit.c"
+        text = victim.read_text()
+        victim.unlink()
+        out = run(["make", "all"], cwd=tree)
+        check(out.returncode != 0 and "qemu_exit" in out.stderr,
+              f"deleting a source file still linked the old object:\n{out.stdout[-1000:]}")
+        victim.write_text(text)
     finally:
         shutil.rmtree(tree)
 
