@@ -69,12 +69,14 @@ static struct acpi_info acpi;
  * 8259s are remapped first, so a stray legacy IRQ never looks like an exception.
  * Quiet: interrupts_report says what was chosen. */
 static char acpi_problem[160];
+static const char *apic_problem;
 
 static void interrupts_init(void)
 {
 	pic_remap_and_mask();
 	bool have_madt = acpi_init(reachable_address, &acpi, acpi_problem, sizeof acpi_problem);
-	if (!have_madt || !apic_init(&acpi))
+	apic_problem = have_madt ? apic_init(&acpi) : "no MADT";
+	if (apic_problem)
 		irq_set_controller(&pic_controller);
 	timer_begin_calibration();
 	power_init(acpi.have_fadt ? &acpi : 0);
@@ -90,7 +92,7 @@ static void interrupts_report(void)
 			"MADT\n",
 			lapic_id(), acpi.lapic_address, acpi.ioapic_count, acpi.cpu_count);
 	else
-		kprintf("interrupts: no usable APIC; using the 8259 PICs\n");
+		kprintf("interrupts: no usable APIC (%s); using the 8259 PICs\n", apic_problem);
 }
 
 void kmain(const struct boot_info *boot_sector_info)

@@ -220,6 +220,8 @@ def reboot_restarts_qemu():
 def falls_back_to_the_8259_without_an_apic():
     with Machine(extra=["-cpu", "qemu64,-apic"]) as m:
         out = m.output
+        expect(out, r"^interrupts: no usable APIC \(the CPU has no local APIC\); using the "
+               r"8259 PICs", "the reason for the 8259s")
         expect(m.run("irq"), r"^controller: 8259 PIC", "PIC controller")
         expect(m.run("ticks"), r"ticks at 100 Hz \(PIT timer\)", "PIT timer")
         expect(m.run("echo works"), r"^works", "the shell works")

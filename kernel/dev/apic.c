@@ -16,6 +16,11 @@
 #define LAPIC_TIMER_CURRENT 0x390
 #define LAPIC_TIMER_DIVIDE  0x3E0
 
+#define IA32_APIC_BASE	  0x1B	       /* SDM vol. 3A, 11.4.4 */
+#define APIC_BASE_X2APIC  (1ull << 10) /* EXTD */
+#define APIC_BASE_ENABLED (1ull << 11) /* EN */
+#define APIC_BASE_ADDRESS 0x000FFFFFFFFFF000ull
+
 #define SVR_ENABLE   (1u << 8)
 #define LVT_MASKED   (1u << 16)
 #define LVT_PERIODIC (1u << 17)
@@ -139,16 +144,59 @@ void apic_disable(void)
 	lapic_write(LAPIC_SVR, VECTOR_SPURIOUS); /* enable bit clear */
 }
 
-bool apic_init(const struct acpi_info *acpi)
+/* Why the APICs cannot be driven through their registers in memory, or NULL. The
+ * CPU's IA32_APIC_BASE, not the MADT, says where its local APIC is and in which
+ * mode; firmware may leave x2APIC on, where only MSRs reach it (SDM vol. 3A,
+ * 11.12.1). MADT addresses come from firmware and are checked before use. */
+static const char *apic_unusable(const struct acpi_info *acpi, uint64_t apic_base_msr)
 {
 	if (!acpi || !acpi->have_madt || acpi->ioapic_count == 0)
-		return false;
+		return "no I/O APIC in the MADT";
+	if (!(apic_base_msr & APIC_BASE_ENABLED))
+		return "the local APIC is disabled (IA32_APIC_BASE)";
+	if (apic_base_msr & APIC_BASE_X2APIC)
+		return "the firmware left the local APIC in x2APIC mode, which Keel does not drive";
+	for (unsigned i = 0; i < acpi->ioapic_count; i++) {
+		uint64_t address = acpi->ioapics[i].address;
+		if (address == 0 || address % 4096 || !paging_direct_mapped(address))
+			return "an I/O APIC address in the MADT is not a mapped page";
+	}
+	return 0;
+}
+
+const char *apic_init(const struct acpi_info *acpi)
+{
 	if (!(cpuid(1, 0).edx & (1u << 9))) /* CPUID.01h:EDX.APIC */
-		return false;
+		return "the CPU has no local APIC";
+	uint64_t apic_base = rdmsr(IA32_APIC_BASE);
+	const char *why = apic_unusable(acpi, apic_base);
+	if (why)
+		return why;
 	madt = acpi;
-	lapic = phys_to_virt(acpi->lapic_address);
+	lapic = phys_to_virt(apic_base & APIC_BASE_ADDRESS);
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
 	mask_all_pins(); /* until a driver asks for its pin */
 	irq_set_controller(&apic_controller);
-	return true;
+	return 0;
+}
+
+#include "../test/ktest.h"
+
+KTEST(apic_is_refused_in_x2apic_mode_and_with_bad_ioapic_addresses)
+{
+	static struct acpi_info info;
+	info.have_madt = true;
+	info.ioapic_count = 1;
+	info.ioapics[0].address = 0xFEC00000;
+	const uint64_t xapic = 0xFEE00000 | APIC_BASE_ENABLED;
+	KEXPECT(apic_unusable(&info, xapic) == 0);
+	KEXPECT(apic_unusable(&info, xapic | APIC_BASE_X2APIC) != 0);
+	KEXPECT(apic_unusable(&info, xapic & ~APIC_BASE_ENABLED) != 0);
+	info.ioapics[0].address = 0;
+	KEXPECT(apic_unusable(&info, xapic) != 0);
+	info.ioapics[0].address = 0xFEC00010;
+	KEXPECT(apic_unusable(&info, xapic) != 0);
+	info.ioapics[0].address = 0xFEC00000;
+	info.ioapic_count = 0;
+	KEXPECT(apic_unusable(&info, xapic) != 0);
 }

@@ -9,8 +9,9 @@
 #include "acpi.h"
 
 /* Enables the boot CPU's local APIC and takes over legacy IRQs through the I/O APIC.
- * False if the MADT shows no usable APIC (the caller falls back to the 8259s). */
-bool apic_init(const struct acpi_info *acpi);
+ * Returns NULL, or why the APICs cannot be used (the caller falls back to the 8259s
+ * and says so). */
+const char *apic_init(const struct acpi_info *acpi);
 
 extern const struct irq_controller apic_controller;
 
