@@ -43,6 +43,13 @@ void console_write(const char *s)
 	write_locked(s, n);
 }
 
+void console_bell(void)
+{
+	uint64_t flags = spin_lock_irqsave(&console_lock);
+	serial_putc('\a'); /* the VGA console would print it as a glyph */
+	spin_unlock_irqrestore(&console_lock, flags);
+}
+
 void console_write_ports(const char *s)
 {
 	for (; *s; s++) {

@@ -19,6 +19,9 @@ void console_follow_direct_map(void *(*phys_to_virt)(uint64_t));
 /* Clears the VGA screen and, with ANSI codes, the serial terminal. */
 void console_clear(void);
 
+/* Rings the serial terminal's bell (the screen has none). */
+void console_bell(void);
+
 /* COM1 and port 0xE9 only, unlocked and unformatted: for reports of failures that
  * the screen code or the formatter may itself have caused. */
 void console_write_ports(const char *s);

@@ -173,6 +173,7 @@ def shell_refuses_an_over_long_line():
     with Machine() as m:
         out = m.run("echo " + "x" * 300)
         expect(out, r"^line too long", "an over-long line is refused")
+        check("\a" in out, "no bell on COM1 for the characters past the limit")
         check("x" * 100 not in out.split("line too long")[-1], "the long line ran anyway")
         expect(m.run("echo still here"), r"^still here", "the shell goes on")
 

@@ -36,7 +36,8 @@
 #define TX_SPIN_LIMIT  100000 /* ~10 ms at 115200 baud is plenty for one byte */
 #define TX_GIVE_UP     256    /* bytes dropped in a row before we call the UART dead */
 
-/* Only touched on the boot CPU before other CPUs exist; later a lock guards it. */
+/* Written only under console.c's lock (or by panic, which breaks it), or before other
+ * CPUs exist. */
 static bool serial_present;
 static unsigned dropped_in_a_row;
 static unsigned tx_burst; /* bytes one empty transmitter takes: 16 with a FIFO, else 1 */

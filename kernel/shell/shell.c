@@ -25,7 +25,7 @@ static void write_to_consoles(void *ctx, const char *s, size_t n)
 static void bell(void *ctx)
 {
 	(void)ctx;
-	serial_write_raw("\a"); /* the VGA console would print it as a glyph */
+	console_bell();
 }
 
 static const struct line_output consoles = {write_to_consoles, bell, 0, 0};
