@@ -25,9 +25,20 @@
 
 extern char __image_start[], __text_end[], __rodata_start[], __data_start[], __kernel_end[];
 
-/* The kernel's address space. Each future process gets its own struct address_space;
- * they will share the kernel's upper-half tables. */
+/* The kernel's address space. Every other address space shares its upper half: the
+ * same PDPTs under PML4 entries 256-511. So that sharing holds,
+ *   - the kernel half's PML4 entries are made here, in the kernel's space, by
+ *     paging_init (direct map, heap) and are never cleared or freed; a map that
+ *     would need a new one anywhere else fails;
+ *   - a change in the kernel half is flushed from the TLB whichever space is loaded,
+ *     as that space shares it.
+ * The kernel image lives in the low half, in the page table that maps 0-2 MiB; other
+ * spaces link that table too (paging_create_space). One CPU for now: no lock guards
+ * the tables, and no other CPU's TLB is shot down (SMP needs both). */
 static struct address_space kernel_space;
+
+/* Address spaces made and not yet destroyed, besides the kernel's. */
+static unsigned other_spaces;
 
 /* PAGE_NOEXEC where the CPU has NX, else 0 (the bit would be reserved). */
 static uint64_t noexec_supported;
@@ -77,6 +88,11 @@ static unsigned index_at(uintptr_t virt, int shift)
 	return (virt >> shift) & (ENTRIES - 1);
 }
 
+static bool in_kernel_half(uintptr_t virt)
+{
+	return virt >> 63;
+}
+
 static bool is_current(const struct address_space *as)
 {
 	return (read_cr3() & PTE_ADDRESS) == as->pml4;
@@ -113,6 +129,10 @@ int paging_map(struct address_space *as, uintptr_t virt, phys_addr_t phys, size_
 	for (int shift = TOP_SHIFT; shift > leaf_shift; shift -= 9) {
 		uint64_t *entry = &table[index_at(virt, shift)];
 		if (!(*entry & PTE_PRESENT)) {
+			/* A new kernel-half PML4 entry would not be shared (see the top). */
+			if (shift == TOP_SHIFT && in_kernel_half(virt) &&
+			    (as != &kernel_space || other_spaces))
+				return -1;
 			phys_addr_t next = alloc_table();
 			if (!next)
 				return -1;
@@ -147,18 +167,19 @@ int paging_unmap(struct address_space *as, uintptr_t virt)
 	if (leaf < 0)
 		return -1;
 	*path[leaf] = 0;
-	/* Unhook the tables this leaves empty, bottom up (never the PML4); free them
-	 * only after the TLB and paging-structure caches forgot them (SDM 4.10.4). */
+	/* Unhook the tables this leaves empty, bottom up (never the PML4, nor a
+	 * kernel-half PDPT, which every space shares); free them only after the TLB and
+	 * paging-structure caches forgot them (SDM 4.10.4). */
 	phys_addr_t emptied[3];
 	int count = 0;
-	for (int level = leaf; level > 0; level--) {
+	for (int level = leaf; level > (in_kernel_half(virt) ? 1 : 0); level--) {
 		uint64_t *table = (uint64_t *)((uintptr_t)path[level] & ~(PAGE_SIZE - 1));
 		if (!table_empty(table))
 			break;
 		emptied[count++] = *path[level - 1] & PTE_ADDRESS;
 		*path[level - 1] = 0;
 	}
-	if (is_current(as))
+	if (in_kernel_half(virt) || is_current(as))
 		invlpg((void *)virt);
 	while (count > 0)
 		free_table(emptied[--count]);
@@ -173,7 +194,7 @@ int paging_protect(struct address_space *as, uintptr_t virt, uint64_t flags)
 		return -1;
 	uint64_t keep = *path[leaf] & (PTE_ADDRESS | PTE_PRESENT | PTE_HUGE);
 	*path[leaf] = keep | (flags & PTE_FLAGS & ~(PAGE_NOEXEC & ~noexec_supported));
-	if (is_current(as))
+	if (in_kernel_half(virt) || is_current(as))
 		invlpg((void *)virt);
 	return 0;
 }
@@ -246,11 +267,11 @@ static uint64_t tables_for(uint64_t bytes, uint64_t per_table)
 }
 
 /* Tables the boot-time address space needs: the PML4; for the direct map of [0, top),
- * a PDPT per 512 GiB and a PD per GiB begun; for the kernel image, a PDPT, a PD and
- * its page tables (one more, as the image may straddle two). */
+ * a PDPT per 512 GiB and a PD per GiB begun; the heap's PDPT; for the kernel image,
+ * a PDPT, a PD and its page tables (one more, as the image may straddle two). */
 static uint64_t early_tables_needed(uint64_t top, uint64_t kernel_pages)
 {
-	return 1 + tables_for(top, ENTRIES * GIB) + tables_for(top, GIB) + 2 +
+	return 1 + tables_for(top, ENTRIES * GIB) + tables_for(top, GIB) + 1 /* heap */ + 2 +
 	       tables_for(kernel_pages, ENTRIES) + 1;
 }
 
@@ -315,6 +336,9 @@ void paging_init(const struct mem_range *usable, size_t usable_count, struct mem
 	kernel_space.pml4 = alloc_table();
 
 	direct_map_init(top);
+	/* The heap's PML4 entry, made now so that it is shared (see the top). */
+	table_at(kernel_space.pml4)[index_at(HEAP_BASE, TOP_SHIFT)] =
+		alloc_table() | PTE_PRESENT | PAGE_WRITABLE;
 	for (uintptr_t page = (uintptr_t)__image_start; page < (uintptr_t)__kernel_end;
 	     page += PAGE_SIZE)
 		if (paging_map(&kernel_space, page, page, PAGE_SIZE, kernel_page_flags(page)) != 0)
@@ -326,11 +350,103 @@ void paging_init(const struct mem_range *usable, size_t usable_count, struct mem
 	reserved[(*reserved_count)++] = (struct mem_range){early.start, early.end};
 }
 
+/* ---- other address spaces ------------------------------------------------------- */
+
+/* The entry in `table` for virt at `shift`, made (writable, for the kernel) if absent. */
+static uint64_t *low_table(uint64_t *table, uintptr_t virt, int shift, bool *ok)
+{
+	uint64_t *entry = &table[index_at(virt, shift)];
+	if (!(*entry & PTE_PRESENT)) {
+		phys_addr_t next = alloc_table();
+		if (!next)
+			*ok = false;
+		else
+			*entry = next | PTE_PRESENT | PAGE_WRITABLE;
+	}
+	return *ok ? table_at(*entry & PTE_ADDRESS) : 0;
+}
+
+/* The kernel's PD entries for the 2 MiB slots its image lies in: [*first, *last]. */
+static uint64_t *image_pd(unsigned *first, unsigned *last)
+{
+	uint64_t *pml4 = table_at(kernel_space.pml4);
+	uint64_t *pdpt = table_at(pml4[0] & PTE_ADDRESS);
+	*first = index_at((uintptr_t)__image_start, 21);
+	*last = index_at((uintptr_t)__kernel_end - 1, 21);
+	return table_at(pdpt[0] & PTE_ADDRESS);
+}
+
+int paging_create_space(struct address_space *as)
+{
+	if (!(as->pml4 = alloc_table()))
+		return -1;
+	other_spaces++;
+	uint64_t *kernel_pml4 = table_at(kernel_space.pml4), *pml4 = table_at(as->pml4);
+	for (int i = ENTRIES / 2; i < ENTRIES; i++)
+		pml4[i] = kernel_pml4[i];
+	bool ok = true;
+	uint64_t *pdpt = low_table(pml4, 0, TOP_SHIFT, &ok);
+	uint64_t *pd = ok ? low_table(pdpt, 0, 30, &ok) : 0;
+	if (!ok) {
+		paging_destroy_space(as);
+		return -1;
+	}
+	unsigned first, last;
+	uint64_t *kernel_pd = image_pd(&first, &last);
+	for (unsigned i = first; i <= last; i++)
+		pd[i] = kernel_pd[i]; /* the kernel image's page tables, shared */
+	return 0;
+}
+
+/* Frees the low half's tables (not the pages they map), sparing the shared ones. */
+static void free_low_half(const uint64_t *pml4)
+{
+	unsigned first, last;
+	const uint64_t *kernel_pd = image_pd(&first, &last);
+	for (int i = 0; i < ENTRIES / 2; i++) {
+		if (!(pml4[i] & PTE_PRESENT))
+			continue;
+		const uint64_t *pdpt = table_at(pml4[i] & PTE_ADDRESS);
+		for (int j = 0; j < ENTRIES; j++) {
+			if (!(pdpt[j] & PTE_PRESENT) || (pdpt[j] & PTE_HUGE))
+				continue;
+			uint64_t *pd = table_at(pdpt[j] & PTE_ADDRESS);
+			for (unsigned k = 0; k < ENTRIES; k++) {
+				bool shared = i == 0 && j == 0 && k >= first && k <= last &&
+					      pd[k] == kernel_pd[k];
+				if ((pd[k] & PTE_PRESENT) && !(pd[k] & PTE_HUGE) && !shared)
+					free_table(pd[k] & PTE_ADDRESS);
+			}
+			free_table(pdpt[j] & PTE_ADDRESS);
+		}
+		free_table(pml4[i] & PTE_ADDRESS);
+	}
+}
+
+void paging_destroy_space(struct address_space *as)
+{
+	if (!as->pml4 || as == &kernel_space)
+		return;
+	if (is_current(as))
+		panic("paging: destroying the address space in use");
+	free_low_half(table_at(as->pml4));
+	free_table(as->pml4);
+	as->pml4 = 0;
+	other_spaces--;
+}
+
+void paging_switch_to(const struct address_space *as)
+{
+	write_cr3(as->pml4);
+}
+
 /* ---- tests ---------------------------------------------------------------------- */
 
 #include "../test/ktest.h"
 
-#define TEST_VIRT 0xFFFFA00000000000ull
+/* In the heap's PML4 slot, 256 GiB past its start: tests never need a new
+ * kernel-half PML4 entry, which they could not give back. */
+#define TEST_VIRT (HEAP_BASE + 256 * GIB)
 
 static uint64_t free_frames(void)
 {
@@ -362,7 +478,46 @@ KTEST(paging_maps_translates_and_unmaps_a_page)
 	KEXPECT(!paging_translate(&kernel_space, TEST_VIRT, NULL, NULL, NULL));
 	KEXPECT_EQ(paging_unmap(&kernel_space, TEST_VIRT), -1);
 	pmm_free_frame(frame);
-	KEXPECT_EQ(free_frames(), before); /* the three tables it needed went back too */
+	KEXPECT_EQ(free_frames(), before); /* the two tables it needed went back too */
+}
+
+/* A second space shares the kernel half. With it loaded, a kernel-half page
+ * unmapped and mapped again through the kernel's space shows its new frame (the
+ * TLB entry went, though the kernel's space was not the one loaded), and the shared
+ * PML4 entry outlives the unmap. */
+KTEST(paging_a_second_space_shares_the_kernel_half)
+{
+	uint64_t before = free_frames();
+	struct address_space other = {0};
+	KEXPECT_EQ(paging_create_space(&other), 0);
+	phys_addr_t a = pmm_alloc_frame(), b = pmm_alloc_frame();
+	*(volatile uint64_t *)phys_to_virt(a) = 0x1111;
+	*(volatile uint64_t *)phys_to_virt(b) = 0x2222;
+	KEXPECT_EQ(paging_map(&kernel_space, TEST_VIRT, a, PAGE_SIZE, PAGE_WRITABLE), 0);
+
+	uint64_t irq = cpu_irq_save();
+	paging_switch_to(&other);
+	uint64_t first = *(volatile uint64_t *)TEST_VIRT; /* now in the TLB */
+	int unmapped = paging_unmap(&kernel_space, TEST_VIRT);
+	int mapped = paging_map(&kernel_space, TEST_VIRT, b, PAGE_SIZE, PAGE_WRITABLE);
+	uint64_t second = *(volatile uint64_t *)TEST_VIRT;
+	paging_switch_to(&kernel_space);
+	cpu_irq_restore(irq);
+
+	KEXPECT_EQ(first, 0x1111);
+	KEXPECT(unmapped == 0 && mapped == 0);
+	KEXPECT_EQ(second, 0x2222);
+	unsigned slot = index_at(TEST_VIRT, TOP_SHIFT);
+	KEXPECT_EQ(table_at(other.pml4)[slot], table_at(kernel_space.pml4)[slot]);
+	/* While another space exists, no new kernel-half PML4 entry can be made. */
+	const uintptr_t unshared = DIRECT_MAP_BASE + 100 * ENTRIES * GIB;
+	KEXPECT_EQ(paging_map(&kernel_space, unshared, a, PAGE_SIZE, 0), -1);
+
+	KEXPECT_EQ(paging_unmap(&kernel_space, TEST_VIRT), 0);
+	paging_destroy_space(&other);
+	pmm_free_frame(a);
+	pmm_free_frame(b);
+	KEXPECT_EQ(free_frames(), before);
 }
 
 KTEST(paging_maps_a_2mib_page_and_changes_its_protection)

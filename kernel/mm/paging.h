@@ -9,7 +9,9 @@
  *   - all physical memory (and the first 4 GiB, where devices live) at
  *     DIRECT_MAP_BASE + physical address, writable, not executable, in 2 MiB pages;
  *   - the kernel heap at HEAP_BASE.
- * EFER.NXE and CR0.WP are on. */
+ * EFER.NXE and CR0.WP are on. Other address spaces share the upper half and the
+ * kernel image's page tables (paging.c says how). Kernel mappings carry PAGE_GLOBAL
+ * for when CR4.PGE is turned on; it is not yet. */
 #pragma once
 
 #include <stdbool.h>
@@ -47,6 +49,16 @@ static inline void *phys_to_virt(phys_addr_t phys)
 {
 	return (void *)(uintptr_t)(DIRECT_MAP_BASE + phys);
 }
+
+/* A new address space: the kernel's upper half and its image shared, nothing else
+ * mapped. Returns 0, or -1 if memory ran out. */
+int paging_create_space(struct address_space *as);
+
+/* Frees a space's own tables (not the pages they map); never the one in use. */
+void paging_destroy_space(struct address_space *as);
+
+/* Loads `as` into CR3. */
+void paging_switch_to(const struct address_space *as);
 
 /* Maps one page of `size` (PAGE_SIZE or HUGE_PAGE_SIZE) at virt to phys, creating
  * intermediate tables from the PMM as needed. Returns 0, or -1 if virt or phys is
