@@ -128,9 +128,9 @@ copy_track:
         call unreal
         mov edx, [bp + BI_KERNEL_SUM]   ; the sum in a register for the track: in
 .dword:                                 ; memory, it costs more than the copy (TCG)
-        lodsd                       ; rotate-and-add sum, as tools/kernsum.c
-        rol edx, 1
-        add edx, eax
+        lodsd                       ; sum = sum * 31 + dword, as tools/kernsum.c:
+        imul edx, edx, 31           ; unlike a rotate-and-add sum, which repeats
+        add edx, eax                ; every sector, it sees sectors out of order
         a32 stosd
         loop .dword
         mov [bp + BI_KERNEL_SUM], edx
@@ -169,11 +169,12 @@ e820:
         jb .next
 .done:
 
-; Long mode: CPUID leaf 0x80000001, EDX bit 29.
+; Long mode: CPUID leaf 0x80000001, EDX bit 29 (shifted out into CF: a byte shorter
+; than bt).
 check_long_mode:
         mov eax, 0x80000001
         cpuid
-        bt edx, 29
+        shl edx, 3
         jnc no_long_mode
 
 ; Identity map the first 1 GiB with 2 MiB pages: PML4[0] -> PDPT[0] -> PD[0..511].

@@ -30,7 +30,7 @@ struct boot_info {
 	uint16_t e820_count;  /* entries filled in e820[] */
 	uint16_t heads;	      /* disk geometry from int 13h AH=08h; 0 means 256 */
 	uint16_t sectors_per_track;
-	uint32_t kernel_checksum; /* rotate-and-add sum the boot sector verified */
+	uint32_t kernel_checksum; /* sum * 31 + dword, as the boot sector verified */
 	uint32_t reserved;
 	struct e820_entry e820[BOOT_E820_MAX];
 } __attribute__((packed));

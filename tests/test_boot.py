@@ -210,6 +210,35 @@ def refuses_a_kernel_with_one_flipped_byte():
 
 
 @test
+def refuses_a_kernel_with_two_sectors_swapped():
+    # What reading with the wrong geometry can look like.
+    a, b = 512 * 3, 512 * (kernel_sectors() // 2)
+
+    def swap(d):
+        check(d[a:a + 512] != d[b:b + 512], "the two sectors are the same")
+        d[a:a + 512], d[b:b + 512] = d[b:b + 512], d[a:a + 512]
+    refused(doctored(HDD, swap), "ide", "keel: bad kernel")
+
+
+@test
+def refuses_a_kernel_shifted_over_a_zero_sector():
+    # A read that skips one all-zero sector: everything after it arrives a sector
+    # early and the kernel ends in zeros. The old rotate-and-add sum (rol by 1 over
+    # 128 dwords a sector) came out the same for this kernel.
+    sectors = kernel_sectors()
+    start = 512
+
+    def shift(d):
+        kernel = d[start:start + 512 * sectors]
+        zero = next((i for i in range(1, sectors - 1)
+                     if not any(kernel[512 * i:512 * i + 512])), None)
+        check(zero is not None, "the kernel has no all-zero sector to skip")
+        kernel = kernel[:512 * zero] + kernel[512 * zero + 512:] + bytes(512)
+        d[start:start + 512 * sectors] = kernel
+    refused(doctored(HDD, shift), "ide", "keel: bad kernel")
+
+
+@test
 def refuses_a_missing_kernel():
     image = doctored(FLOPPY, lambda d: d.__setitem__(slice(512, None), bytes(len(d) - 512)))
     refused(image, "floppy", "keel: bad kernel")

@@ -1,17 +1,13 @@
 /* kernsum: prints what boot/mbr.asm needs to load and verify a kernel image:
- *   KERNEL_SECTORS=<512-byte sectors>  KERNEL_SUM=<rotate-and-add sum>
+ *   KERNEL_SECTORS=<512-byte sectors>  KERNEL_SUM=<sum>
  * The sum runs over the image zero-padded to whole sectors, one little-endian dword
- * at a time: sum = rol(sum, 1) + dword, exactly as the boot sector computes it. */
+ * at a time: sum = sum * 31 + dword (mod 2^32), exactly as the boot sector computes
+ * it. Every dword's weight depends on its position, so sectors out of order show. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #define SECTOR 512
-
-static uint32_t rol1(uint32_t x)
-{
-	return x << 1 | x >> 31;
-}
 
 int main(int argc, char **argv)
 {
@@ -35,7 +31,7 @@ int main(int argc, char **argv)
 			uint32_t dword = (uint32_t)sector[i] | (uint32_t)sector[i + 1] << 8 |
 					 (uint32_t)sector[i + 2] << 16 |
 					 (uint32_t)sector[i + 3] << 24;
-			sum = rol1(sum) + dword;
+			sum = sum * 31 + dword;
 		}
 		sectors++;
 	}
