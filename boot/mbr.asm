@@ -65,15 +65,17 @@ start:
 ; floppies); a kernel at the start of the disk never needs LBA's reach, and one read
 ; path is what fits. Limits, for the bytes: LBAs are 16 bits (65534 kernel sectors,
 ; checked above); cylinders above 255 (a kernel that big on a small geometry, e.g.
-; over 4.5 MiB on a 2-head floppy geometry), a BIOS reporting 256 heads, or one
-; reporting 0 sectors per track make the divisions below fault (#DE), and SeaBIOS
-; answers #DE with an iret: a silent hang instead of a report.
+; over 4.5 MiB on a 2-head floppy geometry) or a BIOS reporting 256 heads make the
+; divisions below fault (#DE), and SeaBIOS answers #DE with an iret: a silent hang
+; instead of a report.
         mov ah, 0x08
         push es
         int 0x13
         pop es                      ; on floppies AH=08h also points ES:DI at a table
         jc disk_error
         and cx, 0x3F
+        jz disk_error               ; 0 sectors per track (a floppy type the CMOS
+                                    ; lacks): the division below would fault
         mov [bp + BI_SECTORS_PER_TRACK], cx
         inc dh                      ; heads (256 would wrap to 0: see the limits above)
         mov [bp + BI_HEADS], dh
@@ -83,7 +85,8 @@ start:
 ; then copies the sectors up to EDI in unreal mode, summing them on the way.
 ; Unreal mode rather than int 15h AH=87h: the GDT it needs is the one long mode needs.
         mov si, 1                   ; SI = LBA of the next kernel sector
-        push dword KERNEL_ADDR      ; where the copy goes, kept on the stack between
+        push byte KERNEL_ADDR >> 16 ; where the copy goes (two word pushes, shorter
+        push byte 0                 ; than one dword push), kept on the stack between
 read_track:                         ; copies: BIOS calls may clobber EDI's high half
         mov bx, KERNEL_END_LBA
         sub bx, si                  ; sectors left in the kernel...
