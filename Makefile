@@ -60,20 +60,30 @@ endif
 KERNEL_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=0x1000 \
 	-z noexecstack -T link.ld
 
-# Options are not files, so make cannot see them change: each set is kept in a stamp
-# file, rewritten (as the makefile is read) only when it differs, and the rules built
-# with those options depend on it. `make BOCHS_BREAK=1` after `make` then rebuilds,
-# and deleting a source file relinks.
-BUILD_OPTIONS := $(CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $(NASM_DEFINES) pad=$(KERNEL_PAD_KIB)
+# Options are not files, so make cannot see them change: each set is kept in a file
+# of its own, rewritten (as the makefile is read) only when it differs, and the rules
+# built with those options depend on it. `make BOCHS_BREAK=1` after `make` then
+# rebuilds, deleting a source file relinks, and a new padding redoes kernel.load
+# only. A dry run (make -n) and clean/help leave them alone; a rule remakes any
+# that `make clean` removed.
+BUILD_OPTIONS := $(CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $(NASM_DEFINES)
 KERNEL_PARTS := $(KERNEL_OBJS)
-ifneq ($(file <$(BUILD)/options),$(BUILD_OPTIONS))
-$(shell mkdir -p $(BUILD))
-$(file >$(BUILD)/options,$(BUILD_OPTIONS))
+PADDING := $(KERNEL_PAD_KIB)
+OPTION_FILES := $(BUILD)/options $(BUILD)/parts $(BUILD)/padding
+option_text = $(if $(filter %/options,$1),$(BUILD_OPTIONS),$(if $(filter %/parts,$1),$(KERNEL_PARTS),$(PADDING)))
+define update_option_file
+ifneq ($$(file <$1),$$(call option_text,$1))
+$$(shell mkdir -p $$(dir $1))
+$$(file >$1,$$(call option_text,$1))
 endif
-ifneq ($(file <$(BUILD)/parts),$(KERNEL_PARTS))
-$(shell mkdir -p $(BUILD))
-$(file >$(BUILD)/parts,$(KERNEL_PARTS))
+endef
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+ifneq ($(filter-out clean help,$(or $(MAKECMDGOALS),all)),)
+$(foreach f,$(OPTION_FILES),$(eval $(call update_option_file,$f)))
 endif
+endif
+$(OPTION_FILES):
+	$(shell mkdir -p $(@D))$(file >$@,$(call option_text,$@))
 
 # Goals that install missing tools first (tools/deps). Under make -j nothing may be
 # built before that has finished, so the rules that run a compiler or an assembler
@@ -146,7 +156,7 @@ $(BUILD)/kernel.bin: $(BUILD)/kernel.elf
 	$(OBJCOPY) -O binary $< $@
 
 # What the boot sector loads: kernel.bin, plus KERNEL_PAD_KIB of zeros if asked.
-$(BUILD)/kernel.load: $(BUILD)/kernel.bin $(BUILD)/options
+$(BUILD)/kernel.load: $(BUILD)/kernel.bin $(BUILD)/padding
 	cp $< $@
 	[ $(KERNEL_PAD_KIB) -eq 0 ] || \
 		dd if=/dev/zero of=$@ bs=1024 count=$(KERNEL_PAD_KIB) oflag=append conv=notrunc status=none
@@ -156,15 +166,10 @@ $(BUILD)/tools/%: tools/%.c | $(DEPS_FIRST)
 	$(HOSTCC) -std=c11 -O2 $(WARNINGS) -o $@ $<
 
 # Sector count and checksum; rewritten only when they change, so the boot sector is
-# reassembled exactly when the kernel it must verify changes. The stamp records that
-# they were computed, so an unchanged sum is not recomputed on every later make.
-$(BUILD)/kernel.sum.stamp: $(BUILD)/kernel.load $(BUILD)/tools/kernsum
-	$(BUILD)/tools/kernsum $< > $(BUILD)/kernel.sum.new
-	if cmp -s $(BUILD)/kernel.sum.new $(BUILD)/kernel.sum; then rm $(BUILD)/kernel.sum.new; \
-	else mv $(BUILD)/kernel.sum.new $(BUILD)/kernel.sum; fi
-	touch $@
-
-$(BUILD)/kernel.sum: $(BUILD)/kernel.sum.stamp ;
+# reassembled exactly when the kernel it must verify changes.
+$(BUILD)/kernel.sum: $(BUILD)/kernel.load $(BUILD)/tools/kernsum
+	$(BUILD)/tools/kernsum $< > $@.new
+	if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
 
 # ---- boot sector ----------------------------------------------------------
 $(BUILD)/mbr.bin: boot/mbr.asm boot/bootinfo.inc $(BUILD)/kernel.sum $(BUILD)/options \
@@ -297,6 +302,7 @@ bench: deps all $(BUILD)/bench/bench_frames
 	$(BUILD)/bench/bench_frames
 
 # The frame allocator on the host, against glibc (tests/bench_frames.c).
+$(BUILD)/bench/bench_frames: | $(DEPS_FIRST)
 $(BUILD)/bench/bench_frames: tests/bench_frames.c kernel/mm/pmm.c kernel/lib/string.c kernel/mm/pmm.h
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=gnu11 -O2 $(WARNINGS) -Ikernel -fno-tree-loop-distribute-patterns \

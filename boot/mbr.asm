@@ -263,12 +263,13 @@ long_mode:
         movzx edi, bp               ; _start(struct boot_info *)
 %ifndef BENCH_CHAIN_FLOOR
         call KERNEL_ADDR
+        jmp halt                    ; _start never returns; if it did, stop here
 %else                               ; make bench only (tests/bench.py): the boot
         mov al, MARKER              ; chain's own cost ends here, so say so and
         out 0xE9, al                ; exit QEMU through isa-debug-exit
         out 0xF4, al
+        hlt                         ; (the same 7 bytes as the call and the jmp)
 %endif
-        jmp halt                    ; _start never returns; if it did, stop here
 
 ; GDT; its null entry holds the GDTR pseudo-descriptor. 0x08: 64-bit code (L=1).
 ; 0x10: flat 4 GiB read/write data, for unreal mode and for long mode.
