@@ -90,7 +90,7 @@ static void interrupts_report(void)
 	if (irq_controller() == &apic_controller)
 		kprintf("interrupts: local APIC %u at %#lx, %zu I/O APIC(s), %zu CPU(s) in the "
 			"MADT\n",
-			lapic_id(), acpi.lapic_address, acpi.ioapic_count, acpi.cpu_count);
+			lapic_id(), lapic_address(), acpi.ioapic_count, acpi.cpu_count);
 	else
 		kprintf("interrupts: no usable APIC (%s); using the 8259 PICs\n", apic_problem);
 }

@@ -147,7 +147,7 @@ void apic_disable(void)
 /* Why the APICs cannot be driven through their registers in memory, or NULL. The
  * CPU's IA32_APIC_BASE, not the MADT, says where its local APIC is and in which
  * mode; firmware may leave x2APIC on, where only MSRs reach it (SDM vol. 3A,
- * 11.12.1). MADT addresses come from firmware and are checked before use. */
+ * 11.12.1). Addresses from firmware are checked before use. */
 static const char *apic_unusable(const struct acpi_info *acpi, uint64_t apic_base_msr)
 {
 	if (!acpi || !acpi->have_madt || acpi->ioapic_count == 0)
@@ -156,12 +156,17 @@ static const char *apic_unusable(const struct acpi_info *acpi, uint64_t apic_bas
 		return "the local APIC is disabled (IA32_APIC_BASE)";
 	if (apic_base_msr & APIC_BASE_X2APIC)
 		return "the firmware left the local APIC in x2APIC mode, which Keel does not drive";
-	for (unsigned i = 0; i < acpi->ioapic_count; i++) {
-		uint64_t address = acpi->ioapics[i].address;
-		if (address == 0 || address % 4096 || !paging_direct_mapped(address))
-			return "an I/O APIC address in the MADT is not a mapped page";
-	}
+	if (!paging_direct_mapped(apic_base_msr & APIC_BASE_ADDRESS))
+		return "the local APIC's address (IA32_APIC_BASE) is not mapped";
+	for (unsigned i = 0; i < acpi->ioapic_count; i++)
+		if (acpi->ioapics[i].address == 0) /* 32 bits: below 4 GiB, always mapped */
+			return "an I/O APIC address in the MADT is 0";
 	return 0;
+}
+
+uint64_t lapic_address(void)
+{
+	return lapic ? (uint64_t)((uintptr_t)lapic - (uintptr_t)phys_to_virt(0)) : 0;
 }
 
 const char *apic_init(const struct acpi_info *acpi)
@@ -194,8 +199,8 @@ KTEST(apic_is_refused_in_x2apic_mode_and_with_bad_ioapic_addresses)
 	KEXPECT(apic_unusable(&info, xapic & ~APIC_BASE_ENABLED) != 0);
 	info.ioapics[0].address = 0;
 	KEXPECT(apic_unusable(&info, xapic) != 0);
-	info.ioapics[0].address = 0xFEC00010;
-	KEXPECT(apic_unusable(&info, xapic) != 0);
+	info.ioapics[0].address = 0xFEC00000;
+	KEXPECT(apic_unusable(&info, (1ull << 50) | APIC_BASE_ENABLED) != 0); /* not mapped */
 	info.ioapics[0].address = 0xFEC00000;
 	info.ioapic_count = 0;
 	KEXPECT(apic_unusable(&info, xapic) != 0);

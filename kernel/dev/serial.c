@@ -36,8 +36,9 @@
 #define TX_SPIN_LIMIT  100000 /* ~10 ms at 115200 baud is plenty for one byte */
 #define TX_GIVE_UP     256    /* bytes dropped in a row before we call the UART dead */
 
-/* Written only under console.c's lock (or by panic, which breaks it), or before other
- * CPUs exist. */
+/* Written under console.c's lock, before other CPUs exist, or, unlocked, when the
+ * kernel is about to halt (panic breaks the lock; a fault inside a fault report
+ * writes without it). */
 static bool serial_present;
 static unsigned dropped_in_a_row;
 static unsigned tx_burst; /* bytes one empty transmitter takes: 16 with a FIFO, else 1 */

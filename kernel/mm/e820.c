@@ -76,10 +76,11 @@ void e820_print(const struct boot_info *bi)
 	for (int i = 0; i < bi->e820_count; i++) {
 		const struct e820_entry *e = &bi->e820[i];
 		kprintf("  %016llx-%016llx %s", (unsigned long long)e->base,
-			(unsigned long long)last_byte(e), e820_type_name(e->type));
+			(unsigned long long)(e->length ? last_byte(e) : e->base),
+			e820_type_name(e->type));
 		if (e->type > E820_BAD)
 			kprintf(" %u", e->type);
-		kprintf("\n");
+		kprintf(e->length ? "\n" : " (empty)\n");
 	}
 	uint64_t usable = e820_usable_bytes(bi);
 	kprintf("usable memory: %llu MiB (%llu KiB)\n", (unsigned long long)(usable >> 20),

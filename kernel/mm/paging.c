@@ -32,8 +32,10 @@ extern char __image_start[], __text_end[], __rodata_start[], __data_start[], __k
  *     would need a new one anywhere else fails;
  *   - a change in the kernel half is flushed from the TLB whichever space is loaded,
  *     as that space shares it.
- * The kernel image lives in the low half, in the page table that maps 0-2 MiB; other
- * spaces link that table too (paging_create_space). One CPU for now: no lock guards
+ * The kernel image lives in the low half, in the page tables of the 2 MiB slots it
+ * covers; other spaces link those tables too (paging_create_space), so the same rules
+ * hold there: only the kernel's space maps in those slots, the tables stay, and
+ * changes are flushed whichever space is loaded. One CPU for now: no lock guards
  * the tables, and no other CPU's TLB is shot down (SMP needs both). */
 static struct address_space kernel_space;
 
@@ -88,9 +90,27 @@ static unsigned index_at(uintptr_t virt, int shift)
 	return (virt >> shift) & (ENTRIES - 1);
 }
 
+static uint64_t align_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
 static bool in_kernel_half(uintptr_t virt)
 {
 	return virt >> 63;
+}
+
+/* In one of the 2 MiB slots whose page tables hold the kernel image. */
+static bool in_image_slots(uintptr_t virt)
+{
+	return virt >= ((uintptr_t)__image_start & ~(HUGE_PAGE_SIZE - 1)) &&
+	       virt < align_up((uintptr_t)__kernel_end, HUGE_PAGE_SIZE);
+}
+
+/* Whether every address space sees the mapping at virt through shared tables. */
+static bool shared_by_every_space(uintptr_t virt)
+{
+	return in_kernel_half(virt) || in_image_slots(virt);
 }
 
 static bool is_current(const struct address_space *as)
@@ -123,7 +143,7 @@ int paging_map(struct address_space *as, uintptr_t virt, phys_addr_t phys, size_
 {
 	int leaf_shift = size == HUGE_PAGE_SIZE ? 21 : 12;
 	if ((size != PAGE_SIZE && size != HUGE_PAGE_SIZE) || virt % size || phys % size ||
-	    !canonical(virt))
+	    !canonical(virt) || (as != &kernel_space && in_image_slots(virt)))
 		return -1;
 	uint64_t *table = table_at(as->pml4);
 	for (int shift = TOP_SHIFT; shift > leaf_shift; shift -= 9) {
@@ -167,19 +187,21 @@ int paging_unmap(struct address_space *as, uintptr_t virt)
 	if (leaf < 0)
 		return -1;
 	*path[leaf] = 0;
-	/* Unhook the tables this leaves empty, bottom up (never the PML4, nor a
-	 * kernel-half PDPT, which every space shares); free them only after the TLB and
-	 * paging-structure caches forgot them (SDM 4.10.4). */
+	/* Unhook the tables this leaves empty, bottom up (never the PML4, nor the
+	 * tables every space shares: a kernel-half PDPT, an image slot's page table);
+	 * free them only after the TLB and paging-structure caches forgot them (SDM
+	 * 4.10.4). */
 	phys_addr_t emptied[3];
 	int count = 0;
-	for (int level = leaf; level > (in_kernel_half(virt) ? 1 : 0); level--) {
+	int keep_above = in_kernel_half(virt) ? 1 : in_image_slots(virt) ? 3 : 0;
+	for (int level = leaf; level > keep_above; level--) {
 		uint64_t *table = (uint64_t *)((uintptr_t)path[level] & ~(PAGE_SIZE - 1));
 		if (!table_empty(table))
 			break;
 		emptied[count++] = *path[level - 1] & PTE_ADDRESS;
 		*path[level - 1] = 0;
 	}
-	if (in_kernel_half(virt) || is_current(as))
+	if (shared_by_every_space(virt) || is_current(as))
 		invlpg((void *)virt);
 	while (count > 0)
 		free_table(emptied[--count]);
@@ -194,7 +216,7 @@ int paging_protect(struct address_space *as, uintptr_t virt, uint64_t flags)
 		return -1;
 	uint64_t keep = *path[leaf] & (PTE_ADDRESS | PTE_PRESENT | PTE_HUGE);
 	*path[leaf] = keep | (flags & PTE_FLAGS & ~(PAGE_NOEXEC & ~noexec_supported));
-	if (in_kernel_half(virt) || is_current(as))
+	if (shared_by_every_space(virt) || is_current(as))
 		invlpg((void *)virt);
 	return 0;
 }
@@ -245,11 +267,6 @@ void paging_unmap_guard_page(void *page)
 }
 
 /* ---- building the kernel's address space --------------------------------------- */
-
-static uint64_t align_up(uint64_t x, uint64_t a)
-{
-	return (x + a - 1) & ~(a - 1);
-}
 
 /* Protection for a page of the kernel image, by the section it lies in. */
 static uint64_t kernel_page_flags(uintptr_t page)
@@ -413,7 +430,7 @@ static void free_low_half(const uint64_t *pml4)
 			uint64_t *pd = table_at(pdpt[j] & PTE_ADDRESS);
 			for (unsigned k = 0; k < ENTRIES; k++) {
 				bool shared = i == 0 && j == 0 && k >= first && k <= last &&
-					      pd[k] == kernel_pd[k];
+					      (pd[k] & PTE_ADDRESS) == (kernel_pd[k] & PTE_ADDRESS);
 				if ((pd[k] & PTE_PRESENT) && !(pd[k] & PTE_HUGE) && !shared)
 					free_table(pd[k] & PTE_ADDRESS);
 			}
@@ -509,6 +526,10 @@ KTEST(paging_a_second_space_shares_the_kernel_half)
 	KEXPECT_EQ(second, 0x2222);
 	unsigned slot = index_at(TEST_VIRT, TOP_SHIFT);
 	KEXPECT_EQ(table_at(other.pml4)[slot], table_at(kernel_space.pml4)[slot]);
+	/* Nor can it map into the image's slots, whose page tables are the kernel's. */
+	KEXPECT_EQ(
+		paging_map(&other, align_up((uintptr_t)__kernel_end, PAGE_SIZE), a, PAGE_SIZE, 0),
+		-1);
 	/* While another space exists, no new kernel-half PML4 entry can be made. */
 	const uintptr_t unshared = DIRECT_MAP_BASE + 100 * ENTRIES * GIB;
 	KEXPECT_EQ(paging_map(&kernel_space, unshared, a, PAGE_SIZE, 0), -1);
