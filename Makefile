@@ -60,30 +60,22 @@ endif
 KERNEL_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=0x1000 \
 	-z noexecstack -T link.ld
 
-# Options are not files, so make cannot see them change: each set is kept in a file
-# of its own, rewritten (as the makefile is read) only when it differs, and the rules
-# built with those options depend on it. `make BOCHS_BREAK=1` after `make` then
-# rebuilds, deleting a source file relinks, and a new padding redoes kernel.load
-# only. A dry run (make -n) and clean/help leave them alone; a rule remakes any
-# that `make clean` removed.
+# Options are not files, so make cannot see them change: each set is written to a
+# file of its own on every run, which keeps its old date when the text is the same,
+# and the rules built with those options depend on it. `make BOCHS_BREAK=1` after
+# `make` then rebuilds, deleting a source file relinks, and a new padding redoes
+# kernel.load only.
 BUILD_OPTIONS := $(CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $(NASM_DEFINES)
 KERNEL_PARTS := $(KERNEL_OBJS)
 PADDING := $(KERNEL_PAD_KIB)
 OPTION_FILES := $(BUILD)/options $(BUILD)/parts $(BUILD)/padding
 option_text = $(if $(filter %/options,$1),$(BUILD_OPTIONS),$(if $(filter %/parts,$1),$(KERNEL_PARTS),$(PADDING)))
-define update_option_file
-ifneq ($$(file <$1),$$(call option_text,$1))
-$$(shell mkdir -p $$(dir $1))
-$$(file >$1,$$(call option_text,$1))
-endif
-endef
-ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
-ifneq ($(filter-out clean help,$(or $(MAKECMDGOALS),all)),)
-$(foreach f,$(OPTION_FILES),$(eval $(call update_option_file,$f)))
-endif
-endif
-$(OPTION_FILES):
-	$(shell mkdir -p $(@D))$(file >$@,$(call option_text,$@))
+# $(file) runs as the recipe is expanded, before its lines: so mkdir by $(shell) too.
+$(OPTION_FILES): FORCE
+	$(shell mkdir -p $(@D))$(file >$@.new,$(call option_text,$@))
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
+FORCE:
 
 # Goals that install missing tools first (tools/deps). Under make -j nothing may be
 # built before that has finished, so the rules that run a compiler or an assembler
@@ -95,7 +87,7 @@ DEPS_FIRST := $(if $(filter $(NEEDS_DEPS),$(MAKECMDGOALS)),deps)
 QEMU_COMMON := -m 128M -nic none -no-reboot -boot reboot-timeout=0 \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all help deps run run-floppy run-usb run-vga test test-kernel lint bench size clean \
+.PHONY: FORCE all help deps run run-floppy run-usb run-vga test test-kernel lint bench size clean \
 	gdb gdb-boot bochs bochs-floppy screenshot usb
 .DELETE_ON_ERROR:
 
