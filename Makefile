@@ -65,14 +65,19 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=0x1
 # and the rules built with those options depend on it. `make BOCHS_BREAK=1` after
 # `make` then rebuilds, deleting a source file relinks, and a new padding redoes
 # kernel.load only.
+.DEFAULT_GOAL := all
+
 BUILD_OPTIONS := $(CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $(NASM_DEFINES)
 KERNEL_PARTS := $(KERNEL_OBJS)
 PADDING := $(KERNEL_PAD_KIB)
 OPTION_FILES := $(BUILD)/options $(BUILD)/parts $(BUILD)/padding
 option_text = $(if $(filter %/options,$1),$(BUILD_OPTIONS),$(if $(filter %/parts,$1),$(KERNEL_PARTS),$(PADDING)))
-# $(file) runs as the recipe is expanded, before its lines: so mkdir by $(shell) too.
+# $(file) runs as the recipe is expanded, before its lines (so mkdir by $(shell) too),
+# and even under make -n or -q: then it is skipped. (A dry run still lists what the
+# options feed as if they had changed: FORCE.)
+DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS)))
 $(OPTION_FILES): FORCE
-	$(shell mkdir -p $(@D))$(file >$@.new,$(call option_text,$@))
+	$(if $(DRY_RUN),,$(shell mkdir -p $(@D))$(file >$@.new,$(call option_text,$@)))
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 
 FORCE:
