@@ -67,18 +67,27 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=0x1
 # kernel.load only.
 .DEFAULT_GOAL := all
 
-BUILD_OPTIONS := $(CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $(NASM_DEFINES)
-KERNEL_PARTS := $(KERNEL_OBJS)
-PADDING := $(KERNEL_PAD_KIB)
-OPTION_FILES := $(BUILD)/options $(BUILD)/parts $(BUILD)/padding
-option_text = $(if $(filter %/options,$1),$(BUILD_OPTIONS),$(if $(filter %/parts,$1),$(KERNEL_PARTS),$(PADDING)))
+BUILD_OPTIONS = $(CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $(NASM_DEFINES)
+
+# A recipe line: $@.new replaces $@ only when it differs, so $@ keeps its date when
+# nothing changed and what depends on it is not rebuilt.
+replace_if_changed = if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
 # $(file) runs as the recipe is expanded, before its lines (so mkdir by $(shell) too),
 # and even under make -n or -q: then it is skipped. (A dry run still lists what the
 # options feed as if they had changed: FORCE.)
 DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS)))
-$(OPTION_FILES): FORCE
-	$(if $(DRY_RUN),,$(shell mkdir -p $(@D))$(file >$@.new,$(call option_text,$@)))
-	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+write_option_file = $(if $(DRY_RUN),,$(shell mkdir -p $(@D))$(file >$@.new,$1))
+
+$(BUILD)/options: FORCE
+	$(call write_option_file,$(BUILD_OPTIONS))
+	@$(replace_if_changed)
+$(BUILD)/parts: FORCE
+	$(call write_option_file,$(KERNEL_OBJS))
+	@$(replace_if_changed)
+$(BUILD)/padding: FORCE
+	$(call write_option_file,$(KERNEL_PAD_KIB))
+	@$(replace_if_changed)
 
 FORCE:
 
@@ -166,7 +175,7 @@ $(BUILD)/tools/%: tools/%.c | $(DEPS_FIRST)
 # reassembled exactly when the kernel it must verify changes.
 $(BUILD)/kernel.sum: $(BUILD)/kernel.load $(BUILD)/tools/kernsum
 	$(BUILD)/tools/kernsum $< > $@.new
-	if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+	$(replace_if_changed)
 
 # ---- boot sector ----------------------------------------------------------
 $(BUILD)/mbr.bin: boot/mbr.asm boot/bootinfo.inc $(BUILD)/kernel.sum $(BUILD)/options \

@@ -219,3 +219,11 @@ def usable_mib(text):
 
 def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def assemble_boot_sector(out, sectors, kernel_sum, disk_sectors, *defines):
+    """boot/mbr.asm assembled as the Makefile does, into `out`, which must be a
+    scratch file: NASM deletes its output when it fails (never /dev/null)."""
+    return run(["nasm", "-f", "bin", "-I", "boot/", *(f"-D{d}" for d in defines),
+                f"-DKERNEL_SECTORS={sectors}", f"-DKERNEL_SUM={kernel_sum}",
+                f"-DDISK_SECTORS={disk_sectors}", "-o", str(out), "boot/mbr.asm"], cwd=ROOT)

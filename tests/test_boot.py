@@ -4,7 +4,7 @@ import re
 import shutil
 import struct
 
-from harness import (BUILD, DISK, READY, ROOT, Failure, QemuRun, bochs_run, check,
+from harness import (BUILD, DISK, READY, assemble_boot_sector, Failure, QemuRun, bochs_run, check,
                      check_kernel_boot, kernel_sectors, run, scratch_dir, tail, test,
                      usable_mib)
 
@@ -139,9 +139,7 @@ def padded_image(kib):
     sectors = int(sums["KERNEL_SECTORS"])
     disk_sectors = (sectors + 1 + 1007) // 1008 * 1008
     mbr = work / "mbr.bin"
-    out = run(["nasm", "-f", "bin", "-I", "boot/", f"-DKERNEL_SECTORS={sectors}",
-               f"-DKERNEL_SUM={sums['KERNEL_SUM']}", f"-DDISK_SECTORS={disk_sectors}",
-               "-o", str(mbr), "boot/mbr.asm"], cwd=ROOT)
+    out = assemble_boot_sector(mbr, sectors, sums["KERNEL_SUM"], disk_sectors)
     check(out.returncode == 0, f"nasm failed:\n{out.stderr}")
     image = work / "big.img"
     with open(image, "wb") as f:
@@ -161,10 +159,7 @@ def boots_a_kernel_that_reaches_past_lba_32767():
 
 @test
 def refuses_to_assemble_a_boot_sector_for_more_than_65534_sectors():
-    # Not -o /dev/null: NASM deletes its output file when it fails.
-    out = run(["nasm", "-f", "bin", "-I", "boot/", "-DKERNEL_SECTORS=65535", "-DKERNEL_SUM=0",
-               "-DDISK_SECTORS=66528", "-o", str(scratch_dir() / "mbr.bin"), "boot/mbr.asm"],
-              cwd=ROOT)
+    out = assemble_boot_sector(scratch_dir() / "mbr.bin", 65535, 0, 66528)
     check(out.returncode != 0 and "loads at most 65534" in out.stderr,
           f"nasm said (status {out.returncode}):\n{out.stderr}")
 

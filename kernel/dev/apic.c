@@ -36,6 +36,7 @@
 
 /* The boot CPU's local APIC; every CPU sees its own at the same address. */
 static volatile uint32_t *lapic;
+static uint64_t lapic_phys; /* where IA32_APIC_BASE says it is */
 static const struct acpi_info *madt;
 
 static uint32_t lapic_read(unsigned reg)
@@ -166,7 +167,7 @@ static const char *apic_unusable(const struct acpi_info *acpi, uint64_t apic_bas
 
 uint64_t lapic_address(void)
 {
-	return lapic ? (uint64_t)((uintptr_t)lapic - (uintptr_t)phys_to_virt(0)) : 0;
+	return lapic_phys;
 }
 
 const char *apic_init(const struct acpi_info *acpi)
@@ -178,7 +179,8 @@ const char *apic_init(const struct acpi_info *acpi)
 	if (why)
 		return why;
 	madt = acpi;
-	lapic = phys_to_virt(apic_base & APIC_BASE_ADDRESS);
+	lapic_phys = apic_base & APIC_BASE_ADDRESS;
+	lapic = phys_to_virt(lapic_phys);
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
 	mask_all_pins(); /* until a driver asks for its pin */
 	irq_set_controller(&apic_controller);

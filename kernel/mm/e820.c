@@ -16,12 +16,6 @@ const char *e820_type_name(uint32_t type)
 	}
 }
 
-/* The entry's last byte; one that would wrap past 2^64 stops at the top. */
-static uint64_t last_byte(const struct e820_entry *e)
-{
-	return e->length - 1 > ~0ull - e->base ? ~0ull : e->base + e->length - 1;
-}
-
 static bool is_usable(const struct e820_entry *e)
 {
 	return e->type == E820_USABLE && e->length != 0;
@@ -31,7 +25,7 @@ static bool usable_at(const struct boot_info *bi, uint64_t addr)
 {
 	for (int i = 0; i < bi->e820_count; i++)
 		if (is_usable(&bi->e820[i]) && bi->e820[i].base <= addr &&
-		    addr <= last_byte(&bi->e820[i]))
+		    addr <= e820_last_byte(&bi->e820[i]))
 			return true;
 	return false;
 }
@@ -42,7 +36,7 @@ static bool next_point(const struct boot_info *bi, uint64_t addr, uint64_t *next
 	bool found = false;
 	for (int i = 0; i < bi->e820_count; i++) {
 		const struct e820_entry *e = &bi->e820[i];
-		uint64_t last = last_byte(e);
+		uint64_t last = e820_last_byte(e);
 		const uint64_t points[2] = {e->base, last + 1}; /* 0 for the top: never above */
 		for (int p = 0; p < 2 && is_usable(e); p++)
 			if (points[p] > addr && (!found || points[p] < *next)) {
@@ -76,7 +70,7 @@ void e820_print(const struct boot_info *bi)
 	for (int i = 0; i < bi->e820_count; i++) {
 		const struct e820_entry *e = &bi->e820[i];
 		kprintf("  %016llx-%016llx %s", (unsigned long long)e->base,
-			(unsigned long long)(e->length ? last_byte(e) : e->base),
+			(unsigned long long)(e->length ? e820_last_byte(e) : e->base),
 			e820_type_name(e->type));
 		if (e->type > E820_BAD)
 			kprintf(" %u", e->type);

@@ -25,6 +25,7 @@
 #include "../lib/string.h"
 #include "../panic.h"
 #include "../test/ktest.h"
+#include "e820.h"
 
 #define FRAME_SHIFT 12
 #define FRAME_MASK  (PMM_FRAME_SIZE - 1)
@@ -48,19 +49,13 @@ static bool e820_counts(const struct e820_entry *e)
 	return e->type != E820_USABLE || e->acpi_attributes == 0 || (e->acpi_attributes & 1);
 }
 
-/* The entry's last byte; an entry that would wrap past 2^64 stops at the top. */
-static uint64_t e820_last(const struct e820_entry *e)
-{
-	return e->length - 1 > ~0ull - e->base ? ~0ull : e->base + e->length - 1;
-}
-
 /* Usable at `addr`: some usable entry covers it and no entry of another type does. */
 static bool e820_usable_at(const struct e820_entry *map, size_t count, uint64_t addr)
 {
 	bool usable = false;
 	for (size_t i = 0; i < count; i++) {
 		const struct e820_entry *e = &map[i];
-		if (!e820_counts(e) || addr < e->base || addr > e820_last(e))
+		if (!e820_counts(e) || addr < e->base || addr > e820_last_byte(e))
 			continue;
 		if (e->type != E820_USABLE)
 			return false;
@@ -79,7 +74,7 @@ static bool e820_next_boundary(const struct e820_entry *map, size_t count, uint6
 		const struct e820_entry *e = &map[i];
 		if (!e820_counts(e))
 			continue;
-		uint64_t last = e820_last(e);
+		uint64_t last = e820_last_byte(e);
 		const uint64_t points[2] = {e->base, last == ~0ull ? 0 : last + 1};
 		for (int p = 0; p < 2; p++) {
 			if (points[p] > addr && (!found || points[p] < best)) {
