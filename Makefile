@@ -29,7 +29,14 @@ CYLINDER_SECTORS := 1008
 MIN_DISK_SECTORS := 3024
 FLOPPY_SECTORS   := 2880
 
-KERNEL_SRCS := $(sort $(shell find kernel -name '*.c'))
+# Test code, kernel/test/ and every *_test.c, is built into the test kernel only.
+ALL_KERNEL_SRCS := $(sort $(shell find kernel -name '*.c'))
+TEST_ONLY_SRCS := $(filter kernel/test/% %_test.c,$(ALL_KERNEL_SRCS))
+ifeq ($(KERNEL_TEST),1)
+KERNEL_SRCS := $(ALL_KERNEL_SRCS)
+else
+KERNEL_SRCS := $(filter-out $(TEST_ONLY_SRCS),$(ALL_KERNEL_SRCS))
+endif
 KERNEL_ASMS := $(sort $(shell find kernel -name '*.asm'))
 KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_ASMS:%.asm=$(BUILD)/%.o)
 
@@ -51,8 +58,9 @@ endif
 ifneq ($(KERNEL_AUTORUN),)
 KERNEL_CFLAGS += -DKEEL_AUTORUN='"$(KERNEL_AUTORUN)"'
 endif
+TEST_KERNEL_CFLAGS := -DKEEL_TEST -fsanitize=undefined
 ifeq ($(KERNEL_TEST),1)
-KERNEL_CFLAGS += -DKEEL_TEST -fsanitize=undefined
+KERNEL_CFLAGS += $(TEST_KERNEL_CFLAGS)
 endif
 ifeq ($(RELEASE),1)
 KERNEL_CFLAGS += -DHEAP_CANARIES=0
@@ -281,8 +289,9 @@ screenshot: deps all
 	tools/screenshot $(DISK)/hdd.img docs/screenshot.png
 
 # For editors (clangd): one entry per kernel source, with the real flags.
-compile_commands.json: Makefile $(KERNEL_SRCS) tools/compile-commands
-	tools/compile-commands "$(CC)" "$(KERNEL_CFLAGS)" $(BUILD) $(KERNEL_SRCS) > $@
+compile_commands.json: Makefile $(ALL_KERNEL_SRCS) tools/compile-commands
+	tools/compile-commands "$(CC)" "$(KERNEL_CFLAGS)" $(BUILD) $(KERNEL_SRCS) \
+		--test "$(TEST_KERNEL_CFLAGS)" $(BUILD)/test $(TEST_ONLY_SRCS) > $@
 
 # ---- tests and benchmarks -------------------------------------------------
 test: deps all test-kernel

@@ -1,32 +1,33 @@
 #include "console.h"
 
-#include "dev/debugcon.h"
-#include "dev/serial.h"
-#include "dev/vga.h"
+#include "lib/string.h"
 #include "sync/spinlock.h"
 
 #define PRINT_CHUNK 128
 
 /* Whole kprintf calls go out under this lock with interrupts off, so output from an
  * interrupt handler and from the shell never mixes within a line (up to
- * PRINT_CHUNK characters) and can never deadlock on one CPU. */
+ * PRINT_CHUNK characters) and can never deadlock on one CPU. It also guards the
+ * list of sinks. */
 static struct spinlock console_lock = SPINLOCK_INIT;
+static struct console_sink *sinks;
 
-void console_init(void)
+void console_register(struct console_sink *sink)
 {
-	vga_init();
-	if (!serial_init())
-		kprintf("console: no UART at COM1, using VGA and port 0xE9 only\n");
+	uint64_t flags = spin_lock_irqsave(&console_lock);
+	struct console_sink **last = &sinks;
+	while (*last)
+		last = &(*last)->next;
+	sink->next = 0;
+	*last = sink; /* in order of registration */
+	spin_unlock_irqrestore(&console_lock, flags);
 }
 
 static void write_locked(const char *s, size_t n)
 {
 	uint64_t flags = spin_lock_irqsave(&console_lock);
-	for (size_t i = 0; i < n; i++) {
-		serial_putc(s[i]);
-		debugcon_putc(s[i]);
-	}
-	vga_write(s, n);
+	for (struct console_sink *k = sinks; k; k = k->next)
+		k->write(s, n);
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
@@ -37,38 +38,45 @@ void console_write_n(const char *s, size_t n)
 
 void console_write(const char *s)
 {
-	size_t n = 0;
-	while (s[n])
-		n++;
-	write_locked(s, n);
+	write_locked(s, strlen(s));
+}
+
+/* Calls one optional hook of every sink that has it, under the lock. */
+#define FOR_EACH_SINK_WITH(hook, ...)                                \
+	do {                                                         \
+		uint64_t flags_ = spin_lock_irqsave(&console_lock);  \
+		for (struct console_sink *k = sinks; k; k = k->next) \
+			if (k->hook)                                 \
+				k->hook(__VA_ARGS__);                \
+		spin_unlock_irqrestore(&console_lock, flags_);       \
+	} while (0)
+
+void console_clear(void)
+{
+	FOR_EACH_SINK_WITH(clear);
 }
 
 void console_bell(void)
 {
-	uint64_t flags = spin_lock_irqsave(&console_lock);
-	serial_putc('\a'); /* the VGA console would print it as a glyph */
-	spin_unlock_irqrestore(&console_lock, flags);
+	FOR_EACH_SINK_WITH(bell);
 }
 
-void console_write_ports(const char *s)
+void console_set_style(enum console_style style)
 {
-	for (; *s; s++) {
-		serial_putc(*s);
-		debugcon_putc(*s);
-	}
-}
-
-void console_clear(void)
-{
-	uint64_t flags = spin_lock_irqsave(&console_lock);
-	vga_clear();
-	serial_write_raw("\x1b[2J\x1b[H"); /* ANSI: erase the screen, cursor home */
-	spin_unlock_irqrestore(&console_lock, flags);
+	FOR_EACH_SINK_WITH(set_style, style);
 }
 
 void console_follow_direct_map(void *(*phys_to_virt)(uint64_t))
 {
-	vga_relocate(phys_to_virt);
+	FOR_EACH_SINK_WITH(follow_direct_map, phys_to_virt);
+}
+
+void console_write_emergency(const char *s)
+{
+	size_t n = strlen(s);
+	for (struct console_sink *k = sinks; k; k = k->next)
+		if (k->port_only)
+			k->write(s, n);
 }
 
 void console_break_lock(void)

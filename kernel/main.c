@@ -9,11 +9,13 @@
 #include "console.h"
 #include "dev/acpi.h"
 #include "dev/apic.h"
+#include "dev/debugcon.h"
 #include "dev/floppy.h"
 #include "dev/i8042.h"
 #include "dev/pic.h"
 #include "dev/power.h"
 #include "dev/serial.h"
+#include "dev/serial_input.h"
 #include "dev/timer.h"
 #include "dev/vga.h"
 #include "kmain.h"
@@ -21,8 +23,7 @@
 #include "mm/paging.h"
 #include "panic.h"
 #include "shell/shell.h"
-#include "test/e820_extra.h"
-#include "test/ktest.h"
+#include "test_hooks.h"
 
 /* Nothing ever writes this: if it is not zero, _start did not clear .bss.
  * (tests/boot fills .bss with garbage before boot to prove that it does.) */
@@ -41,15 +42,27 @@ static void print_banner(const struct boot_info *bi)
 	char vendor[13], brand[49];
 	cpu_vendor(vendor);
 	cpu_brand(brand);
-	vga_set_color(VGA_LIGHT_CYAN, VGA_BLACK);
+	console_set_style(CONSOLE_HEADING);
 	kprintf("Keel x86_64 kernel, booted from BIOS drive 0x%02x", bi->drive);
 	kprintf(" (CHS %u heads, %u sectors/track", bi->heads ? bi->heads : 256,
 		bi->sectors_per_track);
 	if (bi->read_retries)
 		kprintf(", disk reads retried: %u", bi->read_retries);
 	kprintf(")\n");
-	vga_set_color(VGA_LIGHT_GREY, VGA_BLACK);
+	console_set_style(CONSOLE_PLAIN);
 	kprintf("cpu: %s %s\n", vendor, brand);
+}
+
+/* Each console output registers itself: port 0xE9 first, as it needs no set-up. */
+static bool have_uart;
+
+static void consoles_init(void)
+{
+	debugcon_init();
+	vga_console_init();
+	have_uart = serial_init();
+	if (!have_uart)
+		kprintf("console: no UART at COM1, using VGA and port 0xE9 only\n");
 }
 
 /* The boot sector's boot info lies in the first page, which paging_init unmaps to
@@ -100,14 +113,12 @@ void kmain(const struct boot_info *boot_sector_info)
 	bochs_break(); /* only with make BOCHS_BREAK=1 */
 	boot_info = *boot_sector_info;
 	struct boot_info *bi = &boot_info;
-	console_init();
+	consoles_init();
 	check_bss_zeroed();
 	gdt_init();
 	idt_init();
 	print_banner(bi);
-#ifdef KEEL_TEST
-	e820_add_test_entries(bi);
-#endif
+	e820_add_test_entries(bi); /* test kernel only */
 	if (bi->e820_count == 0)
 		panic("the BIOS gave no E820 memory map");
 	mem_init(bi);
@@ -121,12 +132,11 @@ void kmain(const struct boot_info *boot_sector_info)
 	interrupts_report();
 	floppy_motor_off(bi->drive);
 	i8042_init();
-	serial_enable_input();
+	if (have_uart)
+		serial_enable_input();
 	timer_init();
 
 	kprintf("keel: ready\n");
-#ifdef KEEL_TEST
-	ktest_main();
-#endif
+	ktest_main(); /* test kernel only: runs the tests, never returns */
 	shell_run(bi);
 }

@@ -8,7 +8,6 @@
 #include "arch/x86.h"
 #include "console.h"
 #include "debug/backtrace.h"
-#include "dev/vga.h"
 
 void halt_forever(void)
 {
@@ -29,17 +28,6 @@ static struct {
 	int line;
 } first_panic;
 
-static void write_decimal(int n)
-{
-	char digits[12];
-	int i = sizeof digits - 1;
-	digits[i] = '\0';
-	do
-		digits[--i] = (char)('0' + n % 10);
-	while ((n /= 10) > 0 && i > 0);
-	console_write(digits + i);
-}
-
 /* Interrupts off; a second panic prints where the first came from and halts at once.
  * Plain writes only: the formatter may be what failed. */
 static void panic_enter(void)
@@ -51,8 +39,10 @@ static void panic_enter(void)
 		if (first_panic.file) {
 			console_write(", first at ");
 			console_write(first_panic.file);
+			char line[FORMAT_NUMBER_MAX];
 			console_write(":");
-			write_decimal(first_panic.line);
+			console_write(
+				format_number(line, (uint64_t)first_panic.line, 10, false, 1));
 			console_write(" in ");
 			console_write(first_panic.func);
 			console_write("()");
@@ -62,8 +52,21 @@ static void panic_enter(void)
 	}
 	panicking = true;
 	console_break_lock();
-	vga_set_color(VGA_WHITE, VGA_RED);
+	console_set_style(CONSOLE_ALERT);
 	console_write("\nPANIC: ");
+}
+
+/* Every general register of the interrupted code. */
+static void print_registers(const struct trap_frame *f)
+{
+	kprintf("  rax %016lx  rbx %016lx  rcx %016lx\n", f->rax, f->rbx, f->rcx);
+	kprintf("  rdx %016lx  rsi %016lx  rdi %016lx\n", f->rdx, f->rsi, f->rdi);
+	kprintf("  rbp %016lx  rsp %016lx  r8  %016lx\n", f->rbp, f->rsp, f->r8);
+	kprintf("  r9  %016lx  r10 %016lx  r11 %016lx\n", f->r9, f->r10, f->r11);
+	kprintf("  r12 %016lx  r13 %016lx  r14 %016lx\n", f->r12, f->r13, f->r14);
+	kprintf("  r15 %016lx  rip %016lx  rflags %08lx\n", f->r15, f->rip, f->rflags);
+	kprintf("  cs %04lx  ss %04lx  cr2 %016lx  cr3 %016lx\n", f->cs, f->ss, read_cr2(),
+		read_cr3());
 }
 
 __attribute__((noreturn)) static void panic_finish(uintptr_t rip, uintptr_t rbp)
@@ -103,6 +106,6 @@ void panic_trap(const struct trap_frame *frame, const char *fmt, ...)
 	kvprintf(fmt, args);
 	va_end(args);
 	kprintf("\n");
-	trap_print_registers(frame);
+	print_registers(frame);
 	panic_finish(frame->rip, frame->rbp);
 }

@@ -5,7 +5,7 @@ import re
 import shutil
 import subprocess
 
-from harness import READY, ROOT, QemuRun, check, check_kernel_boot, run, scratch_dir, test
+from harness import BUILD, READY, ROOT, QemuRun, check, check_kernel_boot, run, scratch_dir, test
 
 
 def copy_of_tree():
@@ -84,15 +84,42 @@ def changing_a_build_option_rebuilds_what_it_changes():
         check(not compiled(out), f"a dry run with another option changed the next build: "
               f"{compiled(out)}")
         make(tree, "clean", "all")
-        victim = tree / "kernel/dev/qemu_exit.c"
+        victim = tree / "kernel/dev/floppy.c"
         text = victim.read_text()
         victim.unlink()
         out = run(["make", "all"], cwd=tree)
-        check(out.returncode != 0 and "qemu_exit" in out.stderr,
+        check(out.returncode != 0 and "floppy_motor_off" in out.stderr,
               f"deleting a source file still linked the old object:\n{out.stdout[-1000:]}")
         victim.write_text(text)
     finally:
         shutil.rmtree(tree)
+
+
+def defined_symbols(*files):
+    out = run(["nm", "--defined-only", *map(str, files)]).stdout
+    return set(re.findall(r"^[0-9a-f]+ [A-Za-z] (\S+)$", out, re.M))
+
+
+@test
+def shipped_kernel_holds_no_test_code():
+    """Nothing defined by the test kernel's own objects (kernel/test/, *_test.c) is in
+    build/kernel.elf, nor any KTEST entry; a test-only function left in a production
+    file would show here by its name."""
+    objects = list((BUILD / "test" / "kernel").rglob("*.o"))
+    test_objs = [o for o in objects if o.stem.endswith("_test") or "/kernel/test/" in str(o)]
+    check(len(test_objs) >= 10, f"the test kernel has only {len(test_objs)} test objects")
+    production = defined_symbols(*(o for o in objects if o not in test_objs))
+    test_only = defined_symbols(*test_objs) - production
+    shipped = defined_symbols(BUILD / "kernel.elf")
+    check(not test_only & shipped, f"test code in build/kernel.elf: {sorted(test_only & shipped)}")
+    named = [s for s in shipped if re.search(r"ktest|fault_run|fwcfg|qemu_exit|e820_add_test", s)]
+    check(not named, f"test symbols in build/kernel.elf: {named}")
+    sections = run(["objdump", "-h", str(BUILD / "kernel.elf")]).stdout
+    check(not re.search(r"\s\.ktests\s+0*[1-9a-f]", sections), "build/kernel.elf has KTEST entries")
+    for name in ["apic_unusable", "calibrate_apic_timer", "vga_write"]:  # VISIBLE_IF_KTEST
+        check(not re.search(rf"^[0-9a-f]+ [A-Z] {name}$",
+                            run(["nm", str(BUILD / "kernel.elf")]).stdout, re.M),
+              f"{name} is global in build/kernel.elf; only the test kernel exports it")
 
 
 @test
@@ -123,6 +150,11 @@ def kernel_builds_warning_free_with_clang_and_boots():
         check(not warnings, f"clang warned:\n{out.stderr[-3000:]}")
         with QemuRun(tree / "disk/hdd.img", "ide") as vm:
             check_kernel_boot(vm.wait_for(READY, 60, which="serial"), "clang-built kernel")
+        # Test code is built into the test kernel only: it must be clang-clean too.
+        out = run(["make", "CC=clang", "test-kernel"], cwd=tree)
+        warnings = [l for l in out.stderr.splitlines() if "warning:" in l and not l.startswith("make")]
+        check(out.returncode == 0 and not warnings,
+              f"clang build of the test kernel failed or warned:\n{out.stderr[-3000:]}")
     finally:
         shutil.rmtree(tree)
 

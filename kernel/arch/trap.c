@@ -97,30 +97,9 @@ static void print_double_fault(const struct trap_frame *f)
 		on_ist ? "yes" : "NO", f->rsp);
 }
 
-void trap_print_registers(const struct trap_frame *f)
-{
-	kprintf("  rax %016lx  rbx %016lx  rcx %016lx\n", f->rax, f->rbx, f->rcx);
-	kprintf("  rdx %016lx  rsi %016lx  rdi %016lx\n", f->rdx, f->rsi, f->rdi);
-	kprintf("  rbp %016lx  rsp %016lx  r8  %016lx\n", f->rbp, f->rsp, f->r8);
-	kprintf("  r9  %016lx  r10 %016lx  r11 %016lx\n", f->r9, f->r10, f->r11);
-	kprintf("  r12 %016lx  r13 %016lx  r14 %016lx\n", f->r12, f->r13, f->r14);
-	kprintf("  r15 %016lx  rip %016lx  rflags %08lx\n", f->r15, f->rip, f->rflags);
-	kprintf("  cs %04lx  ss %04lx  cr2 %016lx  cr3 %016lx\n", f->cs, f->ss, read_cr2(),
-		read_cr3());
-}
-
 /* Exceptions being reported now. One counter while there is one CPU; with SMP it
  * becomes per-CPU. */
 static unsigned reports_in_progress;
-
-static void write_hex(uint64_t value)
-{
-	char text[19] = "0x";
-	for (int i = 0; i < 16; i++)
-		text[2 + i] = "0123456789abcdef"[value >> (60 - 4 * i) & 0xF];
-	text[18] = '\0';
-	console_write_ports(text);
-}
 
 /* An exception while an exception was being reported: the screen code or the
  * formatter may be what faults, so a second full report would fault again, and
@@ -128,11 +107,12 @@ static void write_hex(uint64_t value)
  * serial and debug ports instead, then halt. */
 __attribute__((noreturn)) static void exception_inside_report(const struct trap_frame *f)
 {
-	console_write_ports("\nEXCEPTION ");
-	console_write_ports(trap_name(f->vector));
-	console_write_ports(" at rip ");
-	write_hex(f->rip);
-	console_write_ports(" while reporting an exception; halting\n");
+	char rip[FORMAT_NUMBER_MAX];
+	console_write_emergency("\nEXCEPTION ");
+	console_write_emergency(trap_name(f->vector));
+	console_write_emergency(" at rip 0x");
+	console_write_emergency(format_number(rip, f->rip, 16, false, 16));
+	console_write_emergency(" while reporting an exception; halting\n");
 	halt_forever();
 }
 
@@ -162,28 +142,12 @@ void trap_dispatch(struct trap_frame *f)
 		f->vector, f->error_code, where);
 	switch (f->vector) {
 	case VECTOR_PAGE_FAULT: print_page_fault(f); break;
-	case 10:
-	case 11:
-	case 12:
+	case VECTOR_INVALID_TSS:
+	case VECTOR_SEGMENT_NOT_PRESENT:
+	case VECTOR_STACK_FAULT:
 	case VECTOR_GENERAL_PROTECTION: print_selector_error(f); break;
 	case VECTOR_DOUBLE_FAULT: print_double_fault(f); break;
 	default: break;
 	}
 	panic_trap(f, "unhandled %s at %s", trap_name(f->vector), where);
-}
-
-#include "../test/ktest.h"
-
-KTEST(breakpoint_is_reported_and_execution_continues)
-{
-	uint64_t before = trap_breakpoint_count();
-	cpu_breakpoint();
-	KEXPECT_EQ(trap_breakpoint_count(), before + 1);
-}
-
-KTEST(every_exception_has_a_name)
-{
-	KEXPECT_STR(trap_name(VECTOR_PAGE_FAULT), "#PF page fault");
-	KEXPECT_STR(trap_name(VECTOR_DOUBLE_FAULT), "#DF double fault");
-	KEXPECT_STR(trap_name(15), "reserved exception");
 }

@@ -11,11 +11,13 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
+/* The exception vectors the kernel treats apart (SDM vol. 3A, table 6-1). */
 enum {
-	VECTOR_DIVIDE_ERROR = 0,
 	VECTOR_BREAKPOINT = 3,
-	VECTOR_INVALID_OPCODE = 6,
 	VECTOR_DOUBLE_FAULT = 8,
+	VECTOR_INVALID_TSS = 10,
+	VECTOR_SEGMENT_NOT_PRESENT = 11,
+	VECTOR_STACK_FAULT = 12,
 	VECTOR_GENERAL_PROTECTION = 13,
 	VECTOR_PAGE_FAULT = 14,
 	EXCEPTION_VECTORS = 32,
@@ -23,9 +25,6 @@ enum {
 
 const char *trap_name(uint64_t vector);
 void trap_dispatch(struct trap_frame *frame);
-
-/* Prints every general register of the frame (also used by panic). */
-void trap_print_registers(const struct trap_frame *frame);
 
 /* Breakpoints (int3) seen so far; they are reported and execution goes on. */
 uint64_t trap_breakpoint_count(void);

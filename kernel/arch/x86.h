@@ -1,10 +1,24 @@
 /* Every CPU instruction the kernel needs that C cannot express, as small inline
- * wrappers. No other C file contains asm. The "memory" clobbers keep the compiler
- * from moving memory accesses across port I/O and interrupt-flag changes. */
+ * wrappers. No other C file contains asm (the context switch and entry stubs are
+ * NASM files of their own). The "memory" clobbers keep the compiler from moving
+ * memory accesses across port I/O and interrupt-flag changes. */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
+
+/* Control-register and MSR bits the kernel sets: Intel SDM vol. 3A, 2.5 and 2.2.1. */
+#define CR0_WP	 (1ull << 16) /* write protection binds ring 0 too */
+#define EFER	 0xC0000080
+#define EFER_NXE (1ull << 11) /* the page tables' NX bit is honoured */
+
+/* Stops the compiler from moving memory accesses across this point, or merging the
+ * code on either side (a call stays a call, not a tail jump); the CPU is not
+ * affected. */
+static inline void compiler_barrier(void)
+{
+	__asm__ volatile("" : : : "memory");
+}
 
 static inline void outb(uint16_t port, uint8_t value)
 {

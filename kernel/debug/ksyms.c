@@ -46,16 +46,3 @@ void ksym_format(uintptr_t address, char *buf, size_t size)
 	else
 		ksnprintf(buf, size, "%#lx", address);
 }
-
-#include "../lib/string.h"
-#include "../test/ktest.h"
-
-KTEST(ksyms_name_a_function_and_an_offset_into_it)
-{
-	uintptr_t offset = 99;
-	const char *name = ksym_lookup((uintptr_t)ksym_format + 3, &offset);
-	KEXPECT(name != NULL);
-	KEXPECT_STR(name, "ksym_format");
-	KEXPECT_EQ(offset, 3);
-	KEXPECT(ksym_lookup(0x1000, &offset) == NULL);
-}

@@ -91,14 +91,11 @@ struct acpi_info {
 	enum acpi_status status;
 	uint64_t rsdp_address;
 	uint8_t revision; /* the RSDP's: 0 for ACPI 1.0, 2 for 2.0 and later */
-	char oem_id[7];	  /* NUL-terminated */
 	bool used_xsdt;	  /* else the RSDT */
 
 	/* MADT (valid when have_madt) */
 	bool have_madt;
 	uint64_t madt_address;
-	uint64_t lapic_address; /* type 5 override if present, else the header's */
-	bool pcat_compat;	/* a dual 8259 is present too (must be masked) */
 	size_t cpu_count, ioapic_count, override_count, nmi_source_count, lapic_nmi_count;
 	struct acpi_cpu cpus[ACPI_MAX_CPUS]; /* enabled processors only, MADT order */
 	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
@@ -109,16 +106,12 @@ struct acpi_info {
 
 	/* FADT (valid when have_fadt; a port of 0 means "absent") */
 	bool have_fadt;
-	uint64_t fadt_address;
 	uint32_t fadt_flags;
-	uint16_t sci_irq;     /* the SCI's ISA IRQ (8259 mode) */
 	uint32_t smi_command; /* write acpi_enable here to enter ACPI mode, if SCI_EN is 0 */
 	uint8_t acpi_enable;
 	uint32_t pm1a_control; /* I/O ports of the PM1 control blocks */
 	uint32_t pm1b_control;
-	uint8_t century;	 /* CMOS index of the century, 0 if none */
-	uint16_t iapc_boot_arch; /* ACPI 2.0+ only, else 0 */
-	bool have_reset;	 /* RESET_REG_SUP set and the register usable */
+	bool have_reset; /* RESET_REG_SUP set and the register usable */
 	struct acpi_address reset_register;
 	uint8_t reset_value;
 	uint64_t dsdt_address; /* X_DSDT when present and non-zero, else DSDT */

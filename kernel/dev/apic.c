@@ -5,6 +5,7 @@
 
 #include "../arch/x86.h"
 #include "../console.h"
+#include "../lib/visible.h"
 #include "../mm/paging.h"
 #include "../panic.h"
 
@@ -15,11 +16,6 @@
 #define LAPIC_TIMER_INITIAL 0x380
 #define LAPIC_TIMER_CURRENT 0x390
 #define LAPIC_TIMER_DIVIDE  0x3E0
-
-#define IA32_APIC_BASE	  0x1B	       /* SDM vol. 3A, 11.4.4 */
-#define APIC_BASE_X2APIC  (1ull << 10) /* EXTD */
-#define APIC_BASE_ENABLED (1ull << 11) /* EN */
-#define APIC_BASE_ADDRESS 0x000FFFFFFFFFF000ull
 
 #define SVR_ENABLE   (1u << 8)
 #define LVT_MASKED   (1u << 16)
@@ -149,7 +145,7 @@ void apic_disable(void)
  * CPU's IA32_APIC_BASE, not the MADT, says where its local APIC is and in which
  * mode; firmware may leave x2APIC on, where only MSRs reach it (SDM vol. 3A,
  * 11.12.1). Addresses from firmware are checked before use. */
-static const char *apic_unusable(const struct acpi_info *acpi, uint64_t apic_base_msr)
+VISIBLE_IF_KTEST const char *apic_unusable(const struct acpi_info *acpi, uint64_t apic_base_msr)
 {
 	if (!acpi || !acpi->have_madt || acpi->ioapic_count == 0)
 		return "no I/O APIC in the MADT";
@@ -185,25 +181,4 @@ const char *apic_init(const struct acpi_info *acpi)
 	mask_all_pins(); /* until a driver asks for its pin */
 	irq_set_controller(&apic_controller);
 	return 0;
-}
-
-#include "../test/ktest.h"
-
-KTEST(apic_is_refused_in_x2apic_mode_and_with_bad_ioapic_addresses)
-{
-	static struct acpi_info info;
-	info.have_madt = true;
-	info.ioapic_count = 1;
-	info.ioapics[0].address = 0xFEC00000;
-	const uint64_t xapic = 0xFEE00000 | APIC_BASE_ENABLED;
-	KEXPECT(apic_unusable(&info, xapic) == 0);
-	KEXPECT(apic_unusable(&info, xapic | APIC_BASE_X2APIC) != 0);
-	KEXPECT(apic_unusable(&info, xapic & ~APIC_BASE_ENABLED) != 0);
-	info.ioapics[0].address = 0;
-	KEXPECT(apic_unusable(&info, xapic) != 0);
-	info.ioapics[0].address = 0xFEC00000;
-	KEXPECT(apic_unusable(&info, (1ull << 50) | APIC_BASE_ENABLED) != 0); /* not mapped */
-	info.ioapics[0].address = 0xFEC00000;
-	info.ioapic_count = 0;
-	KEXPECT(apic_unusable(&info, xapic) != 0);
 }

@@ -8,6 +8,12 @@
 #include "../arch/irq.h"
 #include "acpi.h"
 
+/* The IA32_APIC_BASE MSR: Intel SDM vol. 3A, 11.4.4. */
+#define IA32_APIC_BASE	  0x1B
+#define APIC_BASE_X2APIC  (1ull << 10) /* EXTD */
+#define APIC_BASE_ENABLED (1ull << 11) /* EN */
+#define APIC_BASE_ADDRESS 0x000FFFFFFFFFF000ull
+
 /* Enables the boot CPU's local APIC and takes over legacy IRQs through the I/O APIC.
  * Returns NULL, or why the APICs cannot be used (the caller falls back to the 8259s
  * and says so). */
@@ -27,3 +33,9 @@ void lapic_timer_stop(void);
 uint32_t lapic_id(void);
 /* Where the boot CPU's local APIC is (from IA32_APIC_BASE), 0 before apic_init. */
 uint64_t lapic_address(void);
+
+#ifdef KEEL_TEST /* for apic_test.c */
+/* Why the APICs described by `acpi`, with IA32_APIC_BASE = `apic_base_msr`, cannot
+ * be driven; NULL if they can. */
+const char *apic_unusable(const struct acpi_info *acpi, uint64_t apic_base_msr);
+#endif

@@ -23,3 +23,8 @@ void sleep_ms(uint64_t ms);
 /* What timer_init measured: local APIC timer ticks per second (0 with the PIT). */
 uint64_t timer_apic_frequency(void);
 const char *timer_source(void);
+
+#ifdef KEEL_TEST /* for timer_test.c */
+extern unsigned expired_tries;
+uint64_t calibrate_apic_timer(void);
+#endif

@@ -3,10 +3,10 @@
 #include "vga.h"
 
 #include "../arch/x86.h"
+#include "../console.h"
+#include "../lib/visible.h"
 
 #define VGA_TEXT_PHYS 0xB8000
-#define VGA_COLS      80
-#define VGA_ROWS      25
 #define TAB_WIDTH     8
 
 #define CRTC_INDEX	 0x3D4
@@ -14,21 +14,28 @@
 #define CRTC_CURSOR_HIGH 0x0E
 #define CRTC_CURSOR_LOW	 0x0F
 
-/* Where the text buffer is: identity-mapped at boot, then in the direct map. */
-static volatile uint16_t *vga_text = (volatile uint16_t *)VGA_TEXT_PHYS;
+/* The 16 text-mode colours (attribute byte: foreground in bits 0-3, background in
+ * bits 4-6), of which the console uses these. */
+enum vga_color {
+	VGA_BLACK = 0,
+	VGA_RED = 4,
+	VGA_LIGHT_GREY = 7,
+	VGA_LIGHT_CYAN = 11,
+	VGA_WHITE = 15,
+};
 
-void vga_relocate(void *(*phys_to_virt)(uint64_t))
+/* Where the text buffer is: identity-mapped at boot, then in the direct map. */
+VISIBLE_IF_KTEST volatile uint16_t *vga_text = (volatile uint16_t *)VGA_TEXT_PHYS;
+
+static void vga_follow_direct_map(void *(*phys_to_virt)(uint64_t))
 {
 	vga_text = phys_to_virt(VGA_TEXT_PHYS);
 }
 
-/* One screen; only the boot CPU writes it until consoles get a lock. */
-static struct {
-	int row, col;
-	uint8_t attr;
-} vga = {0, 0, VGA_LIGHT_GREY};
+/* One screen, written under the console's lock. */
+VISIBLE_IF_KTEST struct vga_cursor vga = {0, 0, VGA_LIGHT_GREY};
 
-static uint16_t cell(char c)
+VISIBLE_IF_KTEST uint16_t vga_cell(char c)
 {
 	return (uint16_t)(unsigned char)c | (uint16_t)vga.attr << 8;
 }
@@ -49,7 +56,7 @@ static void move_cursor(void)
 static void fill_blank(int first, int count)
 {
 	volatile uint64_t *quad = (volatile uint64_t *)(vga_text + first);
-	uint64_t blanks = 0x0001000100010001ull * cell(' ');
+	uint64_t blanks = 0x0001000100010001ull * vga_cell(' ');
 	for (int i = 0; i < count / 4; i++)
 		quad[i] = blanks;
 }
@@ -64,22 +71,25 @@ static void scroll(void)
 	vga.row = VGA_ROWS - 1;
 }
 
-void vga_clear(void)
+VISIBLE_IF_KTEST void vga_clear(void)
 {
 	fill_blank(0, VGA_ROWS * VGA_COLS);
 	vga.row = vga.col = 0;
 	move_cursor();
 }
 
-void vga_init(void)
-{
-	vga_set_color(VGA_LIGHT_GREY, VGA_BLACK);
-	vga_clear();
-}
-
-void vga_set_color(enum vga_color fg, enum vga_color bg)
+static void set_color(enum vga_color fg, enum vga_color bg)
 {
 	vga.attr = (uint8_t)(fg | bg << 4);
+}
+
+static void vga_set_style(enum console_style style)
+{
+	switch (style) {
+	case CONSOLE_HEADING: set_color(VGA_LIGHT_CYAN, VGA_BLACK); break;
+	case CONSOLE_ALERT: set_color(VGA_WHITE, VGA_RED); break;
+	default: set_color(VGA_LIGHT_GREY, VGA_BLACK); break;
+	}
 }
 
 /* A full line wraps only when more text follows it, as terminals do, so an
@@ -92,7 +102,7 @@ static void put_printable(char c)
 		if (vga.row >= VGA_ROWS)
 			scroll();
 	}
-	vga_text[vga.row * VGA_COLS + vga.col++] = cell(c);
+	vga_text[vga.row * VGA_COLS + vga.col++] = vga_cell(c);
 }
 
 static void put_char(char c)
@@ -112,7 +122,7 @@ static void put_char(char c)
 		if (vga.col >= VGA_COLS)
 			vga.col = VGA_COLS - 1;
 		if (vga.col > 0)
-			vga_text[vga.row * VGA_COLS + --vga.col] = cell(' ');
+			vga_text[vga.row * VGA_COLS + --vga.col] = vga_cell(' ');
 		break;
 	default: put_printable(c); break;
 	}
@@ -120,46 +130,24 @@ static void put_char(char c)
 		scroll();
 }
 
-void vga_write(const char *s, size_t n)
+VISIBLE_IF_KTEST void vga_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		put_char(s[i]);
 	move_cursor();
 }
 
-#include "../test/ktest.h"
+static struct console_sink vga_sink = {
+	.name = "VGA text",
+	.write = vga_write,
+	.clear = vga_clear,
+	.set_style = vga_set_style,
+	.follow_direct_map = vga_follow_direct_map,
+};
 
-KTEST(vga_full_line_then_newline_takes_one_line)
+void vga_console_init(void)
 {
+	set_color(VGA_LIGHT_GREY, VGA_BLACK);
 	vga_clear();
-	for (int i = 0; i < VGA_COLS; i++)
-		vga_write("x", 1);
-	vga_write("\n", 1);
-	KEXPECT_EQ(vga.row, 1);
-	KEXPECT_EQ(vga.col, 0);
-	vga_write("y", 1);
-	KEXPECT_EQ(vga_text[VGA_COLS] & 0xFF, 'y');
-}
-
-/* Scrolling moves every row up by one and blanks the last; clearing blanks them all. */
-KTEST(vga_scroll_and_clear_move_every_cell)
-{
-	vga_clear();
-	for (int row = 0; row < VGA_ROWS; row++) {
-		char line[VGA_COLS + 1];
-		for (int col = 0; col < VGA_COLS; col++)
-			line[col] = (char)('A' + (row + col) % 26);
-		line[VGA_COLS] = '\n';
-		vga_write(line, sizeof line);
-	}
-	KEXPECT_EQ(vga.row, VGA_ROWS - 1);
-	for (int row = 0; row < VGA_ROWS - 1; row++)
-		for (int col = 0; col < VGA_COLS; col++)
-			KEXPECT_EQ(vga_text[row * VGA_COLS + col],
-				   cell((char)('A' + (row + 1 + col) % 26)));
-	for (int col = 0; col < VGA_COLS; col++)
-		KEXPECT_EQ(vga_text[(VGA_ROWS - 1) * VGA_COLS + col], cell(' '));
-	vga_clear();
-	for (int i = 0; i < VGA_ROWS * VGA_COLS; i++)
-		KEXPECT_EQ(vga_text[i], cell(' '));
+	console_register(&vga_sink);
 }

@@ -1,35 +1,26 @@
-/* VGA text mode console: 80x25 at 0xB8000, with colours, scrolling and a cursor. */
+/* VGA text mode console: 80x25 at 0xB8000, with colours, scrolling and a cursor. A
+ * console sink from vga_console_init on. */
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
-enum vga_color {
-	VGA_BLACK = 0,
-	VGA_BLUE = 1,
-	VGA_GREEN = 2,
-	VGA_CYAN = 3,
-	VGA_RED = 4,
-	VGA_MAGENTA = 5,
-	VGA_BROWN = 6,
-	VGA_LIGHT_GREY = 7,
-	VGA_DARK_GREY = 8,
-	VGA_LIGHT_BLUE = 9,
-	VGA_LIGHT_GREEN = 10,
-	VGA_LIGHT_CYAN = 11,
-	VGA_LIGHT_RED = 12,
-	VGA_LIGHT_MAGENTA = 13,
-	VGA_YELLOW = 14,
-	VGA_WHITE = 15,
+#define VGA_COLS 80
+#define VGA_ROWS 25
+
+/* Clears the screen and registers it with the console. */
+void vga_console_init(void);
+
+/* Where the next character goes, and in which colours. */
+struct vga_cursor {
+	int row, col;
+	uint8_t attr;
 };
 
-void vga_init(void);
-
-/* Moves to the text buffer's address in the kernel's page tables (the direct map). */
-void vga_relocate(void *(*phys_to_virt)(uint64_t));
+#ifdef KEEL_TEST /* for vga_test.c */
+extern struct vga_cursor vga;
+extern volatile uint16_t *vga_text;
+uint16_t vga_cell(char c);
 void vga_clear(void);
-void vga_set_color(enum vga_color fg, enum vga_color bg);
-
-/* n characters, then the cursor moves once: four port writes for the string, not for
- * each character (an emulator traps every one). */
 void vga_write(const char *s, size_t n);
+#endif

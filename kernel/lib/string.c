@@ -88,14 +88,3 @@ void strncpy_safe(char *dst, const char *src, size_t size)
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
-
-#include "../test/ktest.h"
-
-KTEST(memmove_handles_overlap_both_ways)
-{
-	char up[] = "abcdef", down[] = "abcdef";
-	memmove(up + 2, up, 4);
-	memmove(down, down + 2, 4);
-	KEXPECT(memcmp(up, "ababcd", 6) == 0);
-	KEXPECT(memcmp(down, "cdefef", 6) == 0);
-}

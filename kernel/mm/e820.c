@@ -3,8 +3,13 @@
 #include <stdbool.h>
 
 #include "../console.h"
+#include "pmm.h"
 
-const char *e820_type_name(uint32_t type)
+#define FRAME_MASK (PMM_FRAME_SIZE - 1)
+#define LAST_FRAME (~0ull & ~FRAME_MASK) /* base of the frame just below 2^64 */
+#define LOW_MEMORY (1ull << 20)		 /* the first MiB: BIOS data, never handed out */
+
+static const char *type_name(uint32_t type)
 {
 	switch (type) {
 	case E820_USABLE: return "usable";
@@ -16,12 +21,41 @@ const char *e820_type_name(uint32_t type)
 	}
 }
 
+/* Both sweeps below walk the points where some entry they count starts or ends:
+ * between two of them the answer is the same everywhere. */
+typedef bool (*e820_filter)(const struct e820_entry *e);
+
+/* The first point above `addr` where an entry `counts` keeps starts or ends; false if
+ * none. The point past an entry that reaches 2^64 is 0: never above. */
+static bool next_boundary(const struct e820_entry *map, size_t count, e820_filter counts,
+			  uint64_t addr, uint64_t *next)
+{
+	bool found = false;
+	uint64_t best = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct e820_entry *e = &map[i];
+		if (!counts(e))
+			continue;
+		const uint64_t points[2] = {e->base, e820_last_byte(e) + 1};
+		for (int p = 0; p < 2; p++) {
+			if (points[p] > addr && (!found || points[p] < best)) {
+				best = points[p];
+				found = true;
+			}
+		}
+	}
+	*next = best;
+	return found;
+}
+
+/* ---- the usable total ----------------------------------------------------------- */
+
 static bool is_usable(const struct e820_entry *e)
 {
 	return e->type == E820_USABLE && e->length != 0;
 }
 
-static bool usable_at(const struct boot_info *bi, uint64_t addr)
+static bool covered_by_usable(const struct boot_info *bi, uint64_t addr)
 {
 	for (int i = 0; i < bi->e820_count; i++)
 		if (is_usable(&bi->e820[i]) && bi->e820[i].base <= addr &&
@@ -30,34 +64,16 @@ static bool usable_at(const struct boot_info *bi, uint64_t addr)
 	return false;
 }
 
-/* The first point above addr where a usable entry starts or ends; false if none. */
-static bool next_point(const struct boot_info *bi, uint64_t addr, uint64_t *next)
-{
-	bool found = false;
-	for (int i = 0; i < bi->e820_count; i++) {
-		const struct e820_entry *e = &bi->e820[i];
-		uint64_t last = e820_last_byte(e);
-		const uint64_t points[2] = {e->base, last + 1}; /* 0 for the top: never above */
-		for (int p = 0; p < 2 && is_usable(e); p++)
-			if (points[p] > addr && (!found || points[p] < *next)) {
-				*next = points[p];
-				found = true;
-			}
-	}
-	return found;
-}
-
-/* A sweep over the points where usable entries start and end: the answer is the same
- * between two of them, so entries inside, across or on top of others count once. */
+/* Entries inside, across or on top of others count once. */
 uint64_t e820_usable_bytes(const struct boot_info *bi)
 {
 	uint64_t total = 0, addr = 0, next = 0;
-	while (next_point(bi, addr, &next)) {
-		if (usable_at(bi, addr))
+	while (next_boundary(bi->e820, bi->e820_count, is_usable, addr, &next)) {
+		if (covered_by_usable(bi, addr))
 			total += next - addr;
 		addr = next;
 	}
-	if (usable_at(bi, addr)) { /* a run up to 2^64, which may not fit: saturate */
+	if (covered_by_usable(bi, addr)) { /* a run up to 2^64, which may not fit: saturate */
 		uint64_t room = ~0ull - total, run_less_one = ~0ull - addr;
 		total = run_less_one >= room ? ~0ull : total + run_less_one + 1;
 	}
@@ -71,7 +87,7 @@ void e820_print(const struct boot_info *bi)
 		const struct e820_entry *e = &bi->e820[i];
 		kprintf("  %016llx-%016llx %s", (unsigned long long)e->base,
 			(unsigned long long)(e->length ? e820_last_byte(e) : e->base),
-			e820_type_name(e->type));
+			type_name(e->type));
 		if (e->type > E820_BAD)
 			kprintf(" %u", e->type);
 		kprintf(e->length ? "\n" : " (empty)\n");
@@ -81,31 +97,106 @@ void e820_print(const struct boot_info *bi)
 		(unsigned long long)(usable >> 10));
 }
 
-#include "../test/ktest.h"
+/* ---- sanitising ------------------------------------------------------------- */
 
-static struct boot_info test_map;
-
-static void test_entry(uint64_t base, uint64_t length, uint32_t type)
+/* Whether an entry says anything. ACPI 3.0 extended attributes (table 14-2) with bit 0
+ * clear mean "ignore this entry"; only usable entries are ignored for it, so a stray
+ * attribute can hide memory but never make a reserved range usable. */
+static bool e820_counts(const struct e820_entry *e)
 {
-	struct e820_entry e = {.base = base, .length = length, .type = type};
-	test_map.e820[test_map.e820_count++] = e;
+	if (e->length == 0)
+		return false;
+	return e->type != E820_USABLE || e->acpi_attributes == 0 || (e->acpi_attributes & 1);
 }
 
-#define MIB (1ull << 20)
-
-KTEST(e820_usable_bytes_counts_every_byte_once)
+/* Usable at `addr`: some usable entry covers it and no entry of another type does. */
+static bool e820_usable_at(const struct e820_entry *map, size_t count, uint64_t addr)
 {
-	test_map.e820_count = 0;
-	test_entry(2 * MIB, MIB, E820_USABLE); /* inside the next one */
-	test_entry(MIB, 127 * MIB, E820_USABLE);
-	test_entry(8 * MIB, MIB, E820_RESERVED);       /* does not change the union */
-	test_entry(100 * MIB, 200 * MIB, E820_USABLE); /* across its end */
-	KEXPECT_EQ(e820_usable_bytes(&test_map), 299 * MIB);
+	bool usable = false;
+	for (size_t i = 0; i < count; i++) {
+		const struct e820_entry *e = &map[i];
+		if (!e820_counts(e) || addr < e->base || addr > e820_last_byte(e))
+			continue;
+		if (e->type != E820_USABLE)
+			return false;
+		usable = true;
+	}
+	return usable;
+}
 
-	test_entry(1ull << 32, ~0ull, E820_USABLE); /* wraps past 2^64: up to the top */
-	KEXPECT_EQ(e820_usable_bytes(&test_map), 299 * MIB + (0 - (1ull << 32)));
-	test_entry(0, 0, E820_USABLE);
-	KEXPECT_EQ(e820_usable_bytes(&test_map), 299 * MIB + (0 - (1ull << 32)));
-	test_entry(0, ~0ull, E820_USABLE); /* everything: 2^64 does not fit */
-	KEXPECT_EQ(e820_usable_bytes(&test_map), ~0ull);
+/* Adds [base, end) to the `n` ranges kept so far. Once `max` are kept, a new range
+ * replaces the smallest if it is larger (of equal smallest, the highest goes): the
+ * result is the `max` largest, lower addresses winning ties, still sorted. */
+static size_t e820_keep(struct mem_range *out, size_t n, size_t max, uint64_t base, uint64_t end)
+{
+	if (n < max) {
+		out[n].base = base;
+		out[n].end = end;
+		return n + 1;
+	}
+	size_t smallest = 0;
+	for (size_t i = 1; i < n; i++)
+		if (out[i].end - out[i].base <= out[smallest].end - out[smallest].base)
+			smallest = i;
+	if (end - base <= out[smallest].end - out[smallest].base)
+		return n;
+	for (size_t i = smallest; i + 1 < n; i++)
+		out[i] = out[i + 1];
+	out[n - 1].base = base;
+	out[n - 1].end = end;
+	return n;
+}
+
+/* A maximal usable run [base, end) (end 0 for "up to 2^64"), shrunk to whole frames. */
+static size_t e820_keep_run(struct mem_range *out, size_t n, size_t max, uint64_t base,
+			    uint64_t end)
+{
+	if (base > LAST_FRAME)
+		return n;
+	base = (base + FRAME_MASK) & ~FRAME_MASK;
+	end = end == 0 ? LAST_FRAME : end & ~FRAME_MASK; /* 2^64 has no uint64_t */
+	return base < end ? e820_keep(out, n, max, base, end) : n;
+}
+
+/* Each round of the sweep passes one point where an entry starts or ends, so there
+ * are at most 2 * count + 1 rounds of O(count) work: quadratic, without scratch
+ * memory. */
+size_t e820_sanitise(const struct e820_entry *map, size_t count, struct mem_range *usable,
+		     size_t max)
+{
+	size_t n = 0;
+	bool in_run = false;
+	uint64_t run_base = 0, addr = LOW_MEMORY;
+	if (max == 0)
+		return 0;
+	for (;;) {
+		bool here = e820_usable_at(map, count, addr);
+		if (here && !in_run) {
+			run_base = addr;
+			in_run = true;
+		} else if (!here && in_run) {
+			n = e820_keep_run(usable, n, max, run_base, addr);
+			in_run = false;
+		}
+		if (!next_boundary(map, count, e820_counts, addr, &addr))
+			break;
+	}
+	if (in_run)
+		n = e820_keep_run(usable, n, max, run_base, 0);
+	return n;
+}
+
+size_t mem_ranges_clip(struct mem_range *ranges, size_t count, uint64_t limit, uint64_t *cut)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < count; i++) {
+		struct mem_range r = ranges[i];
+		if (r.end > limit) {
+			*cut += r.end - (r.base > limit ? r.base : limit);
+			r.end = limit;
+		}
+		if (r.base < r.end)
+			ranges[kept++] = r;
+	}
+	return kept;
 }

@@ -58,8 +58,8 @@
  * and its registry slot. */
 #include "heap.h"
 
+#include "../lib/bitmap.h"
 #include "../lib/string.h"
-#include "../test/ktest.h"
 
 #ifndef HEAP_REDZONE
 #define HEAP_REDZONE 0 /* red-zone bytes reserved in every block beyond its slack */
@@ -458,21 +458,6 @@ static ALWAYS_INLINE size_t redzone_size(const uint8_t *block, size_t room)
 
 /* ---- slabs --------------------------------------------------------------------- */
 
-static bool bit_get(const uint64_t *map, unsigned i)
-{
-	return map[i / 64] >> (i % 64) & 1;
-}
-
-static void bit_set(uint64_t *map, unsigned i)
-{
-	map[i / 64] |= 1ull << (i % 64);
-}
-
-static void bit_clear(uint64_t *map, unsigned i)
-{
-	map[i / 64] &= ~(1ull << (i % 64));
-}
-
 /* A free block's link sits in its last two bytes: the cache line kfree already
  * reads for the red zone, and kmalloc writes for it. */
 static uint16_t *free_link(const struct heap_class *c, const struct heap_span *s, unsigned i)
@@ -556,10 +541,10 @@ static void free_list_rebuild(struct heap_class *c, struct heap_span *s)
 	uint64_t cached[4] = {0}; /* a bit a block, as the maps: 256 blocks at most */
 	for (unsigned k = 0; k < c->cached; k++)
 		if (c->cache[k].span == s)
-			bit_set(cached, block_index(s, c->cache[k].block));
+			bitmap_set(cached, block_index(s, c->cache[k].block));
 	s->rec.free_head = NO_BLOCK;
 	for (unsigned i = s->rec.bump; i-- > 0;) {
-		if (!bit_get(s->maps, i) && !bit_get(cached, i)) {
+		if (!bitmap_test(s->maps, i) && !bitmap_test(cached, i)) {
 			*free_link(c, s, i) = s->rec.free_head;
 			s->rec.free_head = (uint16_t)i;
 		}
@@ -571,7 +556,7 @@ static unsigned slab_take(struct heap_class *c, struct heap_span *s)
 {
 	unsigned i = s->rec.free_head;
 	bool broken = i == NO_BLOCK ? s->rec.bump >= c->capacity
-				    : i >= s->rec.bump || bit_get(s->maps, i);
+				    : i >= s->rec.bump || bitmap_test(s->maps, i);
 	if (broken) {
 		/* A link was overwritten: a write to a block after it was freed. */
 		heap_report_corruption("kmalloc: free block overwritten (write after free?)",
@@ -590,9 +575,9 @@ static unsigned slab_take(struct heap_class *c, struct heap_span *s)
 static ALWAYS_INLINE void *block_hand_out(struct heap_span *s, unsigned i, uint8_t *block,
 					  size_t size)
 {
-	bit_set(s->maps, i);
+	bitmap_set(s->maps, i);
 	if (size == s->size)
-		bit_set(s->maps + s->map_words, i);
+		bitmap_set(s->maps + s->map_words, i);
 	else
 		redzone_write(block, s->size, size);
 	return block;
@@ -821,14 +806,14 @@ static bool block_find(const void *ptr, bool in_krealloc, struct heap_block *b)
 		heap_report_corruption(text[NOT_A_BLOCK], ptr);
 		return false;
 	}
-	if (!bit_get(s->maps, i)) {
+	if (!bitmap_test(s->maps, i)) {
 		heap_report_corruption(text[NOT_IN_USE], ptr);
 		return false;
 	}
 	b->index = i;
 	b->room = c->size;
 	b->size = c->size;
-	if (!bit_get(s->maps + c->map_words, i)) {
+	if (!bitmap_test(s->maps + c->map_words, i)) {
 		b->size = redzone_size(ptr, b->room);
 		if (b->size == REDZONE_DAMAGED) {
 			if (HEAP_CANARIES)
@@ -894,7 +879,7 @@ void *kmalloc(size_t size)
 			unsigned i = s->rec.free_head;
 			if (i == NO_BLOCK && s->rec.bump < c->capacity) {
 				i = s->rec.bump++;
-			} else if (i < s->rec.bump && !bit_get(s->maps, i)) {
+			} else if (i < s->rec.bump && !bitmap_test(s->maps, i)) {
 				s->rec.free_head = *free_link(c, s, i);
 			} else {
 				return heap_alloc(size, 16); /* reports the broken link */
@@ -964,9 +949,9 @@ static void block_resize(struct heap_block *b, size_t size)
 		struct heap_span *s = (struct heap_span *)b->rec;
 		uint64_t *exact = s->maps + s->map_words;
 		p += (size_t)b->index * b->room;
-		bit_clear(exact, b->index);
+		bitmap_clear(exact, b->index);
 		if (size == b->room)
-			bit_set(exact, b->index);
+			bitmap_set(exact, b->index);
 		else
 			redzone_write(p, b->room, size);
 	}
@@ -996,8 +981,7 @@ void *krealloc(void *ptr, size_t size)
 	return moved;
 }
 
-/* Blocks handed out and not freed, small and large. */
-static size_t live_blocks(void)
+size_t heap_live_blocks(void)
 {
 	struct heap_stats st;
 	heap_get_stats(&st);
@@ -1009,7 +993,7 @@ static size_t live_blocks(void)
 
 static void heap_shutdown(void)
 {
-	if (live_blocks())
+	if (heap_live_blocks())
 		heap_report_corruption("heap_init: blocks still live (leaked)", NULL);
 	for (size_t i = 0; heap.reg && i < (size_t)1 << heap.reg_bits; i++) {
 		struct heap_record *r = heap.reg[i];
@@ -1072,11 +1056,11 @@ static size_t slab_count_live(const struct heap_span *s, size_t *bytes)
 {
 	size_t live = 0;
 	for (unsigned i = 0; i < heap.classes[s->rec.cls].capacity; i++) {
-		if (!bit_get(s->maps, i))
+		if (!bitmap_test(s->maps, i))
 			continue;
 		const uint8_t *block = (const uint8_t *)s->rec.base + (size_t)i * s->size;
 		size_t size = s->size;
-		if (!bit_get(s->maps + s->map_words, i))
+		if (!bitmap_test(s->maps + s->map_words, i))
 			size = redzone_size(block, s->size);
 		*bytes += size != REDZONE_DAMAGED ? size : redzone_guess(block, s->size);
 		live++;
@@ -1108,147 +1092,4 @@ void heap_get_stats(struct heap_stats *stats)
 	stats->meta_pages = heap.meta_pages;
 	stats->bytes_requested += heap.large_requested;
 	stats->bytes_reserved = heap.pages_held * HEAP_PAGE_SIZE;
-}
-
-/* ---- tests (the test kernel runs them) ---------------------------------------- */
-
-#ifdef KEEL_TEST
-/* Until the kernel starts its heap before the tests, they bring one up on a static
- * arena (test kernel only) and shut it down after. */
-#define KTEST_ARENA_PAGES 48
-static uint8_t ktest_arena[KTEST_ARENA_PAGES * HEAP_PAGE_SIZE]
-	__attribute__((aligned(HEAP_PAGE_SIZE)));
-static bool ktest_arena_used[KTEST_ARENA_PAGES];
-
-static void *ktest_arena_alloc(size_t count)
-{
-	for (size_t first = 0; first + count <= KTEST_ARENA_PAGES; first++) {
-		size_t n = 0;
-		while (n < count && !ktest_arena_used[first + n])
-			n++;
-		if (n == count) {
-			memset(&ktest_arena_used[first], true, count);
-			return ktest_arena + first * HEAP_PAGE_SIZE;
-		}
-		first += n;
-	}
-	return NULL;
-}
-
-static void ktest_arena_free(void *pages, size_t count)
-{
-	size_t first = (size_t)((uint8_t *)pages - ktest_arena) / HEAP_PAGE_SIZE;
-	memset(&ktest_arena_used[first], false, count);
-}
-
-static const struct heap_page_source ktest_arena_source = {ktest_arena_alloc, ktest_arena_free};
-#endif
-
-/* True if the test brought the heap up (and must shut it down). */
-static bool ktest_heap_start(void)
-{
-#ifdef KEEL_TEST
-	if (!heap.ready) {
-		heap_init(&ktest_arena_source);
-		return true;
-	}
-#endif
-	return false;
-}
-
-static uint8_t ktest_byte(uint32_t seed, size_t i)
-{
-	return (uint8_t)(seed * 31 + i * 7 + (i >> 8));
-}
-
-KTEST(heap_mixed_kmalloc_kfree_keep_contents)
-{
-	bool own = ktest_heap_start();
-	size_t before = live_blocks();
-	enum { SLOTS = 40 };
-	uint8_t *block[SLOTS] = {0};
-	size_t size[SLOTS] = {0};
-	uint32_t rng = 12345;
-	for (int op = 0; op < 6000; op++) {
-		rng = rng * 1103515245u + 12345u;
-		unsigned slot = (rng >> 8) % SLOTS;
-		if (block[slot]) {
-			for (size_t i = 0; i < size[slot]; i++)
-				KEXPECT_EQ(block[slot][i], ktest_byte(slot, i));
-			kfree(block[slot]);
-			block[slot] = NULL;
-			continue;
-		}
-		size[slot] = (rng >> 16) % 8 == 0 ? 2049 + (rng >> 20) % 5000 : (rng >> 16) % 700;
-		block[slot] = kmalloc(size[slot]);
-		KEXPECT(block[slot] != NULL);
-		KEXPECT_EQ((uintptr_t)block[slot] % 16, 0);
-		for (size_t i = 0; i < size[slot]; i++)
-			block[slot][i] = ktest_byte(slot, i);
-	}
-	for (unsigned slot = 0; slot < SLOTS; slot++)
-		kfree(block[slot]);
-	KEXPECT_EQ(live_blocks(), before);
-	if (own)
-		heap_init(NULL);
-}
-
-KTEST(heap_alignment_honoured)
-{
-	bool own = ktest_heap_start();
-	for (size_t align = 1; align <= HEAP_PAGE_SIZE; align *= 2) {
-		static const size_t sizes[] = {0, 1, 24, 100, 1000, 3000};
-		for (unsigned k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-			uint8_t *p = kmalloc_aligned(sizes[k], align);
-			KEXPECT(p != NULL);
-			KEXPECT_EQ((uintptr_t)p % align, 0);
-			memset(p, 0x5a, sizes[k]);
-			kfree(p);
-		}
-	}
-	KEXPECT(kmalloc_aligned(8, 3) == NULL);
-	KEXPECT(kmalloc_aligned(8, 2 * HEAP_PAGE_SIZE) == NULL);
-	if (own)
-		heap_init(NULL);
-}
-
-KTEST(heap_krealloc_preserves_contents)
-{
-	bool own = ktest_heap_start();
-	static const size_t sizes[] = {10, 100, 1000, 2048, 5000, 12000, 300, 40, 0};
-	uint8_t *p = krealloc(NULL, 1);
-	KEXPECT(p != NULL);
-	p[0] = ktest_byte(7, 0);
-	size_t have = 1;
-	for (unsigned k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-		p = krealloc(p, sizes[k]);
-		KEXPECT(p != NULL);
-		size_t keep = have < sizes[k] ? have : sizes[k];
-		for (size_t i = 0; i < keep; i++)
-			KEXPECT_EQ(p[i], ktest_byte(7, i));
-		for (size_t i = keep; i < sizes[k]; i++)
-			p[i] = ktest_byte(7, i);
-		have = sizes[k];
-	}
-	kfree(p);
-	if (own)
-		heap_init(NULL);
-}
-
-KTEST(heap_kcalloc_zeroes_and_checks_overflow)
-{
-	bool own = ktest_heap_start();
-	uint8_t *dirty = kmalloc(600);
-	KEXPECT(dirty != NULL);
-	memset(dirty, 0xff, 600);
-	kfree(dirty);
-	uint8_t *p = kcalloc(20, 30);
-	KEXPECT(p != NULL);
-	for (size_t i = 0; i < 600; i++)
-		KEXPECT_EQ(p[i], 0);
-	kfree(p);
-	KEXPECT(kcalloc(SIZE_MAX / 2 + 1, 2) == NULL);
-	KEXPECT(kcalloc(2, SIZE_MAX / 2 + 1) == NULL);
-	if (own)
-		heap_init(NULL);
 }

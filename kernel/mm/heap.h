@@ -70,6 +70,9 @@ struct heap_stats {
 };
 void heap_get_stats(struct heap_stats *stats);
 
+/* Blocks handed out and not yet freed, small and large. */
+size_t heap_live_blocks(void);
+
 /* Called once per misuse detected (double free, pointer never handed out, red zone
  * overwritten...); `what` names it, `ptr` is the pointer concerned. The kernel
  * defines it to panic (heap.c has a weak default that traps); host tests record

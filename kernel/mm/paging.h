@@ -86,3 +86,7 @@ void paging_unmap_guard_page(void *page);
 /* True when `address` is mapped in the current address space (backtraces use it
  * to walk frame pointers without faulting). */
 bool paging_is_mapped(uintptr_t address);
+
+#ifdef KEEL_TEST /* for paging_test.c */
+extern uint64_t noexec_supported, direct_map_end;
+#endif

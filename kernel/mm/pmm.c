@@ -22,10 +22,10 @@
  * linking the two 2 MiB edge blocks of a 128 MiB machine 0.4 ms. */
 #include "pmm.h"
 
+#include "../lib/bitmap.h"
 #include "../lib/string.h"
+#include "../lib/visible.h"
 #include "../panic.h"
-#include "../test/ktest.h"
-#include "e820.h"
 
 #define FRAME_SHIFT 12
 #define FRAME_MASK  (PMM_FRAME_SIZE - 1)
@@ -36,133 +36,6 @@
 #define NIL	    (~0ull)		    /* no frame, in frame-index space */
 #define ORDERS	    (PMM_MAX_ORDER + 1)
 #define FRESH_ORDER 9 /* 2 MiB: the unit QEMU backs guest RAM with (see the top) */
-
-/* ---- e820_sanitise ------------------------------------------------------------ */
-
-/* Whether an entry says anything. ACPI 3.0 extended attributes (table 14-2) with bit 0
- * clear mean "ignore this entry"; only usable entries are ignored for it, so a stray
- * attribute can hide memory but never make a reserved range usable. */
-static bool e820_counts(const struct e820_entry *e)
-{
-	if (e->length == 0)
-		return false;
-	return e->type != E820_USABLE || e->acpi_attributes == 0 || (e->acpi_attributes & 1);
-}
-
-/* Usable at `addr`: some usable entry covers it and no entry of another type does. */
-static bool e820_usable_at(const struct e820_entry *map, size_t count, uint64_t addr)
-{
-	bool usable = false;
-	for (size_t i = 0; i < count; i++) {
-		const struct e820_entry *e = &map[i];
-		if (!e820_counts(e) || addr < e->base || addr > e820_last_byte(e))
-			continue;
-		if (e->type != E820_USABLE)
-			return false;
-		usable = true;
-	}
-	return usable;
-}
-
-/* The first point above `addr` where an entry starts or ends; false if none. */
-static bool e820_next_boundary(const struct e820_entry *map, size_t count, uint64_t addr,
-			       uint64_t *next)
-{
-	bool found = false;
-	uint64_t best = 0;
-	for (size_t i = 0; i < count; i++) {
-		const struct e820_entry *e = &map[i];
-		if (!e820_counts(e))
-			continue;
-		uint64_t last = e820_last_byte(e);
-		const uint64_t points[2] = {e->base, last == ~0ull ? 0 : last + 1};
-		for (int p = 0; p < 2; p++) {
-			if (points[p] > addr && (!found || points[p] < best)) {
-				best = points[p];
-				found = true;
-			}
-		}
-	}
-	*next = best;
-	return found;
-}
-
-/* Adds [base, end) to the `n` ranges kept so far. Once `max` are kept, a new range
- * replaces the smallest if it is larger (of equal smallest, the highest goes): the
- * result is the `max` largest, lower addresses winning ties, still sorted. */
-static size_t e820_keep(struct mem_range *out, size_t n, size_t max, uint64_t base, uint64_t end)
-{
-	if (n < max) {
-		out[n].base = base;
-		out[n].end = end;
-		return n + 1;
-	}
-	size_t smallest = 0;
-	for (size_t i = 1; i < n; i++)
-		if (out[i].end - out[i].base <= out[smallest].end - out[smallest].base)
-			smallest = i;
-	if (end - base <= out[smallest].end - out[smallest].base)
-		return n;
-	for (size_t i = smallest; i + 1 < n; i++)
-		out[i] = out[i + 1];
-	out[n - 1].base = base;
-	out[n - 1].end = end;
-	return n;
-}
-
-/* A maximal usable run [base, end) (end 0 for "up to 2^64"), shrunk to whole frames. */
-static size_t e820_keep_run(struct mem_range *out, size_t n, size_t max, uint64_t base,
-			    uint64_t end)
-{
-	if (base > LAST_FRAME)
-		return n;
-	base = (base + FRAME_MASK) & ~FRAME_MASK;
-	end = end == 0 ? LAST_FRAME : end & ~FRAME_MASK; /* 2^64 has no uint64_t */
-	return base < end ? e820_keep(out, n, max, base, end) : n;
-}
-
-/* A sweep over the points where an entry starts or ends: between two of them the
- * answer is the same everywhere. Each round passes one such point, so there are at
- * most 2 * count + 1 rounds of O(count) work: quadratic, without scratch memory. */
-size_t e820_sanitise(const struct e820_entry *map, size_t count, struct mem_range *usable,
-		     size_t max)
-{
-	size_t n = 0;
-	bool in_run = false;
-	uint64_t run_base = 0, addr = LOW_MEMORY;
-	if (max == 0)
-		return 0;
-	for (;;) {
-		bool here = e820_usable_at(map, count, addr);
-		if (here && !in_run) {
-			run_base = addr;
-			in_run = true;
-		} else if (!here && in_run) {
-			n = e820_keep_run(usable, n, max, run_base, addr);
-			in_run = false;
-		}
-		if (!e820_next_boundary(map, count, addr, &addr))
-			break;
-	}
-	if (in_run)
-		n = e820_keep_run(usable, n, max, run_base, 0);
-	return n;
-}
-
-size_t mem_ranges_clip(struct mem_range *ranges, size_t count, uint64_t limit, uint64_t *cut)
-{
-	size_t kept = 0;
-	for (size_t i = 0; i < count; i++) {
-		struct mem_range r = ranges[i];
-		if (r.end > limit) {
-			*cut += r.end - (r.base > limit ? r.base : limit);
-			r.end = limit;
-		}
-		if (r.base < r.end)
-			ranges[kept++] = r;
-	}
-	return kept;
-}
 
 /* ---- the allocator's state ------------------------------------------------------ */
 
@@ -198,50 +71,6 @@ static struct free_link *link_of(uint64_t index)
 	return pmm.to_virt(frame_addr(index));
 }
 
-static bool bit_test(const uint64_t *bits, uint64_t i)
-{
-	return bits[i / 64] >> (i % 64) & 1;
-}
-
-static void bit_set(uint64_t *bits, uint64_t i)
-{
-	bits[i / 64] |= 1ull << (i % 64);
-}
-
-static void bit_clear(uint64_t *bits, uint64_t i)
-{
-	bits[i / 64] &= ~(1ull << (i % 64));
-}
-
-/* The bits of word w that fall in [first, first + count), which w meets: bits lo to
- * top, with 0 <= lo <= top < 64. */
-static uint64_t word_mask(uint64_t w, uint64_t first, uint64_t count)
-{
-	uint64_t start = w * 64, last = first + count - 1;
-	uint64_t lo = first > start ? first - start : 0;
-	uint64_t top = last - start < 63 ? last - start : 63;
-	return ~0ull >> (63 - top) & ~0ull << lo;
-}
-
-static void bits_assign(uint64_t *bits, uint64_t first, uint64_t count, bool value)
-{
-	for (uint64_t w = first / 64; w <= (first + count - 1) / 64; w++) {
-		uint64_t mask = word_mask(w, first, count);
-		bits[w] = value ? bits[w] | mask : bits[w] & ~mask;
-	}
-}
-
-/* The first index in [first, first + count) whose bit is clear, or NIL. */
-static uint64_t bits_first_clear(const uint64_t *bits, uint64_t first, uint64_t count)
-{
-	for (uint64_t w = first / 64; w <= (first + count - 1) / 64; w++) {
-		uint64_t clear = ~bits[w] & word_mask(w, first, count);
-		if (clear)
-			return w * 64 + (uint64_t)__builtin_ctzll(clear);
-	}
-	return NIL;
-}
-
 static unsigned floor_log2(uint64_t x)
 {
 	return 63u - (unsigned)__builtin_clzll(x);
@@ -252,7 +81,7 @@ static unsigned floor_log2(uint64_t x)
 static bool is_free_head(unsigned order, uint64_t index)
 {
 	return index < pmm.span && (index & ((1ull << order) - 1)) == 0 &&
-	       bit_test(pmm.head[order], index >> order);
+	       bitmap_test(pmm.head[order], index >> order);
 }
 
 static void update_nonempty(unsigned order)
@@ -272,7 +101,7 @@ static void list_push(unsigned order, uint64_t index)
 		link_of(pmm.list[order])->prev = index;
 	pmm.list[order] = index;
 	pmm.nonempty |= 1u << order;
-	bit_set(pmm.head[order], index >> order);
+	bitmap_set(pmm.head[order], index >> order);
 }
 
 /* Takes a free block off its list. Its links sit in memory anyone may have written
@@ -295,7 +124,7 @@ static bool list_unlink(unsigned order, uint64_t index)
 	if (next != NIL)
 		link_of(next)->prev = prev;
 	update_nonempty(order);
-	bit_clear(pmm.head[order], index >> order);
+	bitmap_clear(pmm.head[order], index >> order);
 	return true;
 }
 
@@ -303,12 +132,12 @@ static bool list_unlink(unsigned order, uint64_t index)
 static void set_fresh(unsigned order, uint64_t index, bool fresh)
 {
 	if (fresh) {
-		bit_set(pmm.fresh[order], index >> order);
-		bit_set(pmm.head[order], index >> order);
+		bitmap_set(pmm.fresh[order], index >> order);
+		bitmap_set(pmm.head[order], index >> order);
 		pmm.fresh_count[order]++;
 	} else {
-		bit_clear(pmm.fresh[order], index >> order);
-		bit_clear(pmm.head[order], index >> order);
+		bitmap_clear(pmm.fresh[order], index >> order);
+		bitmap_clear(pmm.head[order], index >> order);
 		pmm.fresh_count[order]--;
 	}
 	update_nonempty(order);
@@ -328,7 +157,8 @@ static uint64_t take_fresh(unsigned order)
 
 static bool is_fresh(unsigned order, uint64_t index)
 {
-	return order >= FRESH_ORDER && order < ORDERS && bit_test(pmm.fresh[order], index >> order);
+	return order >= FRESH_ORDER && order < ORDERS &&
+	       bitmap_test(pmm.fresh[order], index >> order);
 }
 
 /* Takes a free block off its list, or out of the fresh ones (writing nothing in it). */
@@ -349,7 +179,7 @@ static void free_block(uint64_t index, unsigned order, bool fresh)
 {
 	while (order < PMM_MAX_ORDER) {
 		uint64_t buddy = index ^ (1ull << order);
-		if (!bit_test(pmm.head[order], buddy >> order) || !unlink_block(order, buddy))
+		if (!bitmap_test(pmm.head[order], buddy >> order) || !unlink_block(order, buddy))
 			break;
 		index &= ~(1ull << order);
 		order++;
@@ -379,7 +209,7 @@ static void free_range(uint64_t index, uint64_t count, bool fresh)
 static bool in_free_block(uint64_t index)
 {
 	for (unsigned order = 0; order < ORDERS; order++)
-		if (bit_test(pmm.head[order], index >> order))
+		if (bitmap_test(pmm.head[order], index >> order))
 			return true;
 	return false;
 }
@@ -595,7 +425,7 @@ phys_addr_t pmm_alloc_frames(size_t count)
 		order--;
 		list_push(order, index + (1ull << order));
 	}
-	bits_assign(pmm.allocated, index, count, true);
+	bitmap_assign(pmm.allocated, index, count, true);
 	pmm.free -= count;
 	free_range(index + count, (1ull << want) - count, false);
 	return frame_addr(index);
@@ -632,16 +462,24 @@ void pmm_free_frames(phys_addr_t first, size_t count)
 		pmm_report_misuse("free of a frame outside managed memory", frame_addr(pmm.span));
 		return;
 	}
-	uint64_t bad = bits_first_clear(pmm.allocated, index, count);
-	if (bad != NIL) {
+	uint64_t bad = bitmap_first_clear(pmm.allocated, index, count);
+	if (bad != BITMAP_NONE) {
 		pmm_report_misuse(in_free_block(bad) ? "double free"
 						     : "free of a frame never handed out",
 				  frame_addr(bad));
 		return;
 	}
-	bits_assign(pmm.allocated, index, count, false);
+	bitmap_assign(pmm.allocated, index, count, false);
 	pmm.free += count;
 	free_range(index, count, false);
+}
+
+/* Whether `frame` lies in managed memory and is handed out now. */
+VISIBLE_IF_KTEST bool pmm_frame_handed_out(phys_addr_t frame)
+{
+	uint64_t pfn = frame >> FRAME_SHIFT;
+	return pmm.ready && pfn >= pmm.base_pfn && pfn - pmm.base_pfn < pmm.span &&
+	       bitmap_test(pmm.allocated, pfn - pmm.base_pfn);
 }
 
 void pmm_get_stats(struct pmm_stats *stats)
@@ -656,61 +494,4 @@ void pmm_get_stats(struct pmm_stats *stats)
 __attribute__((weak)) void pmm_report_misuse(const char *what, phys_addr_t frame)
 {
 	panic("pmm: %s: frame %#llx", what, (unsigned long long)frame);
-}
-
-/* ---- in-kernel tests (they need pmm_init to have run) -------------------------- */
-
-KTEST(pmm_frame_round_trip)
-{
-	struct pmm_stats before, during, after;
-	pmm_get_stats(&before);
-	phys_addr_t frame = pmm_alloc_frame();
-	KEXPECT(frame != PMM_NO_FRAME);
-	KEXPECT_EQ(frame & FRAME_MASK, 0);
-	KEXPECT(frame >= LOW_MEMORY);
-	KEXPECT(frame < frame_addr(pmm.span)); /* inside managed memory... */
-	KEXPECT(bit_test(pmm.allocated, (frame >> FRAME_SHIFT) - pmm.base_pfn)); /* ...and taken */
-	volatile uint64_t *word = pmm.to_virt(frame); /* RAM: it keeps what is written */
-	word[0] = 0x1234567887654321ull;
-	word[511] = frame;
-	KEXPECT_EQ(word[0], 0x1234567887654321ull);
-	KEXPECT_EQ(word[511], frame);
-	pmm_get_stats(&during);
-	KEXPECT_EQ(during.free_frames, before.free_frames - 1);
-	pmm_free_frame(frame);
-	pmm_get_stats(&after);
-	KEXPECT_EQ(after.free_frames, before.free_frames);
-}
-
-KTEST(pmm_runs_are_aligned_and_distinct)
-{
-	struct pmm_stats before, after;
-	pmm_get_stats(&before);
-	phys_addr_t runs[4];
-	static const size_t counts[4] = {3, 8, 100, MAX_BLOCK};
-	for (int i = 0; i < 4; i++) {
-		size_t align = 1;
-		while (align < counts[i])
-			align *= 2;
-		runs[i] = pmm_alloc_frames(counts[i]);
-		KEXPECT(runs[i] != PMM_NO_FRAME);
-		KEXPECT_EQ(runs[i] % (align * PMM_FRAME_SIZE), 0);
-		for (int j = 0; j < i; j++)
-			KEXPECT(runs[i] + counts[i] * PMM_FRAME_SIZE <= runs[j] ||
-				runs[j] + counts[j] * PMM_FRAME_SIZE <= runs[i]);
-	}
-	for (int i = 0; i < 4; i++)
-		pmm_free_frames(runs[i], counts[i]);
-	pmm_get_stats(&after);
-	KEXPECT_EQ(after.free_frames, before.free_frames);
-}
-
-KTEST(pmm_stats_add_up)
-{
-	struct pmm_stats s;
-	pmm_get_stats(&s);
-	KEXPECT(s.total_frames > 0);
-	KEXPECT(s.free_frames > 0);
-	KEXPECT(s.used_frames > 0); /* the metadata, at least */
-	KEXPECT_EQ(s.free_frames + s.used_frames, s.total_frames);
 }

@@ -1,4 +1,4 @@
-/* Physical memory manager: 4 KiB frames from the sanitised E820 map.
+/* Physical memory manager: 4 KiB frames from the sanitised E820 map (e820.h).
  *
  * Never hands out the first MiB, the kernel image and .bss, or any range passed as
  * reserved; never hands out a frame twice; a double free or a free of a frame it
@@ -11,34 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../bootinfo.h"
+#include "e820.h" /* struct mem_range */
 
 #define PMM_FRAME_SIZE 4096ull
 #define PMM_NO_FRAME   0ull /* frame 0 lies in the first MiB: never a valid answer */
 
 typedef uint64_t phys_addr_t;
-
-/* A physical range [base, end). */
-struct mem_range {
-	uint64_t base, end;
-};
-
-/* Sanitises an E820 map, in any order and of any count: drops zero-length entries,
- * resolves overlaps (where a usable entry overlaps any other type, unknown types
- * included, the other type wins; overlapping or touching usable entries merge), clips
- * entries that wrap past 2^64, shrinks usable ranges inward to whole frames, and keeps
- * what lies at or above 1 MiB. Memory above 4 GiB is kept (the frame just below 2^64
- * is not: its end has no uint64_t). A usable entry whose ACPI 3.0 attributes are
- * non-zero with bit 0 (enabled) clear is ignored. Writes the usable ranges, sorted and
- * disjoint, and returns how many it wrote: if there are more than `max`, the `max`
- * largest (lower addresses winning ties). O(count^2) time, no scratch memory. */
-size_t e820_sanitise(const struct e820_entry *map, size_t count, struct mem_range *usable,
-		     size_t max);
-
-/* Cuts the ranges at `limit`, which must be frame-aligned: what lies at or above it
- * goes, and ranges left empty are dropped. Returns the new count; adds the bytes cut
- * off to *cut. (Memory past what the CPU or the direct map can address.) */
-size_t mem_ranges_clip(struct mem_range *ranges, size_t count, uint64_t limit, uint64_t *cut);
 
 /* Builds the allocator over `usable` (sanitised), minus the `reserved` ranges (the
  * kernel image and .bss, boot page tables...; any order, rounded out to frames).
@@ -78,3 +56,7 @@ void pmm_get_stats(struct pmm_stats *stats);
  * then changes nothing. pmm.c has a weak definition that panics; host tests define
  * it to record the complaint. */
 void pmm_report_misuse(const char *what, phys_addr_t frame);
+
+#ifdef KEEL_TEST /* for pmm_test.c */
+bool pmm_frame_handed_out(phys_addr_t frame);
+#endif

@@ -4,7 +4,7 @@
 #include "../console.h"
 #include "../dev/input.h"
 #include "../dev/keymap.h"
-#include "../dev/serial.h"
+#include "../dev/serial_input.h"
 #include "../lib/string.h"
 #include "commands.h"
 #include "line_editor.h"

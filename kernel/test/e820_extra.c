@@ -1,12 +1,14 @@
-#include "e820_extra.h"
-
-#ifdef KEEL_TEST /* the normal kernel carries none of it */
-
+/* Test kernel only: E820 entries that QEMU cannot produce (RAM past the CPU's
+ * physical addresses, entries that wrap past 2^64...), added to the boot sector's
+ * map from the fw_cfg file opt/keel/e820 before the memory manager reads it. The
+ * file holds entries "base:length:type", in hex, separated by spaces; each entry
+ * added is printed, and text that cannot be read is a panic. */
 #include <stdint.h>
 
 #include "../console.h"
-#include "../dev/fwcfg.h"
 #include "../panic.h"
+#include "../test_hooks.h"
+#include "fwcfg.h"
 
 static int hex_digit(char c)
 {
@@ -57,5 +59,3 @@ void e820_add_test_entries(struct boot_info *bi)
 			(unsigned long long)e.base, (unsigned long long)e.length, e.type);
 	}
 }
-
-#endif

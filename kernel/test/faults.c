@@ -85,13 +85,13 @@ __attribute__((noinline)) static void backtrace_level3(void)
 __attribute__((noinline)) static void backtrace_level2(void)
 {
 	backtrace_level3();
-	__asm__ volatile(""); /* keep the call from becoming a jump */
+	compiler_barrier(); /* keep the call from becoming a jump */
 }
 
 __attribute__((noinline)) static void backtrace_level1(void)
 {
 	backtrace_level2();
-	__asm__ volatile("");
+	compiler_barrier();
 }
 
 static void panic_backtrace(void)

@@ -1,17 +1,19 @@
 /* The test kernel's runner: every KTEST in .ktests, or one fault scenario. */
 #include "ktest.h"
 
+#include "../test_hooks.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "../console.h"
-#include "../dev/fwcfg.h"
-#include "../dev/qemu_exit.h"
 #include "../lib/string.h"
 #include "../panic.h"
 #include "faults.h"
+#include "fwcfg.h"
+#include "qemu_exit.h"
 
 extern const struct ktest_case __ktests_start[], __ktests_end[];
 

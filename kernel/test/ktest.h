@@ -1,31 +1,33 @@
-/* In-kernel tests. Write them next to the code they test:
+/* In-kernel tests. Write them in a file of their own beside the code they test
+ * (mm/heap.c -> mm/heap_test.c):
  *
  *     KTEST(format_pads_with_zeros) { char b[8]; ksnprintf(b, 8, "%03d", 7);
  *                                     KEXPECT_STR(b, "007"); }
  *
  * KTEST puts the test in the .ktests linker section; the test kernel (make test
  * builds it with -DKEEL_TEST) runs every entry there. No central list to edit.
- * In the normal kernel the tests compile (so they cannot rot) but are dropped. */
+ * Only the test kernel compiles *_test.c and kernel/test/ (the Makefile), so the
+ * shipped kernel carries none of it; a test reaches a file's static functions
+ * through VISIBLE_IF_KTEST (lib/visible.h). */
 #pragma once
 
+#ifndef KEEL_TEST
+#error "test code is built into the test kernel only (KERNEL_TEST=1)"
+#endif
+
 #include <stdint.h>
+
+#include "../lib/string.h"
 
 struct ktest_case {
 	const char *name;
 	void (*run)(void);
 };
 
-#ifdef KEEL_TEST
-#define KTEST_REGISTER(name)                             \
-	static const struct ktest_case ktest_case_##name \
-		__attribute__((used, section(".ktests"), aligned(8))) = {#name, name};
-#else
-#define KTEST_REGISTER(name)
-#endif
-
-#define KTEST(name)                                     \
-	static __attribute__((unused)) void name(void); \
-	KTEST_REGISTER(name)                            \
+#define KTEST(name)                                                                    \
+	static void name(void);                                                        \
+	static const struct ktest_case ktest_case_##name                               \
+		__attribute__((used, section(".ktests"), aligned(8))) = {#name, name}; \
 	static void name(void)
 
 /* Records a failure for the running test (the first one counts). */
@@ -58,6 +60,3 @@ __attribute__((format(printf, 3, 4))) void ktest_fail(const char *file, int line
 			return;                                                                  \
 		}                                                                                \
 	} while (0)
-
-/* Runs the requested fault scenario, or every KTEST; then ends the QEMU run. */
-__attribute__((noreturn)) void ktest_main(void);

@@ -457,9 +457,7 @@ static void check_default_machine(const struct machine *m)
 	CHECK_STATUS(ACPI_OK);
 	CHECK_NO_ERROR();
 	CHECK_EQ(info.rsdp_address, m->rsdp);
-	CHECK(!strcmp(info.oem_id, "KEEL  "), "oem_id \"%s\"", info.oem_id);
 	CHECK_EQ(info.madt_address, m->madt);
-	CHECK_EQ(info.lapic_address, 0xFEE00000);
 	CHECK_EQ(info.cpu_count, 2);
 	CHECK_EQ(info.cpus[1].apic_id, 1);
 	CHECK_EQ(info.ioapic_count, 1);
@@ -467,7 +465,6 @@ static void check_default_machine(const struct machine *m)
 	CHECK_EQ(info.override_count, 5);
 	CHECK(info.have_fadt && info.have_s5, "have_fadt %d have_s5 %d", info.have_fadt,
 	      info.have_s5);
-	CHECK_EQ(info.fadt_address, m->fadt);
 	CHECK_EQ(info.dsdt_address, m->dsdt);
 	CHECK_EQ(info.pm1a_control, 0x604);
 }
@@ -808,6 +805,8 @@ static void madt_entries_parsed(void)
 	madt_cpu(&madt, 0, 0, 1);
 	madt_cpu(&madt, 1, 2, 0); /* disabled: not listed */
 	madt_cpu(&madt, 2, 4, 3); /* enabled and online capable */
+	/* Type 5, local APIC address override: Keel reads IA32_APIC_BASE, so skipped. */
+	madt_lapic_address(&madt, 0xFED00000ull);
 	madt_x2apic(&madt, 0x1234, 1, 7);
 	madt_x2apic(&madt, 0x1235, 2, 8); /* online capable only: not listed */
 	madt_ioapic(&madt, 8, 0xFEC00000, 0);
@@ -822,14 +821,11 @@ static void madt_entries_parsed(void)
 	t_raw(&madt, unknown, sizeof unknown);
 	uint8_t gicc[8] = {0x0B, 8}; /* an ARM type: skipped by its length */
 	t_raw(&madt, gicc, sizeof gicc);
-	madt_lapic_address(&madt, 0xFED00000ull);
 	t_seal(&madt);
 	install(0);
 	run();
 	CHECK(ok, "acpi_init failed: %s", error);
 	CHECK_NO_ERROR();
-	CHECK_EQ(info.lapic_address, 0xFED00000); /* the type 5 override wins */
-	CHECK(info.pcat_compat, "PCAT_COMPAT not seen");
 	CHECK_EQ(info.cpu_count, 3);
 	CHECK_EQ(info.cpus[0].apic_id, 0);
 	CHECK_EQ(info.cpus[1].apic_id, 4);
@@ -854,12 +850,6 @@ static void madt_entries_parsed(void)
 	CHECK_EQ(info.lapic_nmis[0].flags, 5);
 	CHECK_EQ(info.lapic_nmis[1].processor_uid, 2);
 	CHECK_EQ(info.dropped, 0);
-
-	/* No PCAT_COMPAT flag: no 8259s. */
-	put32(arena + info.madt_address + 40, 0);
-	reseal(info.madt_address);
-	run();
-	CHECK(ok && !info.pcat_compat, "ok %d pcat_compat %d", ok, info.pcat_compat);
 }
 
 static void madt_caps_truncate(void)
@@ -965,7 +955,7 @@ static void madt_entry_too_short_for_type(void)
 {
 	static const struct {
 		uint8_t type, length;
-	} cases_[] = {{0, 6}, {1, 8}, {2, 8}, {3, 6}, {4, 5}, {5, 8}, {9, 12}};
+	} cases_[] = {{0, 6}, {1, 8}, {2, 8}, {3, 6}, {4, 5}, {9, 12}};
 	for (size_t i = 0; i < sizeof cases_ / sizeof cases_[0]; i++) {
 		default_tables();
 		madt_init(&madt, 0xFEE00000, 1);
@@ -982,6 +972,35 @@ static void madt_entry_too_short_for_type(void)
 			 cases_[i].type, cases_[i].length);
 		CHECK_ERROR(expected);
 	}
+
+	/* A type Keel does not read, such as 5 (local APIC address override), has no
+	 * minimum: a short one is skipped by its length and the next entry still read... */
+	default_tables();
+	madt_init(&madt, 0xFEE00000, 1);
+	madt_cpu(&madt, 0, 0, 1);
+	uint8_t short_override[8] = {5, 8, 0, 0, 0, 0, 0xD0, 0xFE};
+	t_raw(&madt, short_override, sizeof short_override);
+	madt_ioapic(&madt, 0, 0xFEC00000, 0);
+	t_seal(&madt);
+	install(0);
+	run();
+	CHECK(ok, "acpi_init failed: %s", error);
+	CHECK_NO_ERROR();
+	CHECK_EQ(info.ioapic_count, 1);
+	CHECK_EQ(info.ioapics[0].address, 0xFEC00000);
+
+	/* ...but its length must still stay within the table. */
+	default_tables();
+	madt_init(&madt, 0xFEE00000, 1);
+	madt_cpu(&madt, 0, 0, 1);
+	madt_ioapic(&madt, 0, 0xFEC00000, 0);
+	uint8_t overlong[8] = {5, 12};
+	t_raw(&madt, overlong, sizeof overlong);
+	t_seal(&madt);
+	install(0);
+	run();
+	CHECK_STATUS(ACPI_BAD_MADT);
+	CHECK_ERROR("entry at offset 64 (length 12) runs past the end");
 }
 
 static void missing_madt(void)
@@ -1058,13 +1077,10 @@ static void fadt_acpi1_fields(void)
 	struct machine m = install(0);
 	run();
 	CHECK(ok, "acpi_init failed: %s", error);
-	CHECK_EQ(info.sci_irq, 9);
 	CHECK_EQ(info.smi_command, 0xB2);
 	CHECK_EQ(info.acpi_enable, 0xF1);
 	CHECK_EQ(info.pm1a_control, 0x604);
 	CHECK_EQ(info.pm1b_control, 0x704);
-	CHECK_EQ(info.century, 0x32);
-	CHECK_EQ(info.iapc_boot_arch, 0); /* not defined in revision 1 */
 	CHECK(!info.have_reset, "a reset register in a 116-byte FADT");
 	CHECK_EQ(info.dsdt_address, m.dsdt);
 
@@ -1088,7 +1104,6 @@ static void fadt_reset_register(void)
 	CHECK_EQ(info.reset_register.bit_width, 8);
 	CHECK_EQ(info.reset_register.address, 0xCF9);
 	CHECK_EQ(info.reset_value, 0x0F);
-	CHECK_EQ(info.iapc_boot_arch, 2);
 
 	/* Flag clear: the register is not to be used, whatever is there. */
 	default_tables();
@@ -1358,10 +1373,7 @@ static void check_qemu_common(void)
 {
 	CHECK(ok, "acpi_init failed: %s", error);
 	CHECK_NO_ERROR();
-	CHECK(!strcmp(info.oem_id, "BOCHS "), "oem_id \"%s\"", info.oem_id);
 	CHECK_EQ(info.revision, 0);
-	CHECK_EQ(info.lapic_address, 0xFEE00000);
-	CHECK(info.pcat_compat, "no PCAT_COMPAT");
 	CHECK_EQ(info.cpu_count, 1);
 	CHECK_EQ(info.cpus[0].apic_id, 0);
 	CHECK_EQ(info.ioapic_count, 1);
@@ -1380,11 +1392,9 @@ static void check_qemu_common(void)
 	CHECK_EQ(info.lapic_nmis[0].processor_uid, 0xFF);
 	CHECK_EQ(info.lapic_nmis[0].lint, 1);
 	CHECK(info.have_fadt, "no FADT");
-	CHECK_EQ(info.sci_irq, 9);
 	CHECK_EQ(info.smi_command, 0xB2);
 	CHECK_EQ(info.pm1a_control, 0x604);
 	CHECK_EQ(info.pm1b_control, 0);
-	CHECK_EQ(info.century, 0x32);
 	CHECK_EQ(info.dsdt_address, 0xFE0040);
 	CHECK(info.have_s5 && info.s5_slp_typa == 0 && info.s5_slp_typb == 0, "S5: %d %u/%u",
 	      info.have_s5, info.s5_slp_typa, info.s5_slp_typb);
@@ -1408,7 +1418,6 @@ static void real_qemu_q35(void)
 	check_qemu_common();
 	CHECK_EQ(info.rsdp_address, 0xF59E0);
 	CHECK_EQ(info.acpi_enable, 0x02);
-	CHECK_EQ(info.iapc_boot_arch, 2);
 	CHECK(info.have_reset && info.reset_register.space == ACPI_SPACE_IO &&
 		      info.reset_register.address == 0xCF9 && info.reset_value == 0x0F,
 	      "reset register: %d space %u at %#" PRIx64 " value %#x", info.have_reset,
@@ -1422,7 +1431,6 @@ static void real_bochs(void)
 	CHECK(ok, "acpi_init failed: %s", error);
 	CHECK_NO_ERROR();
 	CHECK_EQ(info.rsdp_address, 0xF9FA0);
-	CHECK_EQ(info.lapic_address, 0xFEE00000);
 	CHECK_EQ(info.cpu_count, 1);
 	CHECK_EQ(info.ioapic_count, 1);
 	CHECK_EQ(info.ioapics[0].id, 1);
@@ -1430,7 +1438,6 @@ static void real_bochs(void)
 	CHECK_EQ(info.override_count, 1);
 	CHECK_EQ(acpi_isa_irq_route(&info, 0).gsi, 2);
 	CHECK_EQ(info.pm1a_control, 0xB004);
-	CHECK_EQ(info.century, 0);
 	CHECK(!info.have_reset, "a reset register in Bochs' ACPI 1.0 FADT");
 	CHECK(info.have_s5 && info.s5_slp_typa == 0 && info.s5_slp_typb == 0, "S5: %d %u/%u",
 	      info.have_s5, info.s5_slp_typa, info.s5_slp_typb);

@@ -1,4 +1,4 @@
-/* The runtime for -fsanitize=undefined (the test build): every check that fails
+/* The runtime for -fsanitize=undefined (the test kernel only): every check that fails
  * panics with the kind of error and its source location. */
 #pragma once
 
