@@ -123,6 +123,17 @@ def shipped_kernel_holds_no_test_code():
 
 
 @test
+def kernel_files_call_only_into_their_own_layer_or_lower():
+    """tools/depgraph --check: the layering docs/ARCHITECTURE.md describes, over what
+    each object really calls (nm), in the shipped kernel and the test kernel."""
+    for build in (BUILD, BUILD / "test"):
+        out = run([str(ROOT / "tools/depgraph"), "--check", str(build)], cwd=ROOT)
+        check(out.returncode == 0, f"{build}: {out.stderr.strip()}")
+        check(re.search(r"^main\.c -> .*mm/mem\.c", out.stdout, re.M),
+              f"{build}: the graph misses main.c's calls:\n{out.stdout}")
+
+
+@test
 def an_overflowing_boot_sector_fails_the_build_naming_the_excess():
     tree = copy_of_tree()
     try:
