@@ -15,13 +15,15 @@
 #include "dev/pic.h"
 #include "dev/power.h"
 #include "dev/serial.h"
-#include "dev/serial_input.h"
 #include "dev/timer.h"
 #include "dev/vga.h"
 #include "kmain.h"
+#include "mm/kstack.h"
 #include "mm/mem.h"
 #include "mm/paging.h"
 #include "panic.h"
+#include "sched/sched.h"
+#include "sched/task.h"
 #include "shell/shell.h"
 #include "test_hooks.h"
 
@@ -51,6 +53,15 @@ static void print_banner(const struct boot_info *bi)
 	kprintf(")\n");
 	console_set_style(CONSOLE_PLAIN);
 	kprintf("cpu: %s %s\n", vendor, brand);
+}
+
+/* From here on kmain runs as a task, and can make others. */
+static void start_scheduler(void)
+{
+	struct kstack boot_stack;
+	uintptr_t guard;
+	boot_stack_bounds(&boot_stack, &guard);
+	sched_init(&boot_stack, guard);
 }
 
 /* Each console output registers itself: port 0xE9 first, as it needs no set-up. */
@@ -124,6 +135,7 @@ void kmain(const struct boot_info *boot_sector_info)
 	mem_init(bi);
 	boot_stack_guard();
 	gdt_guard_stacks();
+	start_scheduler();
 
 	/* The local APIC timer's calibration runs from interrupts_init to timer_init: the
 	 * steps between take the place of most of its 2 ms wait. */
@@ -132,11 +144,11 @@ void kmain(const struct boot_info *boot_sector_info)
 	interrupts_report();
 	floppy_motor_off(bi->drive);
 	i8042_init();
-	if (have_uart)
-		serial_enable_input();
+	serial_enable_interrupts();
 	timer_init();
 
 	kprintf("keel: ready\n");
 	ktest_main(); /* test kernel only: runs the tests, never returns */
+	task_set_name(current_task(), "shell"); /* kmain's task goes on as the shell */
 	shell_run(bi);
 }

@@ -52,6 +52,7 @@ static void panic_enter(void)
 	}
 	panicking = true;
 	console_break_lock();
+	console_go_synchronous();
 	console_set_style(CONSOLE_ALERT);
 	console_write("\nPANIC: ");
 }
@@ -67,6 +68,14 @@ static void print_registers(const struct trap_frame *f)
 	kprintf("  r15 %016lx  rip %016lx  rflags %08lx\n", f->r15, f->rip, f->rflags);
 	kprintf("  cs %04lx  ss %04lx  cr2 %016lx  cr3 %016lx\n", f->cs, f->ss, read_cr2(),
 		read_cr3());
+}
+
+/* Set by the scheduler once there are tasks: names the one that was running. */
+static void (*report_task)(uintptr_t address, uintptr_t stack_pointer);
+
+void panic_set_task_reporter(void (*report)(uintptr_t address, uintptr_t stack_pointer))
+{
+	report_task = report;
 }
 
 __attribute__((noreturn)) static void panic_finish(uintptr_t rip, uintptr_t rbp)
@@ -95,6 +104,8 @@ void panic_at(const char *file, int line, const char *func, const char *fmt, ...
 	uintptr_t caller = (uintptr_t)__builtin_return_address(0);
 	kprintf("  called from %#lx, rsp %#lx, rbp %#lx, cr3 %#lx\n", caller,
 		(uintptr_t)__builtin_frame_address(0) + 16, rbp, read_cr3());
+	if (report_task)
+		report_task(0, 0);
 	panic_finish(caller, *(const uintptr_t *)rbp);
 }
 
@@ -107,5 +118,7 @@ void panic_trap(const struct trap_frame *frame, const char *fmt, ...)
 	va_end(args);
 	kprintf("\n");
 	print_registers(frame);
+	if (report_task)
+		report_task(read_cr2(), frame->rsp);
 	panic_finish(frame->rip, frame->rbp);
 }

@@ -7,6 +7,7 @@
 #include "kmain.h"
 #include "lib/stack_protector.h"
 #include "lib/string.h"
+#include "mm/kstack.h"
 #include "mm/paging.h"
 
 /* From link.ld. */
@@ -21,6 +22,13 @@ static uint8_t boot_stack[PAGE_SIZE + BOOT_STACK_SIZE] __attribute__((aligned(PA
 void boot_stack_guard(void)
 {
 	paging_unmap_guard_page(boot_stack);
+}
+
+void boot_stack_bounds(struct kstack *stack, uintptr_t *guard)
+{
+	*guard = (uintptr_t)boot_stack;
+	stack->bottom = (uintptr_t)boot_stack + PAGE_SIZE;
+	stack->top = (uintptr_t)boot_stack + sizeof boot_stack;
 }
 
 static __attribute__((noreturn)) void enter_kmain(void *boot_info)

@@ -131,7 +131,7 @@ def shell_commands_over_serial():
             expect(out, rf"^  {name}\s+\S", f"help lists {name}")
         expect(m.run("echo hello,   keel world"), r"^hello, keel world\r?$", "echo")
         expect(m.run("uptime"), r"^up \d+\.\d\d s\r?$", "uptime")
-        expect(m.run("ticks"), r"^\d+ ticks at 100 Hz \(local APIC timer\)", "ticks")
+        expect(m.run("ticks"), r"^\d+ ticks at 1000 Hz \(local APIC timer\)", "ticks")
         out = m.run("mem")
         expect(out, r"^memory map \(BIOS E820, \d+ entries\):", "mem shows the E820 map")
         expect(out, r"^frames: \d+ total \(\d+ MiB\), \d+ used, \d+ free", "mem shows frames")
@@ -224,7 +224,7 @@ def falls_back_to_the_8259_without_an_apic():
         expect(out, r"^interrupts: no usable APIC \(the CPU has no local APIC\); using the "
                r"8259 PICs", "the reason for the 8259s")
         expect(m.run("irq"), r"^controller: 8259 PIC", "PIC controller")
-        expect(m.run("ticks"), r"ticks at 100 Hz \(PIT timer\)", "PIT timer")
+        expect(m.run("ticks"), r"ticks at 1000 Hz \(PIT timer\)", "PIT timer")
         expect(m.run("echo works"), r"^works", "the shell works")
 
 

@@ -2,6 +2,7 @@
 
 #include "../console.h"
 #include "../panic.h"
+#include "../sched/sched.h"
 #include "x86.h"
 
 /* Shared by all CPUs: one table of handlers. The counts are statistics only. */
@@ -50,10 +51,13 @@ void irq_dispatch(unsigned vector)
 		return;
 	}
 	counts[vector]++;
+	sched_irq_enter();
 	if (handlers[vector].handler)
 		handlers[vector].handler(handlers[vector].ctx);
 	if (active)
 		active->end_of_interrupt(vector);
+	/* After the EOI: the task switched to must get the next interrupts. */
+	sched_irq_exit();
 }
 
 uint64_t irq_count(unsigned vector)

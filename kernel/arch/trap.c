@@ -138,6 +138,7 @@ void trap_dispatch(struct trap_frame *f)
 	/* The fault may have hit inside the console's critical section: we are about to
 	 * panic anyway, and a held lock must not turn the report into a silent hang. */
 	console_break_lock();
+	console_go_synchronous();
 	kprintf("\nEXCEPTION %s (vector %lu, error code %#lx) at %s\n", trap_name(f->vector),
 		f->vector, f->error_code, where);
 	switch (f->vector) {

@@ -7,10 +7,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Control-register and MSR bits the kernel sets: Intel SDM vol. 3A, 2.5 and 2.2.1. */
-#define CR0_WP	 (1ull << 16) /* write protection binds ring 0 too */
-#define EFER	 0xC0000080
-#define EFER_NXE (1ull << 11) /* the page tables' NX bit is honoured */
+/* Control-register and MSR bits the kernel sets: Intel SDM vol. 3A, 2.5 and 2.2.1;
+ * the MSR numbers: SDM vol. 4, table 2-2. */
+#define CR0_MP		    (1ull << 1)	 /* WAIT/FWAIT honour TS */
+#define CR0_EM		    (1ull << 2)	 /* x87 emulation: must be clear for x87 and SSE */
+#define CR0_TS		    (1ull << 3)	 /* task switched: the next FPU use faults (#NM) */
+#define CR0_NE		    (1ull << 5)	 /* x87 errors as #MF, not the legacy IRQ 13 */
+#define CR0_WP		    (1ull << 16) /* write protection binds ring 0 too */
+#define CR4_OSFXSR	    (1ull << 9)	 /* FXSAVE/FXRSTOR and SSE enabled */
+#define CR4_OSXMMEXCPT	    (1ull << 10) /* unmasked SSE exceptions raise #XM */
+#define CR4_OSXSAVE	    (1ull << 18) /* XSAVE and XCR0 enabled */
+#define EFER		    0xC0000080
+#define EFER_NXE	    (1ull << 11) /* the page tables' NX bit is honoured */
+#define IA32_FS_BASE	    0xC0000100
+#define IA32_GS_BASE	    0xC0000101
+#define IA32_KERNEL_GS_BASE 0xC0000102
 
 /* Stops the compiler from moving memory accesses across this point, or merging the
  * code on either side (a call stays a call, not a tail jump); the CPU is not
@@ -159,6 +170,66 @@ DEFINE_CR_ACCESSORS(2)
 DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
+
+/* The 8-byte word at %gs:offset: the per-CPU area (sched/cpu.h). */
+static inline uint64_t gs_read64(uint64_t offset)
+{
+	uint64_t value;
+	__asm__ volatile("movq %%gs:(%1), %0" : "=r"(value) : "r"(offset) : "memory");
+	return value;
+}
+
+/* Extended control registers (XCR0: which state XSAVE manages), SDM vol. 1, 13.3. */
+static inline uint64_t xgetbv(uint32_t xcr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(xcr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void xsetbv(uint32_t xcr, uint64_t value)
+{
+	__asm__ volatile("xsetbv"
+			 :
+			 : "c"(xcr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+			 : "memory");
+}
+
+/* FPU/SSE/AVX state to and from memory: FXSAVE's 512-byte area (16-byte aligned) or
+ * XSAVE's (64-byte aligned, the components in `mask`). The 64-bit forms keep full
+ * 64-bit instruction and operand pointers. SDM vol. 1, 10.5 and 13. */
+static inline void fxsave64(void *area)
+{
+	__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+static inline void fxrstor64(const void *area)
+{
+	__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+static inline void xsave64(void *area, uint64_t mask)
+{
+	__asm__ volatile("xsave64 (%0)"
+			 :
+			 : "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
+			 : "memory");
+}
+
+static inline void xrstor64(const void *area, uint64_t mask)
+{
+	__asm__ volatile("xrstor64 (%0)"
+			 :
+			 : "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
+			 : "memory");
+}
+
+/* x87 to its initial state (FCW 0x037F, empty stack), without waiting for pending
+ * exceptions. */
+static inline void fninit(void)
+{
+	__asm__ volatile("fninit" : : : "memory");
+}
 
 static inline void invlpg(const void *address)
 {

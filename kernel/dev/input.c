@@ -1,16 +1,19 @@
 #include "input.h"
 
+#include "../sched/wait.h"
 #include "../sync/spinlock.h"
 
 #define INPUT_RING 256
 
-/* One ring for the machine's console input, under one lock. */
+/* One ring for the machine's console input, under one lock; readers sleep on
+ * `arrived` until an interrupt handler puts something in. */
 static struct {
 	struct spinlock lock;
 	struct input_event events[INPUT_RING];
 	unsigned head, tail; /* head: next to read; tail: next to write */
 	uint64_t dropped;
-} ring = {SPINLOCK_INIT, {{0, 0, 0, 0}}, 0, 0, 0};
+	struct wait_queue arrived;
+} ring = {SPINLOCK_INIT, {{0, 0, 0, 0}}, 0, 0, 0, WAIT_QUEUE_INIT(ring.arrived)};
 
 void input_put(struct input_event event)
 {
@@ -20,6 +23,12 @@ void input_put(struct input_event event)
 	else
 		ring.events[ring.tail++ % INPUT_RING] = event;
 	spin_unlock_irqrestore(&ring.lock, flags);
+	wake_up(&ring.arrived, WAKE_ALL);
+}
+
+void input_wait(struct input_event *event)
+{
+	wait_event(ring.arrived, input_get(event));
 }
 
 bool input_get(struct input_event *event)

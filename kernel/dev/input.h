@@ -17,6 +17,9 @@ struct input_event {
 
 void input_put(struct input_event event); /* from interrupt handlers */
 bool input_get(struct input_event *event);
+
+/* Sleeps until there is an event, and takes it (a task only). */
+void input_wait(struct input_event *event);
 uint64_t input_dropped(void);
 
 /* Counts input lost before it reached the ring (a UART overrun). */

@@ -1,9 +1,13 @@
-/* Register offsets and bits: National Semiconductor PC16550D data sheet; the
- * loopback presence test follows the OSDev wiki "Serial Ports" page. */
+/* COM1 output: polled until serial_enable_interrupts, then fed from the log ring by
+ * the THR-empty interrupt, 16 bytes at a time. Register offsets and bits: National
+ * Semiconductor PC16550D data sheet; the loopback presence test follows the OSDev
+ * wiki "Serial Ports" page. */
 #include "serial.h"
 
+#include "../arch/irq.h"
 #include "../arch/x86.h"
 #include "../console.h"
+#include "serial_input.h"
 #include "uart.h"
 
 #define BAUD_BASE      115200
@@ -12,8 +16,9 @@
 #define TX_SPIN_LIMIT  100000 /* ~10 ms at 115200 baud is plenty for one byte */
 #define TX_GIVE_UP     256    /* bytes dropped in a row before we call the UART dead */
 
-/* Written under the console's lock, or, unlocked, when the kernel is about to halt
- * (panic breaks the lock; a fault inside a fault report writes without it). */
+/* Polled output, before the interrupt takes over and after a panic: written under
+ * the console's lock, or, unlocked, when the kernel is about to halt (panic breaks the
+ * lock; a fault inside a fault report writes without it). */
 static bool serial_present;
 static unsigned dropped_in_a_row;
 static unsigned tx_burst; /* bytes one empty transmitter takes: 16 with a FIFO, else 1 */
@@ -59,23 +64,68 @@ static void serial_write(const char *s, size_t n)
 		serial_putc(s[i]);
 }
 
-static void serial_clear_terminal(void)
-{
-	serial_write("\x1b[2J\x1b[H", 7); /* ANSI: erase the screen, cursor home */
-}
-
-static void serial_bell(void)
-{
-	serial_putc('\a');
-}
+static void kick_transmitter(void);
 
 static struct console_sink serial_sink = {
 	.name = "COM1",
 	.write = serial_write,
-	.clear = serial_clear_terminal,
-	.bell = serial_bell,
+	.kick = kick_transmitter,
 	.port_only = true,
 };
+
+/* ---- interrupt-driven output ---------------------------------------------------- */
+
+/* The log has text for us while the transmitter sat idle: turning the THR-empty
+ * interrupt on (from off) raises it at once if the THR is empty, as the 16550 does
+ * and QEMU's serial.c (thr_ipending on a 0-to-1 change of IER bit 1). */
+static void kick_transmitter(void)
+{
+	uint8_t ier = uart_interrupts();
+	outb(COM1 + UART_IER, ier & ~IER_THR_EMPTY);
+	outb(COM1 + UART_IER, ier);
+}
+
+/* THR empty: the FIFO takes tx_burst bytes; a newline costs two. */
+static void transmit(void)
+{
+	char text[TX_FIFO_SIZE / 2];
+	size_t n = console_sink_take(&serial_sink, text, tx_burst > 1 ? sizeof text : 1);
+	tx_room = 0; /* polled output (after a panic) asks the LSR again */
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] == '\n')
+			outb(COM1 + UART_DATA, '\r');
+		outb(COM1 + UART_DATA, (unsigned char)text[i]);
+	}
+}
+
+/* IRQ 4: every cause the IIR reports, until it says none is left (received data
+ * outranks THR empty, so one interrupt may bring both). */
+static void serial_interrupt(void *ctx)
+{
+	(void)ctx;
+	for (;;) {
+		uint8_t cause = inb(COM1 + UART_IIR);
+		if (cause & IIR_NONE_PENDING)
+			return;
+		switch (cause & IIR_CAUSE) {
+		case IIR_RECEIVED:
+		case IIR_RECEIVE_TIMEOUT: serial_input_receive(); break;
+		case IIR_THR_EMPTY: transmit(); break;
+		case IIR_LINE_STATUS: inb(COM1 + UART_LSR); break;
+		default: inb(COM1 + UART_MSR); break; /* modem status */
+		}
+	}
+}
+
+void serial_enable_interrupts(void)
+{
+	if (!serial_present)
+		return;
+	irq_enable_legacy(COM1_IRQ, serial_interrupt, 0);
+	uart_set_interrupts(IER_THR_EMPTY, 0);
+	console_sink_set_async(&serial_sink);
+	serial_input_start();
+}
 
 bool serial_init(void)
 {

@@ -1,9 +1,8 @@
-/* COM1 input (registers: uart.h); the UART itself is set up by serial_init. */
+/* COM1 input (registers: uart.h): serial.c's IRQ 4 handler calls in here. */
 #include "serial_input.h"
 
 #include <stdbool.h>
 
-#include "../arch/irq.h"
 #include "../arch/x86.h"
 #include "input.h"
 #include "uart.h"
@@ -13,15 +12,14 @@
  * side; a real UART's FIFO fills). serial_resume_input turns it back on. */
 static bool receive_paused;
 
-static void serial_receive(void *ctx)
+void serial_input_receive(void)
 {
-	(void)ctx;
 	uint8_t status;
 	while ((status = inb(COM1 + UART_LSR)) & LSR_DATA_READY) {
 		if (status & LSR_OVERRUN)
 			input_count_lost(); /* the UART had no room: bytes are gone */
 		if (input_full()) {
-			outb(COM1 + UART_IER, 0);
+			uart_set_interrupts(0, IER_DATA_AVAILABLE);
 			outb(COM1 + UART_MCR,
 			     MCR_DTR_RTS_OUT2 & ~MCR_RTS); /* ask the sender to wait */
 			receive_paused = true;
@@ -32,20 +30,23 @@ static void serial_receive(void *ctx)
 	}
 }
 
+/* With interrupts off: IRQ 4 shares receive_paused. */
 void serial_resume_input(void)
 {
-	if (!receive_paused || input_full())
-		return;
-	receive_paused = false;
-	outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
-	outb(COM1 + UART_IER, IER_DATA_AVAILABLE); /* pending data raises the IRQ again */
+	uint64_t flags = cpu_irq_save();
+	if (receive_paused && !input_full()) {
+		receive_paused = false;
+		outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
+		/* Pending data raises the IRQ again. */
+		uart_set_interrupts(IER_DATA_AVAILABLE, 0);
+	}
+	cpu_irq_restore(flags);
 }
 
-void serial_enable_input(void)
+void serial_input_start(void)
 {
-	irq_enable_legacy(COM1_IRQ, serial_receive, 0);
-	outb(COM1 + UART_IER, IER_DATA_AVAILABLE);
 	uint64_t flags = cpu_irq_save(); /* IRQ 4 must not drain the FIFO under us */
-	serial_receive(0);		 /* anything that arrived before */
+	uart_set_interrupts(IER_DATA_AVAILABLE, 0);
+	serial_input_receive(); /* anything that arrived before */
 	cpu_irq_restore(flags);
 }

@@ -1,10 +1,12 @@
 #include "timer.h"
 
+#include "../arch/clock.h"
 #include "../arch/irq.h"
 #include "../arch/x86.h"
 #include "../console.h"
 #include "../lib/visible.h"
 #include "../panic.h"
+#include "../sched/sched.h"
 #include "apic.h"
 #include "pit.h"
 
@@ -18,14 +20,17 @@ static void on_tick(void *ctx)
 {
 	(void)ctx;
 	ticks++;
+	if (sched_running())
+		sched_tick();
 }
 
-/* The local APIC timer is timed against the PIT's 1.193182 MHz clock over the stretch
- * of boot from timer_begin_calibration, called once the local APIC is up, to
+/* The TSC, and with the local APIC as the controller its timer too, are timed
+ * against the PIT's 1.193182 MHz clock over the stretch of boot from
+ * timer_begin_calibration, called once the interrupt controller is chosen, to
  * timer_init: the rest of start-up runs meanwhile, and only what that falls short of
  * CALIBRATION_CLOCKS (2 ms) is spent waiting.
  *
- * Each edge of the interval lies between two reads of the APIC timer, a port write
+ * Each edge of the interval lies between two reads of the counters, a port write
  * apart. Taking each edge's midpoint, the count is off by at most half of both gaps,
  * plus half a PIT clock (the PIT is read in whole clocks, and its start may lag the
  * port write by up to a clock): 1/2386 of the shortest interval, 0.042%. Under QEMU
@@ -33,73 +38,106 @@ static void on_tick(void *ctx)
  * so about 1 us. A try whose half gaps exceed 1/CALIBRATION_SLACK of the interval
  * (2 us or more: the CPU was held up, as a preempted virtual CPU is) is repeated over
  * a fresh 2 ms, up to CALIBRATION_TRIES times; so is a stretch longer than the PIT can
- * time (54.9 ms, which slow serial output on hardware can take). */
+ * time (54.9 ms, which slow serial output on hardware can take). The gaps are judged
+ * on the TSC, which both counters are read beside. */
 #define CALIBRATION_CLOCKS 2386 /* 2 ms */
 #define CALIBRATION_SLACK  1000
 #define CALIBRATION_TRIES  5
 
-/* One try: PIT clocks, and twice the elapsed APIC count and twice its error (in half
- * counts, so that midpoints stay whole). clocks is 0 for a try that ran too long. */
-struct calibration {
-	int32_t clocks;
-	uint64_t twice_elapsed, twice_error;
+/* Both counters at one moment. The APIC timer counts down, the TSC up. */
+struct reading {
+	uint32_t apic;
+	uint64_t tsc;
 };
 
-/* The APIC timer's reads either side of the current interval's start. */
-static uint32_t interval_start[2];
-static bool calibrating;
+/* One try: PIT clocks, and twice each counter's elapsed count and twice the TSC's
+ * error (in half counts, so that midpoints stay whole). clocks is 0 for a try that
+ * ran too long. */
+struct calibration {
+	int32_t clocks;
+	uint64_t twice_apic, twice_tsc, twice_error;
+};
+
+static bool calibrating, with_apic;
+static struct reading interval_start[2];
 VISIBLE_IF_KTEST unsigned expired_tries; /* tries that ran past the stopwatch */
+
+/* The PIT stopwatch calls this twice at each edge (before and after its own port
+ * write); the readings go to where `edge` points. */
+static struct reading *edge;
+static unsigned edge_reads;
+
+static uint32_t read_counters(void)
+{
+	struct reading *r = &edge[edge_reads++ & 1];
+	r->tsc = rdtsc();
+	r->apic = with_apic ? lapic_timer_current() : 0;
+	return r->apic;
+}
 
 static void start_interval(void)
 {
-	pit_stopwatch_start(lapic_timer_current, interval_start);
+	uint32_t unused[2];
+	edge = interval_start;
+	edge_reads = 0;
+	pit_stopwatch_start(read_counters, unused);
 }
 
 /* Ends the interval once it is CALIBRATION_CLOCKS long. The first reading only gets
  * the code translated (emulators) and cached, which would widen its gap. */
 static struct calibration end_interval(void)
 {
-	uint32_t end[2];
+	struct reading end[2] = {{0, 0}, {0, 0}}; /* read_counters fills it */
+	uint32_t unused[2];
 	int32_t clocks;
-	(void)pit_stopwatch_clocks(lapic_timer_current, end);
-	do
-		clocks = pit_stopwatch_clocks(lapic_timer_current, end);
-	while (clocks != PIT_STOPWATCH_EXPIRED && clocks < CALIBRATION_CLOCKS);
+	edge = end;
+	do {
+		edge_reads = 0;
+		clocks = pit_stopwatch_clocks(read_counters, unused);
+	} while (clocks != PIT_STOPWATCH_EXPIRED && clocks < CALIBRATION_CLOCKS);
 	if (clocks == PIT_STOPWATCH_EXPIRED)
 		return (struct calibration){0};
-	/* The APIC timer counts down: earlier reads are larger. */
-	const uint32_t *start = interval_start;
+	const struct reading *start = interval_start;
 	return (struct calibration){
 		.clocks = clocks,
-		.twice_elapsed = (uint64_t)start[0] + start[1] - end[0] - end[1],
-		.twice_error = (uint64_t)(start[0] - start[1]) + (end[0] - end[1]),
+		.twice_apic = (uint64_t)start[0].apic + start[1].apic - end[0].apic - end[1].apic,
+		.twice_tsc = end[0].tsc + end[1].tsc - start[0].tsc - start[1].tsc,
+		.twice_error = (start[1].tsc - start[0].tsc) + (end[1].tsc - end[0].tsc),
 	};
 }
 
 static bool precise(struct calibration c)
 {
-	return c.clocks && c.twice_error * CALIBRATION_SLACK <= c.twice_elapsed;
+	return c.clocks && c.twice_error * CALIBRATION_SLACK <= c.twice_tsc;
 }
 
 /* Whether a has the smaller error for its length (a try that ran too long never wins). */
 static bool better(struct calibration a, struct calibration b)
 {
-	return a.clocks &&
-	       (!b.clocks || a.twice_error * b.twice_elapsed < b.twice_error * a.twice_elapsed);
+	return a.clocks && (!b.clocks || a.twice_error * b.twice_tsc < b.twice_error * a.twice_tsc);
 }
 
 void timer_begin_calibration(void)
 {
-	if (irq_controller() != &apic_controller || calibrating)
+	if (calibrating)
 		return;
-	lapic_timer_start(0xFFFFFFFF, false);
+	with_apic = irq_controller() == &apic_controller;
+	if (with_apic)
+		lapic_timer_start(0xFFFFFFFF, false);
 	start_interval(); /* as in end_interval: a first run warms the code up */
 	start_interval();
 	calibrating = true;
 }
 
-/* APIC timer counts a second, from the best try. */
-VISIBLE_IF_KTEST uint64_t calibrate_apic_timer(void)
+/* `twice` counts over the best try's interval, as counts a second: `clocks` PIT
+ * clocks have ended and the next has begun, so take its midpoint. */
+static uint64_t per_second(uint64_t twice, int32_t clocks)
+{
+	return twice * PIT_HZ / (2 * (uint64_t)clocks + 1);
+}
+
+/* The best try of up to CALIBRATION_TRIES. */
+static struct calibration calibrate(void)
 {
 	timer_begin_calibration(); /* no-op if start-up already began it */
 	struct calibration best = end_interval();
@@ -111,18 +149,35 @@ VISIBLE_IF_KTEST uint64_t calibrate_apic_timer(void)
 			best = next;
 	}
 	pit_stopwatch_stop();
-	lapic_timer_stop();
+	if (with_apic)
+		lapic_timer_stop();
 	calibrating = false;
 	if (!best.clocks)
-		panic("local APIC timer: no calibration in %d tries of 2 ms", CALIBRATION_TRIES);
-	/* `clocks` PIT clocks have ended and the next has begun: take its midpoint. */
-	return best.twice_elapsed * PIT_HZ / (2 * (uint64_t)best.clocks + 1);
+		panic("timer: no calibration against the PIT in %d tries of 2 ms",
+		      CALIBRATION_TRIES);
+	return best;
+}
+
+/* APIC timer counts a second; the TSC's rate goes to the clock. */
+VISIBLE_IF_KTEST uint64_t calibrate_apic_timer(void)
+{
+	struct calibration c = calibrate();
+	if (!clock_tsc_hz()) /* once: the clock must not jump */
+		clock_set_tsc_hz(per_second(c.twice_tsc, c.clocks));
+	return per_second(c.twice_apic, c.clocks);
+}
+
+static void print_clock(void)
+{
+	uint64_t khz = clock_tsc_hz() / 1000;
+	kprintf("clock: TSC at %lu.%03lu MHz\n", khz / 1000, khz % 1000);
 }
 
 void timer_init(void)
 {
-	if (irq_controller() == &apic_controller) {
-		apic_hz = calibrate_apic_timer();
+	uint64_t hz = calibrate_apic_timer();
+	if (with_apic) {
+		apic_hz = hz;
 		if (apic_hz < TIMER_HZ)
 			panic("local APIC timer calibration gave %lu Hz", apic_hz);
 		irq_register(VECTOR_APIC_TIMER, on_tick, 0);
@@ -134,6 +189,7 @@ void timer_init(void)
 		irq_enable_legacy(PIT_IRQ, on_tick, 0);
 		kprintf("timer: 8254 PIT, %u Hz ticks\n", TIMER_HZ);
 	}
+	print_clock();
 }
 
 uint64_t timer_ticks(void)
@@ -144,14 +200,6 @@ uint64_t timer_ticks(void)
 uint64_t uptime_ms(void)
 {
 	return ticks * (1000 / TIMER_HZ);
-}
-
-void sleep_ms(uint64_t ms)
-{
-	/* Round up, plus one: the current tick is already partly gone. */
-	uint64_t until = ticks + (ms * TIMER_HZ + 999) / 1000 + 1;
-	while (ticks < until)
-		cpu_halt();
 }
 
 uint64_t timer_apic_frequency(void)

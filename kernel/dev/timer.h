@@ -1,10 +1,12 @@
 /* The system tick: TIMER_HZ interrupts a second from the local APIC timer
- * (calibrated against the PIT at boot), or from the PIT where there is no APIC. */
+ * (calibrated against the PIT at boot), or from the PIT where there is no APIC. Each
+ * tick drives the scheduler (sched_tick). The same calibration measures the TSC,
+ * the kernel's clock (arch/clock.h). */
 #pragma once
 
 #include <stdint.h>
 
-#define TIMER_HZ 100 /* 10 ms ticks: plenty for a shell, cheap under emulation */
+#define TIMER_HZ 1000 /* 1 ms ticks: the scheduler's slices and sleep_ms's precision */
 
 /* With the local APIC as the interrupt controller, starts timing its timer against
  * the PIT (a no-op otherwise); timer_init finishes that, so whatever start-up runs
@@ -16,9 +18,6 @@ void timer_init(void);
 
 uint64_t timer_ticks(void);
 uint64_t uptime_ms(void);
-
-/* Sleeps at least `ms` milliseconds (interrupts must be on). */
-void sleep_ms(uint64_t ms);
 
 /* What timer_init measured: local APIC timer ticks per second (0 with the PIT). */
 uint64_t timer_apic_frequency(void);

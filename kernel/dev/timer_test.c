@@ -4,6 +4,7 @@
 #include <stdbool.h>
 
 #include "../arch/x86.h"
+#include "../sched/sched.h"
 #include "../test/ktest.h"
 #include "apic.h"
 #include "pit.h"

@@ -2,6 +2,8 @@
  * PC16550D data sheet. Shared by serial output (serial.c) and input (serial_input.c). */
 #pragma once
 
+#include <stdint.h>
+
 #define COM1	 0x3F8
 #define COM1_IRQ 4
 
@@ -12,6 +14,7 @@
 #define UART_LCR  3 /* line control */
 #define UART_MCR  4 /* modem control */
 #define UART_LSR  5 /* line status */
+#define UART_MSR  6 /* modem status */
 
 #define LCR_8N1		    0x03
 #define LCR_DLAB	    0x80
@@ -24,4 +27,16 @@
 #define LSR_THR_EMPTY	    0x20 /* with FIFOs on: the whole transmit FIFO is empty */
 #define IIR_FIFOS_ENABLED   0xC0 /* both bits set: a 16550A with working FIFOs */
 #define IER_DATA_AVAILABLE  0x01
+#define IER_THR_EMPTY	    0x02
+#define IIR_NONE_PENDING    0x01 /* bit 0 set: no interrupt pending */
+#define IIR_CAUSE	    0x0E
+#define IIR_LINE_STATUS	    0x06
+#define IIR_RECEIVED	    0x04
+#define IIR_RECEIVE_TIMEOUT 0x0C
+#define IIR_THR_EMPTY	    0x02
 #define TX_FIFO_SIZE	    16
+
+/* The interrupt enable register, shared by output and input: sets and clears bits
+ * of it (with interrupts off meanwhile), and what it holds now. */
+void uart_set_interrupts(uint8_t enable, uint8_t disable);
+uint8_t uart_interrupts(void);

@@ -105,9 +105,64 @@ static void put_printable(char c)
 	vga_text[vga.row * VGA_COLS + vga.col++] = vga_cell(c);
 }
 
+/* ANSI escapes in the text (the console's stream is a terminal's): ESC [ params
+ * letter. "2J" clears the screen and "H" homes the cursor (rows and columns from 1);
+ * others are swallowed, not shown. */
+static struct {
+	enum { TEXT, ESCAPE, SEQUENCE } state;
+	int params[2], count;
+} ansi;
+
+static void ansi_finish(char final)
+{
+	int row = ansi.params[0], col = ansi.params[1];
+	switch (final) {
+	case 'J':
+		if (row == 2)
+			vga_clear();
+		break;
+	case 'H':
+		vga.row = row > 0 && row <= VGA_ROWS ? row - 1 : 0;
+		vga.col = col > 0 && col <= VGA_COLS ? col - 1 : 0;
+		break;
+	default: break;
+	}
+}
+
+/* True when c belongs to an escape sequence (and is not to be shown). */
+static bool ansi_feed(char c)
+{
+	switch (ansi.state) {
+	case TEXT:
+		if (c != '\x1b')
+			return false;
+		ansi.state = ESCAPE;
+		return true;
+	case ESCAPE:
+		ansi.state = c == '[' ? SEQUENCE : TEXT;
+		ansi.params[0] = ansi.params[1] = ansi.count = 0;
+		return true;
+	case SEQUENCE:
+		if (c >= '0' && c <= '9') {
+			int *p = &ansi.params[ansi.count < 2 ? ansi.count : 1];
+			*p = *p < 1000 ? *p * 10 + (c - '0') : *p;
+		} else if (c == ';') {
+			ansi.count++;
+		} else if (c >= 0x40 && c <= 0x7E) {
+			ansi.state = TEXT;
+			ansi_finish(c);
+		}
+		return true;
+	}
+	return false;
+}
+
 static void put_char(char c)
 {
+	if (ansi_feed(c))
+		return;
 	switch (c) {
+	case '\a': break; /* no bell on a screen */
 	case '\n':
 		vga.col = 0;
 		vga.row++;
@@ -140,7 +195,6 @@ VISIBLE_IF_KTEST void vga_write(const char *s, size_t n)
 static struct console_sink vga_sink = {
 	.name = "VGA text",
 	.write = vga_write,
-	.clear = vga_clear,
 	.set_style = vga_set_style,
 	.follow_direct_map = vga_follow_direct_map,
 };

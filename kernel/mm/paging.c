@@ -282,12 +282,13 @@ static uint64_t tables_for(uint64_t bytes, uint64_t per_table)
 }
 
 /* Tables the boot-time address space needs: the PML4; for the direct map of [0, top),
- * a PDPT per 512 GiB and a PD per GiB begun; the heap's PDPT; for the kernel image,
+ * a PDPT per 512 GiB and a PD per GiB begun; the heap's and the stacks' PDPTs; for
+ * the kernel image,
  * a PDPT, a PD and its page tables (one more, as the image may straddle two). */
 static uint64_t early_tables_needed(uint64_t top, uint64_t kernel_pages)
 {
-	return 1 + tables_for(top, ENTRIES * GIB) + tables_for(top, GIB) + 1 /* heap */ + 2 +
-	       tables_for(kernel_pages, ENTRIES) + 1;
+	return 1 + tables_for(top, ENTRIES * GIB) + tables_for(top, GIB) + 2 /* heap, stacks */ +
+	       2 + tables_for(kernel_pages, ENTRIES) + 1;
 }
 
 /* The pool for the boot-time tables, from the first usable range past the kernel,
@@ -351,8 +352,11 @@ void paging_init(const struct mem_range *usable, size_t usable_count, struct mem
 	kernel_space.pml4 = alloc_table();
 
 	direct_map_init(top);
-	/* The heap's PML4 entry, made now so that it is shared (see the top). */
+	/* The heap's and the kernel stacks' PML4 entries, made now so that they are
+	 * shared (see the top). */
 	table_at(kernel_space.pml4)[index_at(HEAP_BASE, TOP_SHIFT)] =
+		alloc_table() | PTE_PRESENT | PAGE_WRITABLE;
+	table_at(kernel_space.pml4)[index_at(KSTACK_BASE, TOP_SHIFT)] =
 		alloc_table() | PTE_PRESENT | PAGE_WRITABLE;
 	for (uintptr_t page = (uintptr_t)__image_start; page < (uintptr_t)__kernel_end;
 	     page += PAGE_SIZE)

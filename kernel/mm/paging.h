@@ -8,7 +8,8 @@
  *     null page and stale low pointers fault;
  *   - all physical memory (and the first 4 GiB, where devices live) at
  *     DIRECT_MAP_BASE + physical address, writable, not executable, in 2 MiB pages;
- *   - the kernel heap at HEAP_BASE.
+ *   - the kernel heap at HEAP_BASE;
+ *   - task kernel stacks at KSTACK_BASE, each with unmapped pages below it.
  * EFER.NXE and CR0.WP are on. Other address spaces share the upper half and the
  * kernel image's page tables (paging.c says how). Kernel mappings carry PAGE_GLOBAL
  * for when CR4.PGE is turned on; it is not yet. */
@@ -25,6 +26,7 @@
 
 #define DIRECT_MAP_BASE 0xFFFF800000000000ull
 #define HEAP_BASE	0xFFFFC00000000000ull
+#define KSTACK_BASE	0xFFFFC08000000000ull /* the next PML4 entry: kernel stacks */
 
 /* Mapping flags (they are the x86 page-table bits). */
 #define PAGE_WRITABLE (1ull << 1)

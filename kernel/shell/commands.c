@@ -11,8 +11,10 @@
 #include "../dev/timer.h"
 #include "../lib/string.h"
 #include "../mm/e820.h"
+#include "../mm/heap.h"
 #include "../mm/mem.h"
 #include "../panic.h"
+#include "../sched/task.h"
 
 #define MAX_ARGS 16
 
@@ -81,6 +83,43 @@ static void cmd_irq(int argc, char **argv)
 	kprintf("  input dropped (ring full): %lu\n", input_dropped());
 }
 
+static void cmd_ps(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	task_print_all();
+}
+
+/* The log's text without what only a terminal acts on: ANSI escapes (a clear would
+ * wipe the screen dmesg prints on) and bells. Returns the new length. */
+static size_t strip_terminal_controls(char *text, size_t n)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] == '\x1b' && i + 1 < n && text[i + 1] == '[') {
+			for (i += 2; i < n && !(text[i] >= 0x40 && text[i] <= 0x7E); i++)
+				;
+			continue;
+		}
+		if (text[i] != '\a')
+			text[kept++] = text[i];
+	}
+	return kept;
+}
+
+static void cmd_dmesg(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	char *text = kmalloc(CONSOLE_LOG_SIZE);
+	if (!text) {
+		kprintf("dmesg: out of memory\n");
+		return;
+	}
+	/* A copy first: printing it appends to the ring it comes from. */
+	size_t n = strip_terminal_controls(text, console_log_copy(text, CONSOLE_LOG_SIZE));
+	console_write_n(text, n);
+	kfree(text);
+}
+
 static void cmd_panic(int argc, char **argv)
 {
 	(void)argc, (void)argv;
@@ -109,6 +148,8 @@ static const struct command commands[] = {
 	{"e820", "the BIOS memory map", cmd_e820},
 	{"cpu", "vendor, model and features", cmd_cpu},
 	{"irq", "interrupt counts per vector", cmd_irq},
+	{"ps", "tasks: id, name, state, CPU share, switches", cmd_ps},
+	{"dmesg", "the kernel's log (the last 64 KiB)", cmd_dmesg},
 	{"panic", "show what a kernel panic looks like", cmd_panic},
 	{"reboot", "restart the machine", cmd_reboot},
 	{"halt", "power off (ACPI S5), or halt", cmd_poweroff},

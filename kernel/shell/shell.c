@@ -11,7 +11,7 @@
 
 #define PROMPT "keel> "
 
-/* One shell, on the boot CPU. */
+/* One shell: kmain's task, once start-up is done. */
 static struct line_editor editor;
 static struct term_decoder terminal;
 static char command_line[LINE_LENGTH_MAX + 1];
@@ -30,19 +30,13 @@ static void bell(void *ctx)
 
 static const struct line_output consoles = {write_to_consoles, bell, 0, 0};
 
-/* The next input event, halting until an interrupt brings one. */
+/* The next input event: the shell sleeps until an interrupt handler brings one. */
 static struct input_event next_event(void)
 {
 	struct input_event event;
-	for (;;) {
-		cpu_disable_interrupts();
-		if (input_get(&event)) {
-			serial_resume_input();
-			cpu_enable_interrupts();
-			return event;
-		}
-		cpu_enable_interrupts_and_halt();
-	}
+	input_wait(&event);
+	serial_resume_input();
+	return event;
 }
 
 /* Turns an input event into an editor key; false when it is not one. */
