@@ -29,7 +29,8 @@ CYLINDER_SECTORS := 1008
 MIN_DISK_SECTORS := 3024
 FLOPPY_SECTORS   := 2880
 
-# Test code, kernel/test/ and every *_test.c, is built into the test kernel only.
+# Test code, kernel/test/ and every *_test.c (and *_test.asm), is built into the test
+# kernel only.
 ALL_KERNEL_SRCS := $(sort $(shell find kernel -name '*.c'))
 TEST_ONLY_SRCS := $(filter kernel/test/% %_test.c,$(ALL_KERNEL_SRCS))
 ifeq ($(KERNEL_TEST),1)
@@ -37,7 +38,12 @@ KERNEL_SRCS := $(ALL_KERNEL_SRCS)
 else
 KERNEL_SRCS := $(filter-out $(TEST_ONLY_SRCS),$(ALL_KERNEL_SRCS))
 endif
-KERNEL_ASMS := $(sort $(shell find kernel -name '*.asm'))
+ALL_KERNEL_ASMS := $(sort $(shell find kernel -name '*.asm'))
+ifeq ($(KERNEL_TEST),1)
+KERNEL_ASMS := $(ALL_KERNEL_ASMS)
+else
+KERNEL_ASMS := $(filter-out %_test.asm,$(ALL_KERNEL_ASMS))
+endif
 KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_ASMS:%.asm=$(BUILD)/%.o)
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -123,7 +129,7 @@ help:
 	@echo "make run-vga    boot disk/hdd.img in a QEMU window"
 	@echo "make test       every test; ends with 'N passed, N failed'"
 	@echo "make lint       clang-format check and cppcheck over the C sources"
-	@echo "make bench      boot-time benchmark (not part of make test)"
+	@echo "make bench      boot time, allocators, scheduler costs (not part of make test)"
 	@echo "make size       bytes left in the boot sector, and the kernel's size"
 	@echo "make gdb        QEMU paused + GDB with build/kernel.elf, stopped at kmain"
 	@echo "make gdb-boot   the same for the boot sector, in real mode, from 0x7C00"
@@ -311,8 +317,9 @@ test-kernel: | $(DEPS_FIRST)
 	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/test DISK=$(BUILD)/test KERNEL_TEST=1 \
 		$(BUILD)/test/hdd.img
 
-bench: deps all $(BUILD)/bench/bench_frames
+bench: deps all test-kernel $(BUILD)/bench/bench_frames
 	python3 tests/bench.py
+	python3 tests/bench_sched.py
 	@[ ! -f tests/bench_heap.py ] || python3 tests/bench_heap.py
 	$(BUILD)/bench/bench_frames
 

@@ -127,7 +127,7 @@ def shell_commands_over_serial():
     with Machine() as m:
         out = m.run("help")
         for name in ("help", "clear", "echo", "uptime", "mem", "cpu", "e820", "irq", "ticks",
-                     "panic", "reboot", "halt", "poweroff"):
+                     "ps", "dmesg", "panic", "reboot", "halt", "poweroff"):
             expect(out, rf"^  {name}\s+\S", f"help lists {name}")
         expect(m.run("echo hello,   keel world"), r"^hello, keel world\r?$", "echo")
         expect(m.run("uptime"), r"^up \d+\.\d\d s\r?$", "uptime")
@@ -151,6 +151,32 @@ def shell_commands_over_serial():
         time.sleep(0.5)
         later = int(re.search(r"(\d+) ticks", m.run("ticks")).group(1))
         check(later > first, f"ticks did not advance: {first} then {later}")
+
+
+@test
+def shell_ps_lists_the_tasks_and_dmesg_prints_the_log():
+    with Machine() as m:
+        time.sleep(1)  # the shell waits for input: the CPU idles
+        out = m.run("ps")
+        expect(out, r"^\s+id name\s+state\s+cpu%\s+switches\s+wake-ups\r?$", "ps header")
+        expect(out, r"^\s+0 shell\s+running\s+\d+\.\d%\s+\d+\s+\d+\r?$",
+               "the shell, running ps")
+        expect(out, r"^\s+1 idle\s+ready\s+\d+\.\d%\s+\d+\s+\d+\r?$", "the idle task")
+        idle = float(re.search(r"idle\s+\S+\s+([\d.]+)%", out).group(1))
+        check(idle > 50, f"an idle shell leaves the CPU idle, but idle had {idle}%:\n{out}")
+        wakeups = int(re.search(r"0 shell\s+\S+\s+\S+\s+\d+\s+(\d+)", out).group(1))
+        check(wakeups >= 1, f"typing did not wake the shell ({wakeups} wake-ups):\n{out}")
+        m.type("clear\r")
+        m.wait_for(re.escape("\x1b[2J\x1b[H" + PROMPT))
+        # The log holds earlier prompts, so read it piece by piece, not up to a prompt.
+        m.type("dmesg\r")
+        out = m.wait_for(r"^Keel x86_64 kernel, booted from BIOS drive")
+        out += m.wait_for(r"^keel: ready\r?$")
+        out += m.wait_for(r"^keel> ps\r?$")
+        out += m.wait_for(r"^keel> dmesg\r?$")  # the log's end: the command itself
+        out += m.wait_for(r"\n" + re.escape(PROMPT))
+        check("\x1b[2J" not in out.split("Keel x86_64", 1)[1],
+              "dmesg printed the clear command's escape")
 
 
 @test

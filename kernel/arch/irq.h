@@ -12,6 +12,7 @@
 #define VECTOR_PIC_BASE	   0x20
 #define VECTOR_IOAPIC_BASE 0x30
 #define VECTOR_APIC_TIMER  0x40
+#define VECTOR_SELF_TEST   0x41 /* self-IPIs the tests raise */
 #define VECTOR_SPURIOUS	   0xFF /* the local APIC's spurious vector */
 #define IRQ_LEGACY_COUNT   16
 #define VECTORS		   256

@@ -12,15 +12,18 @@
 #define LAPIC_ID	    0x020
 #define LAPIC_EOI	    0x0B0
 #define LAPIC_SVR	    0x0F0
+#define LAPIC_ICR_LOW	    0x300 /* writing it sends the IPI (SDM vol. 3A, 11.6.1) */
 #define LAPIC_LVT_TIMER	    0x320
 #define LAPIC_TIMER_INITIAL 0x380
 #define LAPIC_TIMER_CURRENT 0x390
 #define LAPIC_TIMER_DIVIDE  0x3E0
 
-#define SVR_ENABLE   (1u << 8)
-#define LVT_MASKED   (1u << 16)
-#define LVT_PERIODIC (1u << 17)
-#define DIVIDE_BY_16 0x3
+#define ICR_ASSERT     (1u << 14) /* must be 1 for every delivery mode but INIT de-assert */
+#define ICR_SHORT_SELF (1u << 18) /* destination shorthand 01: this CPU */
+#define SVR_ENABLE     (1u << 8)
+#define LVT_MASKED     (1u << 16)
+#define LVT_PERIODIC   (1u << 17)
+#define DIVIDE_BY_16   0x3
 
 #define IOAPIC_REGSEL	    0x00
 #define IOAPIC_WINDOW	    0x10
@@ -109,6 +112,11 @@ void lapic_timer_start(uint32_t initial, bool periodic)
 	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
 	lapic_write(LAPIC_LVT_TIMER, VECTOR_APIC_TIMER | (periodic ? LVT_PERIODIC : LVT_MASKED));
 	lapic_write(LAPIC_TIMER_INITIAL, initial);
+}
+
+void lapic_send_self_ipi(unsigned vector)
+{
+	lapic_write(LAPIC_ICR_LOW, ICR_SHORT_SELF | ICR_ASSERT | vector); /* fixed delivery */
 }
 
 uint32_t lapic_timer_current(void)

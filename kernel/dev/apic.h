@@ -31,6 +31,9 @@ void lapic_timer_start(uint32_t initial, bool periodic);
 uint32_t lapic_timer_current(void);
 void lapic_timer_stop(void);
 uint32_t lapic_id(void);
+
+/* An interrupt at `vector` to this CPU itself, as a device would raise it. */
+void lapic_send_self_ipi(unsigned vector);
 /* Where the boot CPU's local APIC is (from IA32_APIC_BASE), 0 before apic_init. */
 uint64_t lapic_address(void);
 

@@ -56,6 +56,7 @@ void power_reboot(void)
 {
 	kprintf("rebooting\n");
 	cpu_disable_interrupts();
+	console_go_synchronous(); /* what COM1 has not sent yet goes out first */
 	apic_disable();
 	if (acpi && acpi->have_reset && acpi->reset_register.space == ACPI_SPACE_IO) {
 		outb((uint16_t)acpi->reset_register.address, acpi->reset_value);
@@ -76,6 +77,7 @@ void power_off(void)
 {
 	kprintf("powering off\n");
 	cpu_disable_interrupts();
+	console_go_synchronous();
 	if (acpi && acpi->have_s5 && acpi->pm1a_control) {
 		enter_acpi_mode();
 		sleep_s5((uint16_t)acpi->pm1a_control, acpi->s5_slp_typa);

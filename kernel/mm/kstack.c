@@ -68,12 +68,3 @@ void kstack_free(const struct kstack *stack)
 	bitmap_clear(slots_taken, slot);
 	spin_unlock_irqrestore(&slots_lock, flags);
 }
-
-bool kstack_guard_hit(uintptr_t address, uintptr_t *stack_bottom)
-{
-	if (address < KSTACK_BASE || address >= slot_base(KSTACK_SLOTS))
-		return false;
-	uintptr_t base = slot_base((address - KSTACK_BASE) / KSTACK_SLOT);
-	*stack_bottom = base + KSTACK_SLOT - KSTACK_SIZE;
-	return address < *stack_bottom;
-}

@@ -19,7 +19,3 @@ bool kstack_alloc(struct kstack *stack);
 
 /* Unmaps the stack and gives its frames and slot back. */
 void kstack_free(const struct kstack *stack);
-
-/* Whether `address` lies in a stack slot's guard pages; if so, *stack_bottom is the
- * bottom of the stack above them. */
-bool kstack_guard_hit(uintptr_t address, uintptr_t *stack_bottom);

@@ -42,6 +42,7 @@ struct cpu {
 	unsigned slice_left;   /* ticks before the current task is preempted */
 	uint64_t switch_start; /* TSC when the current task was switched to */
 	uint64_t idle_cycles;  /* TSC cycles the idle task has run */
+	uint64_t preemptions;  /* switches away from a task that could have run on */
 	/* Sleepers, by deadline, and when the last tick came (sched/sleep.c). */
 	struct spinlock timer_lock;
 	struct list_node sleepers;

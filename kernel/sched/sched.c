@@ -110,7 +110,10 @@ static void schedule_from(bool preempted)
 	c->need_resched = false;
 	if (state_of(next) == TASK_READY)
 		set_state(next, TASK_RUNNING);
+	if (prev == c->idle && next != prev)
+		set_state(prev, TASK_READY); /* never queued, but ready whenever needed */
 	if (next != prev) {
+		c->preemptions += preempted && prev != c->idle;
 		switch_to(c, prev, next);
 		c = this_cpu(); /* prev runs again, perhaps long after */
 		finish_switch(c);
@@ -273,6 +276,11 @@ uint64_t sched_idle_cycles(void)
 		idle += rdtsc() - c->switch_start;
 	cpu_irq_restore(flags);
 	return idle;
+}
+
+uint64_t sched_preemptions(void)
+{
+	return running ? this_cpu()->preemptions : 0;
 }
 
 uint64_t sched_total_cycles(void)

@@ -63,3 +63,7 @@ void sched_set_slice(unsigned ticks);
 /* TSC cycles this CPU has spent in its idle task, and in all since sched_init. */
 uint64_t sched_idle_cycles(void);
 uint64_t sched_total_cycles(void);
+
+/* Times this CPU switched away from a task that could have gone on (a preemption at
+ * the end of an interrupt), not counting the idle task. */
+uint64_t sched_preemptions(void);

@@ -3,6 +3,7 @@
 #include "../arch/fpu.h"
 #include "../console.h"
 #include "../lib/string.h"
+#include "../lib/visible.h"
 #include "../mm/heap.h"
 #include "../panic.h"
 #include "sched.h"
@@ -104,6 +105,22 @@ void task_exit(int status)
 	wake_up(&t->exited, WAKE_ALL);
 	schedule();
 	panic("task %d (%s) ran again after task_exit", t->id, t->name);
+}
+
+/* The task with this id (no reference is taken: the caller knows it lives). */
+VISIBLE_IF_KTEST struct task *task_by_id(int id)
+{
+	struct task *found = 0;
+	uint64_t flags = spin_lock_irqsave(&table_lock);
+	struct list_node *node;
+	list_for_each(node, &table)
+	{
+		struct task *t = list_entry(node, struct task, all_link);
+		if (t->id == id)
+			found = t;
+	}
+	spin_unlock_irqrestore(&table_lock, flags);
+	return found;
 }
 
 /* Finds task `id` and claims it for the caller's join. */

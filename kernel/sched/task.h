@@ -78,6 +78,10 @@ void task_print_all(void);
 /* TSC cycles the task has run, its current slice included. */
 uint64_t task_cycles(const struct task *task);
 
+#ifdef KEEL_TEST /* for the tests in sched/ */
+struct task *task_by_id(int id);
+#endif
+
 /* Internal to sched/: the table's bookkeeping for sched.c. */
 struct task *task_alloc(const char *name, enum task_priority priority);
 void task_add_to_table(struct task *task);

@@ -165,6 +165,8 @@ static void console_stress(void)
 	while (stress_irq_lines < 100)
 		cpu_halt();
 	kprintf("console stress: done\n");
+	cpu_disable_interrupts();
+	console_go_synchronous();
 	halt_forever();
 }
 

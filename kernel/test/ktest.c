@@ -8,12 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../arch/x86.h"
 #include "../console.h"
 #include "../lib/string.h"
 #include "../panic.h"
 #include "faults.h"
 #include "fwcfg.h"
 #include "qemu_exit.h"
+#include "sched_scenarios.h"
 
 extern const struct ktest_case __ktests_start[], __ktests_end[];
 
@@ -59,10 +61,13 @@ void ktest_main(void)
 {
 	char scenario[64];
 	if (fwcfg_read_string("opt/keel/fault", scenario, sizeof scenario)) {
-		fault_run(scenario); /* returns only for an unknown name */
+		fault_run(scenario); /* these return only for an unknown name */
+		sched_scenario_run(scenario);
 		panic("unknown fault scenario \"%s\"", scenario);
 	}
 	int failed = run_all();
+	cpu_disable_interrupts();
+	console_go_synchronous(); /* COM1 gets the summary before QEMU goes */
 	qemu_exit(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
 	halt_forever();
 }

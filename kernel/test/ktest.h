@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "../console.h"
 #include "../lib/string.h"
 
 struct ktest_case {
