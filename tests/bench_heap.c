@@ -71,7 +71,7 @@ static void source_free(void *pages, size_t count)
 	}
 }
 
-static const struct heap_page_source source = {source_alloc, source_free};
+static const struct heap_page_source source = {source_alloc, source_free, NULL, NULL};
 
 /* ---- the two allocators ------------------------------------------------------------ */
 

@@ -698,7 +698,7 @@ static bool caches_drain(void)
 	return drained;
 }
 
-void heap_drain(void)
+static void drain_unlocked(void)
 {
 	caches_drain();
 }
@@ -865,7 +865,7 @@ static __attribute__((noinline)) void *heap_alloc(size_t size, size_t align)
 /* The common cases, done here: a block from the class cache, else from a partly
  * used slab. Anything else (no such slab, a large size, a broken link) goes the
  * general way. */
-void *kmalloc(size_t size)
+static void *malloc_unlocked(size_t size)
 {
 	if (size <= HEAP_LARGEST - HEAP_REDZONE) {
 		struct heap_class *c =
@@ -890,11 +890,34 @@ void *kmalloc(size_t size)
 	return heap_alloc(size, 16);
 }
 
+/* The entry points' lock, if the page source gave one. */
+static uint64_t heap_lock(void)
+{
+	return heap.source.lock ? heap.source.lock() : 0;
+}
+
+static void heap_unlock(uint64_t key)
+{
+	if (heap.source.unlock)
+		heap.source.unlock(key);
+}
+
+void *kmalloc(size_t size)
+{
+	uint64_t key = heap_lock();
+	void *p = malloc_unlocked(size);
+	heap_unlock(key);
+	return p;
+}
+
 void *kmalloc_aligned(size_t size, size_t align)
 {
 	if (align == 0 || (align & (align - 1)) || align > HEAP_PAGE_SIZE)
 		return NULL;
-	return heap_alloc(size, align);
+	uint64_t key = heap_lock();
+	void *p = heap_alloc(size, align);
+	heap_unlock(key);
+	return p;
 }
 
 void *kcalloc(size_t count, size_t size)
@@ -918,7 +941,7 @@ static __attribute__((noinline)) void kfree_general(void *ptr)
  * found at the first probe of the registry, goes to the class cache. Anything else
  * goes the general way, which also reports. (A block is in its slab's page, so
  * offset + size <= page size is "index < capacity".) */
-void kfree(void *ptr)
+static void free_unlocked(void *ptr)
 {
 	uintptr_t p = (uintptr_t)ptr, page = p & ~(uintptr_t)(HEAP_PAGE_SIZE - 1);
 	struct heap_record *r = heap.reg ? heap.reg[reg_home(page, heap.reg_bits)] : NULL;
@@ -957,10 +980,17 @@ static void block_resize(struct heap_block *b, size_t size)
 	}
 }
 
-void *krealloc(void *ptr, size_t size)
+void kfree(void *ptr)
+{
+	uint64_t key = heap_lock();
+	free_unlocked(ptr);
+	heap_unlock(key);
+}
+
+static void *realloc_unlocked(void *ptr, size_t size)
 {
 	if (!ptr)
-		return kmalloc(size);
+		return malloc_unlocked(size);
 	struct heap_block b;
 	if (!block_find(ptr, true, &b))
 		return NULL;
@@ -969,7 +999,7 @@ void *krealloc(void *ptr, size_t size)
 		block_resize(&b, size);
 		return ptr;
 	}
-	void *moved = kmalloc(size);
+	void *moved = malloc_unlocked(size);
 	if (!moved) {
 		if (!fits)
 			return NULL;
@@ -979,6 +1009,14 @@ void *krealloc(void *ptr, size_t size)
 	memcpy(moved, ptr, size < b.size ? size : b.size);
 	block_release(&b);
 	return moved;
+}
+
+void *krealloc(void *ptr, size_t size)
+{
+	uint64_t key = heap_lock();
+	void *p = realloc_unlocked(ptr, size);
+	heap_unlock(key);
+	return p;
 }
 
 size_t heap_live_blocks(void)
@@ -1070,7 +1108,14 @@ static size_t slab_count_live(const struct heap_span *s, size_t *bytes)
 
 /* The fast paths keep no counts of blocks or bytes in use: they are counted here,
  * from the slabs' live bits and red zones (every slab is in the registry). */
-void heap_get_stats(struct heap_stats *stats)
+void heap_drain(void)
+{
+	uint64_t key = heap_lock();
+	drain_unlocked();
+	heap_unlock(key);
+}
+
+static void get_stats_unlocked(struct heap_stats *stats)
 {
 	memset(stats, 0, sizeof *stats);
 	stats->classes = HEAP_CLASSES;
@@ -1092,4 +1137,11 @@ void heap_get_stats(struct heap_stats *stats)
 	stats->meta_pages = heap.meta_pages;
 	stats->bytes_requested += heap.large_requested;
 	stats->bytes_reserved = heap.pages_held * HEAP_PAGE_SIZE;
+}
+
+void heap_get_stats(struct heap_stats *stats)
+{
+	uint64_t key = heap_lock();
+	get_stats_unlocked(stats);
+	heap_unlock(key);
 }

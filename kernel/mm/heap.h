@@ -28,6 +28,11 @@ struct heap_page_source {
 	/* `count` contiguous, page-aligned, writable pages, or NULL. */
 	void *(*alloc_pages)(size_t count);
 	void (*free_pages)(void *pages, size_t count);
+	/* Optional (NULL: no lock, as in the host tests): every entry point below takes
+	 * lock() first and gives its key to unlock() on the way out. The kernel's is a
+	 * spinlock with interrupts off, so no task is preempted inside the heap. */
+	uint64_t (*lock)(void);
+	void (*unlock)(uint64_t key);
 };
 
 /* Starts the heap on `source`. Called again (host tests), it first returns every

@@ -3,6 +3,7 @@
 #include "../arch/cpu.h"
 #include "../console.h"
 #include "../panic.h"
+#include "../sync/spinlock.h"
 #include "e820.h"
 #include "heap.h"
 #include "paging.h"
@@ -17,7 +18,7 @@ extern char __image_start[], __kernel_end[];
 /* ---- the heap's pages: fresh frames mapped at HEAP_BASE and up ------------------- */
 
 /* Virtual ranges the heap gave back, for reuse; one heap for the machine, so one
- * list (SMP will need the heap's lock to cover it). */
+ * list. The heap's lock covers it: only the heap calls in here. */
 static struct {
 	uintptr_t base;
 	size_t pages;
@@ -93,7 +94,33 @@ static void *heap_alloc_pages(size_t count)
 	return (void *)base;
 }
 
-static const struct heap_page_source kernel_heap_pages = {heap_alloc_pages, heap_free_pages};
+/* The heap's and the frame allocator's locks: spinlocks with interrupts off, so no
+ * task is preempted inside either, and SMP's CPUs take turns. The heap's calls the
+ * frame allocator (and the page tables) while held: heap, then paging, then frames. */
+static struct spinlock heap_lock = SPINLOCK_INIT, frames_lock = SPINLOCK_INIT;
+
+static uint64_t lock_heap(void)
+{
+	return spin_lock_irqsave(&heap_lock);
+}
+
+static void unlock_heap(uint64_t key)
+{
+	spin_unlock_irqrestore(&heap_lock, key);
+}
+
+static uint64_t lock_frames(void)
+{
+	return spin_lock_irqsave(&frames_lock);
+}
+
+static void unlock_frames(uint64_t key)
+{
+	spin_unlock_irqrestore(&frames_lock, key);
+}
+
+static const struct heap_page_source kernel_heap_pages = {heap_alloc_pages, heap_free_pages,
+							  lock_heap, unlock_heap};
 
 /* ---- bring-up ------------------------------------------------------------------ */
 
@@ -136,6 +163,7 @@ void mem_init(const struct boot_info *bi)
 	console_follow_direct_map(direct_map); /* before anything can print or panic */
 	if (!pmm_init(usable, usable_count, reserved, reserved_count, direct_map))
 		panic("no usable memory left for the frame allocator");
+	pmm_set_lock(lock_frames, unlock_frames);
 	heap_init(&kernel_heap_pages);
 }
 

@@ -7,6 +7,7 @@
 #include "../lib/string.h"
 #include "../lib/visible.h"
 #include "../panic.h"
+#include "../sync/spinlock.h"
 
 #define PTE_PRESENT (1ull << 0)
 #define PTE_HUGE    (1ull << 7)
@@ -36,6 +37,11 @@ extern char __image_start[], __text_end[], __rodata_start[], __data_start[], __k
  * changes are flushed whichever space is loaded. One CPU for now: no lock guards
  * the tables, and no other CPU's TLB is shot down (SMP needs both). */
 static struct address_space kernel_space;
+
+/* Every change to any page table, and every walk but paging_is_mapped's, is made
+ * under this lock, with interrupts off: a task is never preempted half-way through
+ * one. One lock for all spaces: they share the kernel half's tables. */
+static struct spinlock tables_lock = SPINLOCK_INIT;
 
 /* Address spaces made and not yet destroyed, besides the kernel's. */
 static unsigned other_spaces;
@@ -136,8 +142,8 @@ static int find_path(const struct address_space *as, uintptr_t virt, uint64_t *p
 	return -1;
 }
 
-int paging_map(struct address_space *as, uintptr_t virt, phys_addr_t phys, size_t size,
-	       uint64_t flags)
+static int map_page(struct address_space *as, uintptr_t virt, phys_addr_t phys, size_t size,
+		    uint64_t flags)
 {
 	int leaf_shift = size == HUGE_PAGE_SIZE ? 21 : 12;
 	if ((size != PAGE_SIZE && size != HUGE_PAGE_SIZE) || virt % size || phys % size ||
@@ -178,7 +184,7 @@ static bool table_empty(const uint64_t *table)
 	return true;
 }
 
-int paging_unmap(struct address_space *as, uintptr_t virt)
+static int unmap_page(struct address_space *as, uintptr_t virt)
 {
 	uint64_t *path[4];
 	int leaf = find_path(as, virt, path);
@@ -206,7 +212,7 @@ int paging_unmap(struct address_space *as, uintptr_t virt)
 	return 0;
 }
 
-int paging_protect(struct address_space *as, uintptr_t virt, uint64_t flags)
+static int protect_page(struct address_space *as, uintptr_t virt, uint64_t flags)
 {
 	uint64_t *path[4];
 	int leaf = find_path(as, virt, path);
@@ -219,7 +225,7 @@ int paging_protect(struct address_space *as, uintptr_t virt, uint64_t flags)
 	return 0;
 }
 
-bool paging_translate(const struct address_space *as, uintptr_t virt, phys_addr_t *phys,
+static bool translate(const struct address_space *as, uintptr_t virt, phys_addr_t *phys,
 		      uint64_t *flags, size_t *size)
 {
 	uint64_t *path[4];
@@ -250,12 +256,48 @@ bool paging_is_mapped(uintptr_t address)
 	if (!kernel_space.pml4) /* before paging_init: the boot sector's 1 GiB */
 		return address < EARLY_IDENTITY_END;
 	struct address_space current = {read_cr3() & PTE_ADDRESS};
-	return paging_translate(&current, address, NULL, NULL, NULL);
+	return translate(&current, address, NULL, NULL, NULL); /* no lock: panics use it */
 }
 
 bool paging_direct_mapped(phys_addr_t phys)
 {
 	return phys < direct_map_end;
+}
+
+/* ---- the public operations, under the lock ------------------------------------------ */
+
+int paging_map(struct address_space *as, uintptr_t virt, phys_addr_t phys, size_t size,
+	       uint64_t flags)
+{
+	uint64_t held = spin_lock_irqsave(&tables_lock);
+	int result = map_page(as, virt, phys, size, flags);
+	spin_unlock_irqrestore(&tables_lock, held);
+	return result;
+}
+
+int paging_unmap(struct address_space *as, uintptr_t virt)
+{
+	uint64_t held = spin_lock_irqsave(&tables_lock);
+	int result = unmap_page(as, virt);
+	spin_unlock_irqrestore(&tables_lock, held);
+	return result;
+}
+
+int paging_protect(struct address_space *as, uintptr_t virt, uint64_t flags)
+{
+	uint64_t held = spin_lock_irqsave(&tables_lock);
+	int result = protect_page(as, virt, flags);
+	spin_unlock_irqrestore(&tables_lock, held);
+	return result;
+}
+
+bool paging_translate(const struct address_space *as, uintptr_t virt, phys_addr_t *phys,
+		      uint64_t *flags, size_t *size)
+{
+	uint64_t held = spin_lock_irqsave(&tables_lock);
+	bool mapped = translate(as, virt, phys, flags, size);
+	spin_unlock_irqrestore(&tables_lock, held);
+	return mapped;
 }
 
 void paging_unmap_guard_page(void *page)
@@ -328,8 +370,8 @@ static void direct_map_init(uint64_t top)
 {
 	for (uint64_t phys = 0; phys < top; phys += GIB) {
 		uint64_t *path[4];
-		if (paging_map(&kernel_space, DIRECT_MAP_BASE + phys, phys, HUGE_PAGE_SIZE,
-			       PAGE_WRITABLE | PAGE_NOEXEC | PAGE_GLOBAL) != 0 ||
+		if (map_page(&kernel_space, DIRECT_MAP_BASE + phys, phys, HUGE_PAGE_SIZE,
+			     PAGE_WRITABLE | PAGE_NOEXEC | PAGE_GLOBAL) != 0 ||
 		    find_path(&kernel_space, DIRECT_MAP_BASE + phys, path) != 2)
 			panic("paging: cannot direct-map %#lx", phys);
 		uint64_t *pd = path[2]; /* entry 0 of its page directory */
@@ -360,7 +402,7 @@ void paging_init(const struct mem_range *usable, size_t usable_count, struct mem
 		alloc_table() | PTE_PRESENT | PAGE_WRITABLE;
 	for (uintptr_t page = (uintptr_t)__image_start; page < (uintptr_t)__kernel_end;
 	     page += PAGE_SIZE)
-		if (paging_map(&kernel_space, page, page, PAGE_SIZE, kernel_page_flags(page)) != 0)
+		if (map_page(&kernel_space, page, page, PAGE_SIZE, kernel_page_flags(page)) != 0)
 			panic("paging: cannot map the kernel page %#lx", page);
 
 	write_cr3(kernel_space.pml4);
@@ -395,7 +437,9 @@ static uint64_t *image_pd(unsigned *first, unsigned *last)
 	return table_at(pdpt[0] & PTE_ADDRESS);
 }
 
-int paging_create_space(struct address_space *as)
+static void destroy_space(struct address_space *as);
+
+static int create_space(struct address_space *as)
 {
 	if (!(as->pml4 = alloc_table()))
 		return -1;
@@ -407,7 +451,7 @@ int paging_create_space(struct address_space *as)
 	uint64_t *pdpt = low_table(pml4, 0, TOP_SHIFT, &ok);
 	uint64_t *pd = ok ? low_table(pdpt, 0, 30, &ok) : 0;
 	if (!ok) {
-		paging_destroy_space(as);
+		destroy_space(as);
 		return -1;
 	}
 	unsigned first, last;
@@ -442,7 +486,15 @@ static void free_low_half(const uint64_t *pml4)
 	}
 }
 
-void paging_destroy_space(struct address_space *as)
+int paging_create_space(struct address_space *as)
+{
+	uint64_t held = spin_lock_irqsave(&tables_lock);
+	int result = create_space(as);
+	spin_unlock_irqrestore(&tables_lock, held);
+	return result;
+}
+
+static void destroy_space(struct address_space *as)
 {
 	if (!as->pml4 || as == &kernel_space)
 		return;
@@ -452,6 +504,13 @@ void paging_destroy_space(struct address_space *as)
 	free_table(as->pml4);
 	as->pml4 = 0;
 	other_spaces--;
+}
+
+void paging_destroy_space(struct address_space *as)
+{
+	uint64_t held = spin_lock_irqsave(&tables_lock);
+	destroy_space(as);
+	spin_unlock_irqrestore(&tables_lock, held);
 }
 
 void paging_switch_to(const struct address_space *as)

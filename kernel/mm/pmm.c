@@ -395,14 +395,31 @@ bool pmm_init(const struct mem_range *usable, size_t usable_count, const struct 
 
 /* ---- alloc and free ---------------------------------------------------------------- */
 
-phys_addr_t pmm_alloc_frame(void)
+/* The kernel's lock (pmm_set_lock), taken by every entry point below; none on the
+ * host. */
+static uint64_t (*lock_fn)(void);
+static void (*unlock_fn)(uint64_t key);
+
+void pmm_set_lock(uint64_t (*lock)(void), void (*unlock)(uint64_t key))
 {
-	return pmm_alloc_frames(1);
+	lock_fn = lock;
+	unlock_fn = unlock;
+}
+
+static uint64_t pmm_lock(void)
+{
+	return lock_fn ? lock_fn() : 0;
+}
+
+static void pmm_unlock(uint64_t key)
+{
+	if (unlock_fn)
+		unlock_fn(key);
 }
 
 /* Takes the smallest free block that fits, splits it down to the order asked for, and
  * gives back the frames past `count` at once. */
-phys_addr_t pmm_alloc_frames(size_t count)
+static phys_addr_t alloc_frames(size_t count)
 {
 	if (!pmm.ready || count == 0 || count > MAX_BLOCK)
 		return PMM_NO_FRAME;
@@ -431,14 +448,22 @@ phys_addr_t pmm_alloc_frames(size_t count)
 	return frame_addr(index);
 }
 
-void pmm_free_frame(phys_addr_t frame)
+phys_addr_t pmm_alloc_frames(size_t count)
 {
-	pmm_free_frames(frame, 1);
+	uint64_t key = pmm_lock();
+	phys_addr_t frames = alloc_frames(count);
+	pmm_unlock(key);
+	return frames;
+}
+
+phys_addr_t pmm_alloc_frame(void)
+{
+	return pmm_alloc_frames(1);
 }
 
 /* Any frames handed out may be freed, in any grouping: a run whole, in parts, or one
  * frame at a time. Each must be handed out now, or nothing is freed. */
-void pmm_free_frames(phys_addr_t first, size_t count)
+static void free_frames(phys_addr_t first, size_t count)
 {
 	if (!pmm.ready) {
 		pmm_report_misuse("free with no allocator (pmm_init failed or not run)", first);
@@ -474,6 +499,18 @@ void pmm_free_frames(phys_addr_t first, size_t count)
 	free_range(index, count, false);
 }
 
+void pmm_free_frames(phys_addr_t first, size_t count)
+{
+	uint64_t key = pmm_lock();
+	free_frames(first, count);
+	pmm_unlock(key);
+}
+
+void pmm_free_frame(phys_addr_t frame)
+{
+	pmm_free_frames(frame, 1);
+}
+
 /* Whether `frame` lies in managed memory and is handed out now. */
 VISIBLE_IF_KTEST bool pmm_frame_handed_out(phys_addr_t frame)
 {
@@ -484,8 +521,10 @@ VISIBLE_IF_KTEST bool pmm_frame_handed_out(phys_addr_t frame)
 
 void pmm_get_stats(struct pmm_stats *stats)
 {
+	uint64_t key = pmm_lock();
 	stats->total_frames = pmm.ready ? pmm.total : 0;
 	stats->free_frames = pmm.ready ? pmm.free : 0;
+	pmm_unlock(key);
 	stats->used_frames = stats->total_frames - stats->free_frames;
 }
 

@@ -28,6 +28,10 @@ typedef uint64_t phys_addr_t;
 bool pmm_init(const struct mem_range *usable, size_t usable_count, const struct mem_range *reserved,
 	      size_t reserved_count, void *(*phys_to_virt)(phys_addr_t));
 
+/* The kernel's lock for the entry points below (a spinlock with interrupts off, so
+ * no task is preempted inside the allocator); without it, none (host tests). */
+void pmm_set_lock(uint64_t (*lock)(void), void (*unlock)(uint64_t key));
+
 /* One frame, or PMM_NO_FRAME when memory is exhausted. */
 phys_addr_t pmm_alloc_frame(void);
 

@@ -81,7 +81,29 @@ static void source_free(void *pages, size_t count)
 	     pages, count);
 }
 
-static const struct heap_page_source source = {source_alloc, source_free};
+static const struct heap_page_source source = {source_alloc, source_free, NULL, NULL};
+
+/* A lock that counts: how deep it is held now, at most, and how often taken. The
+ * kernel's is a spinlock, so taking it twice would hang. */
+static int lock_depth, lock_deepest, lock_taken;
+
+static uint64_t counting_lock(void)
+{
+	lock_taken++;
+	if (++lock_depth > lock_deepest)
+		lock_deepest = lock_depth;
+	return 0x5a5a0000u + (uint64_t)lock_taken;
+}
+
+static void counting_unlock(uint64_t key)
+{
+	if (key != 0x5a5a0000u + (uint64_t)lock_taken)
+		fail("unlock got key %#llx, not the one lock() gave", (unsigned long long)key);
+	lock_depth--;
+}
+
+static const struct heap_page_source locked_source = {source_alloc, source_free, counting_lock,
+						      counting_unlock};
 
 /* ---- complaints --------------------------------------------------------------- */
 
@@ -1194,6 +1216,31 @@ static void dry_source_during_metadata_growth(void)
 
 /* ---- books and shutdown ---------------------------------------------------------- */
 
+/* Every entry point takes the lock exactly once and gives it back: krealloc and
+ * kcalloc, which call kmalloc's work, and a kmalloc that drains the caches when the
+ * source runs dry, included. */
+static void lock_taken_once_per_call(void)
+{
+	heap_begin();
+	heap_init(&locked_source);
+	lock_depth = lock_deepest = lock_taken = 0;
+	void *a = kmalloc(40), *b = kcalloc(3, 100), *c = kmalloc_aligned(64, 64);
+	a = krealloc(a, 3000);
+	kfree(b);
+	b = krealloc(NULL, 10);
+	struct heap_stats s;
+	heap_get_stats(&s);
+	heap_drain();
+	kfree(a);
+	kfree(b);
+	kfree(c);
+	CHECK(lock_deepest == 1, "the lock was held %d deep", lock_deepest);
+	CHECK(lock_depth == 0, "the lock is still held %d deep", lock_depth);
+	CHECK(lock_taken == 11, "11 calls took the lock %d times", lock_taken);
+	heap_init(&source); /* unlocked again for heap_end's checks */
+	heap_end();
+}
+
 static void stats_books(void)
 {
 	heap_begin();
@@ -1290,6 +1337,7 @@ static const struct unit_group GROUPS[] = {
 	GROUP(dry_source_during_a_spill),
 	GROUP(dry_source_during_metadata_growth),
 	GROUP(stats_books),
+	GROUP(lock_taken_once_per_call),
 	GROUP(shutdown_reports_leaks),
 };
 
