@@ -19,15 +19,17 @@
 /* The lock covers the ring, the sinks' list and their cursors, with interrupts off:
  * whole pieces of kprintf go in at once, so output from an interrupt handler never
  * splits a line of the shell's (up to PRINT_CHUNK bytes). */
+static char log_text[LOG_SIZE]; /* in .bss: apart from the initialised fields below */
+
 static struct {
 	struct spinlock lock;
-	char text[LOG_SIZE];
+	char *text;
 	uint64_t head;	  /* bytes appended, ever: text[head % LOG_SIZE] is next */
 	uint64_t dropped; /* bytes dropped since the last marker */
 	bool synchronous; /* after console_go_synchronous: no more waiting for anyone */
 	struct wait_queue room;
 	struct console_sink *sinks;
-} log = {SPINLOCK_INIT, {0}, 0, 0, false, WAIT_QUEUE_INIT(log.room), 0};
+} log = {SPINLOCK_INIT, log_text, 0, 0, false, WAIT_QUEUE_INIT(log.room), 0};
 
 void console_register(struct console_sink *sink)
 {

@@ -3,6 +3,8 @@
 #include "../arch/fpu.h"
 #include "../arch/x86.h"
 #include "../console.h"
+#include "../mm/kstack.h"
+#include "../mm/paging.h"
 #include "../panic.h"
 #include "cpu.h"
 #include "sleep.h"
@@ -230,15 +232,42 @@ static void report_task(uintptr_t address, uintptr_t stack_pointer)
 	kprintf("\n");
 }
 
+/* kmain's task and the boot CPU's idle task, in .bss: start-up makes them before
+ * anything else uses the heap, whose first pages cost more than these (under QEMU,
+ * fresh guest memory is slow to touch). SMP gives each CPU an idle task. */
+#define STATIC_FPU_AREA 4096
+static struct task boot_task, idle_task;
+static uint8_t boot_fpu[STATIC_FPU_AREA] __attribute__((aligned(FPU_AREA_ALIGN)));
+static uint8_t idle_fpu[STATIC_FPU_AREA] __attribute__((aligned(FPU_AREA_ALIGN)));
+static uint8_t idle_stack[PAGE_SIZE + KSTACK_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+static void make_idle_task(struct cpu *c)
+{
+	struct task *idle = &idle_task;
+	task_init(idle, idle_fpu, "idle", PRIORITY_IDLE);
+	paging_unmap_guard_page(idle_stack);
+	idle->guard_bottom = (uintptr_t)idle_stack;
+	idle->guard_top = idle->stack.bottom = (uintptr_t)idle_stack + PAGE_SIZE;
+	idle->stack.top = (uintptr_t)idle_stack + sizeof idle_stack;
+	idle->fn = idle_loop;
+	idle->cpu = c;
+	idle->state = TASK_READY;
+	task_build_first_frame(idle);
+	task_add_to_table(idle);
+	c->idle = idle;
+}
+
 void sched_init(const struct kstack *boot_stack, uintptr_t boot_guard)
 {
 	struct cpu *c = cpu_boot();
 	cpu_init(c, 0);
 	fpu_init();
+	if (fpu_area_size() > STATIC_FPU_AREA)
+		panic("sched: the FPU area is %zu bytes, more than the %d kept for the first tasks",
+		      fpu_area_size(), STATIC_FPU_AREA);
 
-	struct task *boot = task_alloc("kmain", PRIORITY_NORMAL);
-	if (!boot)
-		panic("sched: no memory for the first task");
+	struct task *boot = &boot_task;
+	task_init(boot, boot_fpu, "kmain", PRIORITY_NORMAL);
 	boot->stack = *boot_stack;
 	boot->guard_bottom = boot_guard;
 	boot->guard_top = boot_stack->bottom;
@@ -247,17 +276,7 @@ void sched_init(const struct kstack *boot_stack, uintptr_t boot_guard)
 	boot->state = TASK_RUNNING;
 	task_add_to_table(boot);
 	c->current = boot;
-
-	int idle = task_create_priority(idle_loop, 0, "idle", PRIORITY_IDLE);
-	if (idle < 0)
-		panic("sched: no memory for the idle task");
-	/* task_create queued it; the idle task runs only from c->idle. */
-	uint64_t flags = spin_lock_irqsave(&c->run_queue.lock);
-	struct list_node *node = list_pop_front(&c->run_queue.ready[PRIORITY_IDLE]);
-	c->idle = list_entry(node, struct task, run_link);
-	c->idle->queued = false;
-	c->run_queue.count--;
-	spin_unlock_irqrestore(&c->run_queue.lock, flags);
+	make_idle_task(c);
 
 	c->slice_left = slice_ticks;
 	c->switch_start = start_tsc = rdtsc();

@@ -16,21 +16,27 @@ static struct spinlock table_lock = SPINLOCK_INIT;
 static struct list_node table = LIST_INIT(table);
 static int next_id;
 
-struct task *task_alloc(const char *name, enum task_priority priority)
+void task_init(struct task *t, void *fpu, const char *name, enum task_priority priority)
 {
-	struct task *t = kcalloc(1, sizeof *t);
-	if (!t)
-		return 0;
-	t->fpu = kmalloc_aligned(fpu_area_size(), FPU_AREA_ALIGN);
-	if (!t->fpu) {
-		kfree(t);
-		return 0;
-	}
-	fpu_area_init(t->fpu);
+	memset(t, 0, sizeof *t);
+	t->fpu = fpu;
+	fpu_area_init(fpu);
 	task_set_name(t, name);
 	t->priority = priority;
 	wait_queue_init(&t->exited);
 	list_init(&t->sleep_link);
+}
+
+static struct task *task_alloc(const char *name, enum task_priority priority)
+{
+	struct task *t = kmalloc(sizeof *t);
+	void *fpu = kmalloc_aligned(fpu_area_size(), FPU_AREA_ALIGN);
+	if (!t || !fpu) {
+		kfree(t);
+		kfree(fpu);
+		return 0;
+	}
+	task_init(t, fpu, name, priority);
 	return t;
 }
 
@@ -54,7 +60,7 @@ void task_add_to_table(struct task *t)
  * lowest address, r15 r14 r13 r12 rbx rbp and the return address, with fn in r12,
  * arg in r13 and rbp 0 (the end of every backtrace). The top is 16-byte aligned, so
  * the trampoline starts with RSP aligned as a call wants it. */
-static void build_first_frame(struct task *t)
+void task_build_first_frame(struct task *t)
 {
 	uint64_t *frame = (uint64_t *)t->stack.top - 7;
 	memset(frame, 0, 7 * sizeof *frame);
@@ -80,7 +86,7 @@ int task_create_priority(void (*fn)(void *arg), void *arg, const char *name,
 	t->fn = fn;
 	t->arg = arg;
 	t->cpu = this_cpu(); /* SMP: the least loaded CPU */
-	build_first_frame(t);
+	task_build_first_frame(t);
 	task_add_to_table(t);
 	int id = t->id;
 	t->state = TASK_SLEEPING;

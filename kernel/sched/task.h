@@ -82,6 +82,9 @@ uint64_t task_cycles(const struct task *task);
 struct task *task_by_id(int id);
 #endif
 
-/* Internal to sched/: the table's bookkeeping for sched.c. */
-struct task *task_alloc(const char *name, enum task_priority priority);
+/* Internal to sched/, for the tasks sched.c makes without the heap (kmain's and the
+ * idle task): sets a task up with its FPU area, lays out a new task's first switch
+ * on its stack (fn, arg and stack set), and enters it in the table. */
+void task_init(struct task *task, void *fpu, const char *name, enum task_priority priority);
+void task_build_first_frame(struct task *task);
 void task_add_to_table(struct task *task);
