@@ -112,10 +112,11 @@ def shipped_kernel_holds_no_test_code():
     test_only = defined_symbols(*test_objs) - production
     shipped = defined_symbols(BUILD / "kernel.elf")
     check(not test_only & shipped, f"test code in build/kernel.elf: {sorted(test_only & shipped)}")
-    named = [s for s in shipped if re.search(r"ktest|fault_run|fwcfg|qemu_exit|e820_add_test", s)]
+    named = [s for s in shipped if re.search(r"ktest|scenario|fwcfg|qemu_exit|e820_add_test", s)]
     check(not named, f"test symbols in build/kernel.elf: {named}")
     sections = run(["objdump", "-h", str(BUILD / "kernel.elf")]).stdout
-    check(not re.search(r"\s\.ktests\s+0*[1-9a-f]", sections), "build/kernel.elf has KTEST entries")
+    check(not re.search(r"\s\.(ktests|kscenarios)\s+0*[1-9a-f]", sections),
+          "build/kernel.elf has KTEST or scenario entries")
     for name in ["apic_unusable", "calibrate_apic_timer", "vga_write"]:  # VISIBLE_IF_KTEST
         check(not re.search(rf"^[0-9a-f]+ [A-Z] {name}$",
                             run(["nm", str(BUILD / "kernel.elf")]).stdout, re.M),

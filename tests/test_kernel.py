@@ -74,10 +74,10 @@ def symbol_address(name):
 
 def expect_report(fault, *patterns):
     text, _ = boot_test_kernel(fault)
-    check(f"fault scenario: {fault}" in text, f"scenario {fault} did not start:\n{tail(text)}")
+    check(f"scenario: {fault}" in text, f"scenario {fault} did not start:\n{tail(text)}")
     for pattern in patterns:
         check(re.search(pattern, text, re.M), f"no /{pattern}/ in the report:\n{tail(text, 40)}")
-    check(not re.search(READY + "|did not fault", text.split("fault scenario")[1], re.M),
+    check(not re.search(READY + "|did not fault", text.split("scenario: ")[1], re.M),
           f"the scenario did not stop the kernel:\n{tail(text)}")
     return text
 
@@ -222,14 +222,14 @@ def fault_panic_backtrace_names_the_callers_in_order():
                          r"^  at kernel/test/faults\.c:\d+ in backtrace_level3\(\)$")
     frames = re.findall(r"^  #\d+ +0x[0-9a-f]+ <(\w+)\+0x[0-9a-f]+>$", text, re.M)
     want = ["backtrace_level3", "backtrace_level2", "backtrace_level1", "panic_backtrace",
-            "fault_run", "ktest_main", "kmain"]
+            "scenario_run", "ktest_main", "kmain"]
     check(frames[:len(want)] == want, f"backtrace is {frames}, expected it to start {want}")
 
 
 @test
 def console_output_from_an_interrupt_handler_never_splits_a_line():
     text, _ = boot_test_kernel("console_stress", until=r"^console stress: done")
-    body = text.split("fault scenario: console_stress\n", 1)[-1].split("console stress: done")[0]
+    body = text.split("scenario: console_stress\n", 1)[-1].split("console stress: done")[0]
     lines = body.splitlines()
     main = [l for l in lines if re.fullmatch(r"main line \d{3} -{40}", l)]
     irq = [l for l in lines if re.fullmatch(r"irq line \d{3} \+{40}", l)]

@@ -63,33 +63,16 @@ static void give_back_virtual_range(uintptr_t base, size_t pages)
 
 static void heap_free_pages(void *pages, size_t count)
 {
-	uintptr_t base = (uintptr_t)pages;
-	for (size_t i = 0; i < count; i++) {
-		phys_addr_t frame;
-		uintptr_t page = base + i * PAGE_SIZE;
-		if (!paging_translate(paging_kernel_space(), page, &frame, NULL, NULL) ||
-		    paging_unmap(paging_kernel_space(), page) != 0)
-			panic("heap gave back %#lx, which is not mapped", page);
-		pmm_free_frame(frame);
-	}
-	give_back_virtual_range(base, count);
+	paging_unmap_fresh((uintptr_t)pages, count, "heap: pages given back");
+	give_back_virtual_range((uintptr_t)pages, count);
 }
 
 static void *heap_alloc_pages(size_t count)
 {
 	uintptr_t base = take_virtual_range(count);
-	for (size_t i = 0; i < count; i++) {
-		phys_addr_t frame = pmm_alloc_frame();
-		if (frame == PMM_NO_FRAME ||
-		    paging_map(paging_kernel_space(), base + i * PAGE_SIZE, frame, PAGE_SIZE,
-			       PAGE_WRITABLE | PAGE_NOEXEC | PAGE_GLOBAL) != 0) {
-			if (frame != PMM_NO_FRAME)
-				pmm_free_frame(frame);
-			if (i)
-				heap_free_pages((void *)base, i);
-			give_back_virtual_range(base + i * PAGE_SIZE, count - i);
-			return NULL;
-		}
+	if (paging_map_fresh(base, count, PAGE_WRITABLE | PAGE_NOEXEC | PAGE_GLOBAL) != 0) {
+		give_back_virtual_range(base, count);
+		return NULL;
 	}
 	return (void *)base;
 }

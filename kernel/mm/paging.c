@@ -300,6 +300,33 @@ bool paging_translate(const struct address_space *as, uintptr_t virt, phys_addr_
 	return mapped;
 }
 
+int paging_map_fresh(uintptr_t virt, size_t count, uint64_t flags)
+{
+	for (size_t i = 0; i < count; i++) {
+		phys_addr_t frame = pmm_alloc_frame();
+		if (frame == PMM_NO_FRAME ||
+		    paging_map(&kernel_space, virt + i * PAGE_SIZE, frame, PAGE_SIZE, flags) != 0) {
+			if (frame != PMM_NO_FRAME)
+				pmm_free_frame(frame);
+			paging_unmap_fresh(virt, i, "paging_map_fresh");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void paging_unmap_fresh(uintptr_t virt, size_t count, const char *owner)
+{
+	for (size_t i = 0; i < count; i++) {
+		phys_addr_t frame;
+		uintptr_t page = virt + i * PAGE_SIZE;
+		if (!paging_translate(&kernel_space, page, &frame, NULL, NULL) ||
+		    paging_unmap(&kernel_space, page) != 0)
+			panic("%s: page %#lx is not mapped", owner, page);
+		pmm_free_frame(frame);
+	}
+}
+
 void paging_unmap_guard_page(void *page)
 {
 	if ((uintptr_t)page % PAGE_SIZE || paging_unmap(&kernel_space, (uintptr_t)page) != 0)

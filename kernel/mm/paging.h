@@ -82,6 +82,13 @@ bool paging_translate(const struct address_space *as, uintptr_t virt, phys_addr_
 /* True when phys lies in the direct map (all RAM and the first 4 GiB). */
 bool paging_direct_mapped(phys_addr_t phys);
 
+/* `count` fresh frames mapped at virt in the kernel's space with `flags`, 4 KiB
+ * pages; returns 0, or -1 (and nothing stays mapped or taken) when memory ran out.
+ * paging_unmap_fresh undoes it, freeing the frames; a page that is not mapped means
+ * the caller's books are wrong: a panic naming `owner`. */
+int paging_map_fresh(uintptr_t virt, size_t count, uint64_t flags);
+void paging_unmap_fresh(uintptr_t virt, size_t count, const char *owner);
+
 /* Unmaps the 4 KiB page at `page` in the kernel's space: any access faults. */
 void paging_unmap_guard_page(void *page);
 

@@ -1,4 +1,7 @@
-#include "faults.h"
+/* Test kernel only: scenarios that must end in a panic or a CPU exception (and one
+ * that prints from an interrupt handler); tests/test_kernel.py boots each and checks
+ * the report. */
+#include "scenario.h"
 
 #include <stdint.h>
 
@@ -170,33 +173,17 @@ static void console_stress(void)
 	halt_forever();
 }
 
-static const struct {
-	const char *name;
-	void (*run)(void);
-} scenarios[] = {
-	{"divide_by_zero", divide_by_zero},
-	{"null_dereference", null_dereference},
-	{"invalid_opcode", invalid_opcode},
-	{"stack_overflow", stack_overflow},
-	{"assert_failure", assert_failure},
-	{"ubsan_overflow", ubsan_overflow},
-	{"stack_smash", stack_smash},
-	{"panic_backtrace", panic_backtrace},
-	{"general_protection", general_protection},
-	{"write_to_rodata", write_to_rodata},
-	{"execute_data", execute_data},
-	{"console_stress", console_stress},
-	{"panic_in_panic", panic_in_panic},
-	{"fault_inside_report", fault_inside_report},
-};
-
-void fault_run(const char *name)
-{
-	for (unsigned i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
-		if (strcmp(scenarios[i].name, name) == 0) {
-			kprintf("fault scenario: %s\n", name);
-			scenarios[i].run();
-			panic("fault scenario %s did not fault", name);
-		}
-	}
-}
+FAULT_SCENARIO(divide_by_zero);
+FAULT_SCENARIO(null_dereference);
+FAULT_SCENARIO(invalid_opcode);
+FAULT_SCENARIO(stack_overflow);
+FAULT_SCENARIO(assert_failure);
+FAULT_SCENARIO(ubsan_overflow);
+FAULT_SCENARIO(stack_smash);
+FAULT_SCENARIO(panic_backtrace);
+FAULT_SCENARIO(general_protection);
+FAULT_SCENARIO(write_to_rodata);
+FAULT_SCENARIO(execute_data);
+SCENARIO(console_stress);
+FAULT_SCENARIO(panic_in_panic);
+FAULT_SCENARIO(fault_inside_report);

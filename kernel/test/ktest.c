@@ -1,4 +1,4 @@
-/* The test kernel's runner: every KTEST in .ktests, or one fault scenario. */
+/* The test kernel's runner: every KTEST in .ktests, or one scenario (.kscenarios). */
 #include "ktest.h"
 
 #include "../test_hooks.h"
@@ -12,10 +12,9 @@
 #include "../console.h"
 #include "../lib/string.h"
 #include "../panic.h"
-#include "faults.h"
 #include "fwcfg.h"
 #include "qemu_exit.h"
-#include "sched_scenarios.h"
+#include "scenario.h"
 
 extern const struct ktest_case __ktests_start[], __ktests_end[];
 
@@ -57,12 +56,28 @@ static int run_all(void)
 	return failed;
 }
 
+extern const struct scenario __kscenarios_start[], __kscenarios_end[];
+
+void scenario_run(const char *name)
+{
+	size_t count = ((uintptr_t)__kscenarios_end - (uintptr_t)__kscenarios_start) /
+		       sizeof(struct scenario);
+	for (const struct scenario *s = __kscenarios_start; s < __kscenarios_start + count; s++) {
+		if (strcmp(s->name, name) != 0)
+			continue;
+		kprintf("scenario: %s\n", name);
+		s->run();
+		if (s->must_fault)
+			panic("fault scenario %s did not fault", name);
+		panic("scenario %s returned", name);
+	}
+}
+
 void ktest_main(void)
 {
 	char scenario[64];
 	if (fwcfg_read_string("opt/keel/fault", scenario, sizeof scenario)) {
-		fault_run(scenario); /* these return only for an unknown name */
-		sched_scenario_run(scenario);
+		scenario_run(scenario); /* returns only for an unknown name */
 		panic("unknown fault scenario \"%s\"", scenario);
 	}
 	int failed = run_all();

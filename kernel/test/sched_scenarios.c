@@ -1,8 +1,8 @@
 /* Test kernel only: scenarios for the scheduler and the console that need a boot of
- * their own (tests/test_sched.py picks one through fw_cfg, as the fault scenarios):
+ * their own (tests/test_sched.py picks one, as test_kernel.py the fault scenarios):
  * a task's stack overflow, the mutex's debug checks, the shell under load, a flood
  * of output while interrupts print too, and the scheduler's benchmark. */
-#include "sched_scenarios.h"
+#include "scenario.h"
 
 #include "../arch/clock.h"
 #include "../arch/irq.h"
@@ -234,26 +234,9 @@ static void sched_bench(void)
 	halt_forever();
 }
 
-static const struct {
-	const char *name;
-	void (*run)(void);
-} scenarios[] = {
-	{"task_stack_overflow", task_stack_overflow},
-	{"mutex_recursive", mutex_recursive},
-	{"mutex_foreign_unlock", mutex_foreign_unlock},
-	{"shell_under_load", shell_under_load},
-	{"console_flood", console_flood},
-	{"sched_bench", sched_bench},
-};
-
-bool sched_scenario_run(const char *name)
-{
-	for (unsigned i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
-		if (strcmp(scenarios[i].name, name) == 0) {
-			kprintf("scenario: %s\n", name);
-			scenarios[i].run();
-			panic("scenario %s returned", name);
-		}
-	}
-	return false;
-}
+FAULT_SCENARIO(task_stack_overflow);
+FAULT_SCENARIO(mutex_recursive);
+FAULT_SCENARIO(mutex_foreign_unlock);
+SCENARIO(shell_under_load);
+SCENARIO(console_flood);
+SCENARIO(sched_bench);
