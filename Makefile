@@ -69,7 +69,7 @@ ifeq ($(KERNEL_TEST),1)
 KERNEL_CFLAGS += $(TEST_KERNEL_CFLAGS)
 endif
 ifeq ($(RELEASE),1)
-KERNEL_CFLAGS += -DHEAP_CANARIES=0
+KERNEL_CFLAGS += -DHEAP_CANARIES=0 -DLOCK_DEBUG=0
 endif
 KERNEL_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=0x1000 \
 	-z noexecstack -T link.ld

@@ -15,6 +15,7 @@
 #define PRINT_CHUNK	 256 /* a kprintf goes into the log in pieces of this size */
 #define LOG_SIZE	 CONSOLE_LOG_SIZE
 #define STALL_TIMEOUT_MS 2000 /* an async sink this long without progress is stalled */
+#define MARKER_MAX	 48   /* "[N bytes dropped]\n" at its longest, and more */
 
 /* The lock covers the ring, the sinks' list and their cursors, with interrupts off:
  * whole pieces of kprintf go in at once, so output from an interrupt handler never
@@ -80,25 +81,39 @@ static void append(const char *s, size_t n)
 	}
 }
 
+/* Room for n bytes, and for the drop marker that must go first if text was dropped
+ * (checked each time: an interrupt handler may drop text while a task waits). */
+static bool has_room(size_t n)
+{
+	return room() >= n + (log.dropped ? MARKER_MAX : 0);
+}
+
 static void append_drop_marker(void)
 {
-	char marker[48];
+	char marker[MARKER_MAX];
 	int n = ksnprintf(marker, sizeof marker, "[%lu bytes dropped]\n", log.dropped);
 	log.dropped = 0;
 	append(marker, (size_t)n);
 }
 
+static void append_note(const char *what, const struct console_sink *k, uint64_t bytes)
+{
+	char note[96];
+	int n = ksnprintf(note, sizeof note, "console: %s %s; %lu bytes not sent to it\n", k->name,
+			  what, bytes);
+	append(note, (size_t)n);
+}
+
 /* An async sink that took nothing for STALL_TIMEOUT_MS no longer holds writers back:
- * what it has not taken is skipped, and the log says how much. */
+ * what it has not taken is skipped, and the log says how much. Kicked again by the
+ * next text, it resumes from there (console_sink_take). */
 static void skip_stalled(struct console_sink *k)
 {
 	uint64_t skipped = log.head - k->cursor;
 	k->cursor = log.head;
 	k->stalled = true;
-	char note[96];
-	int n = ksnprintf(note, sizeof note, "console: %s stalled; %lu bytes not sent to it\n",
-			  k->name, skipped);
-	append(note, (size_t)n);
+	k->idle = true; /* the note kicks it: if it wakes up, it starts there */
+	append_note("stalled", k, skipped);
 }
 
 /* Waits, with the lock given up, until the slowest async sink moves or the stall
@@ -130,16 +145,17 @@ static bool wait_for_room(uint64_t *flags)
 static void write_piece(const char *s, size_t n)
 {
 	uint64_t flags = spin_lock_irqsave(&log.lock);
-	/* A task may wait if it had interrupts on before the lock turned them off. */
-	bool can_wait = !log.synchronous && (flags & RFLAGS_IF) && sched_task_context();
-	size_t marker = log.dropped ? 48 : 0;
-	while (!log.synchronous && room() < n + marker) {
+	/* A task may wait if it had interrupts on before the lock turned them off, and
+	 * once the clock runs (the wait has a timeout). */
+	bool can_wait =
+		!log.synchronous && (flags & RFLAGS_IF) && sched_task_context() && clock_tsc_hz();
+	while (!log.synchronous && !has_room(n)) {
 		if (!can_wait) {
 			log.dropped += n;
 			spin_unlock_irqrestore(&log.lock, flags);
 			return;
 		}
-		if (!wait_for_room(&flags) && room() < n + marker)
+		if (!wait_for_room(&flags) && !has_room(n))
 			skip_stalled(slowest());
 	}
 	if (log.dropped)
@@ -177,12 +193,20 @@ void console_sink_set_async(struct console_sink *sink)
 size_t console_sink_take(struct console_sink *k, char *out, size_t max)
 {
 	uint64_t flags = spin_lock_irqsave(&log.lock);
+	if (k->stalled) {
+		/* Back after a stall. What was written meanwhile is still in the ring, or
+		 * (more than the ring holds) it is skipped, after a note saying so. */
+		k->stalled = false;
+		if (log.head - k->cursor > LOG_SIZE) {
+			uint64_t missed = log.head - k->cursor;
+			k->cursor = log.head;
+			append_note("resumed", k, missed);
+		}
+	}
 	size_t n = 0;
 	while (n < max && k->cursor < log.head)
 		out[n++] = log.text[k->cursor++ % LOG_SIZE];
-	if (n)
-		k->stalled = false;
-	else
+	if (!n)
 		k->idle = true; /* until append kicks it */
 	spin_unlock_irqrestore(&log.lock, flags);
 	if (n)

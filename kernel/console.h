@@ -49,7 +49,12 @@ void console_register(struct console_sink *sink);
 void console_sink_set_async(struct console_sink *sink);
 
 /* Up to `max` bytes of the log the sink has not had yet; 0 (and the sink counts as
- * idle until the next kick) when it has had everything. From any context. */
+ * idle until the next kick) when it has had everything. From any context. A sink
+ * that took nothing for 2 s while writers waited is "stalled": it holds nobody back,
+ * and when it takes again it starts from a line saying how much it missed.
+ *
+ * Text dropped because the log is full (a writer that may not wait) goes to no sink:
+ * every sink sees the same text, with "[N bytes dropped]" in place of what was lost. */
 size_t console_sink_take(struct console_sink *sink, char *out, size_t max);
 
 void console_write(const char *s);

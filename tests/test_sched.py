@@ -138,3 +138,27 @@ def console_flood_stays_in_order_and_every_loss_is_marked():
     markers = len(re.findall(r"^\[\d+ bytes dropped\]$", flood, re.M))
     print(f"  {tried} interrupt lines tried, {missing} dropped, {markers} markers; "
           f"{len(com1)} bytes on COM1", flush=True)
+
+
+@test
+def console_never_overwrites_text_a_slow_sink_has_not_taken_when_a_marker_is_due():
+    """A task waits for room in a full log while an interrupt handler's line is
+    dropped; the "[N bytes dropped]" marker must then fit too: the slowest sink is
+    never more than the ring's size behind."""
+    text = scenario("console_marker_needs_room",
+                    r"^f*\[\d+ bytes dropped\]$", r"^the waiting writer's line +$")
+    m = re.search(r"at most (\d+) bytes behind, of (\d+)", text)
+    check(m and int(m.group(1)) <= int(m.group(2)),
+          f"the ring ran past its slowest sink:\n{tail(text)}")
+
+
+@test
+def console_sink_that_stalls_resumes_from_a_note_not_from_overwritten_text():
+    text = scenario("console_stalled_sink_resumes",
+                    r"^console: fake stalled; \d+ bytes not sent to it$",
+                    r"^console: fake resumed; \d+ bytes not sent to it$",
+                    r'^stall scenario: the sink\'s first line after it came back: '
+                    r'"console: fake resumed; \d+ bytes not sent to it"$',
+                    r"^stall scenario: 0 bytes behind after taking all$")
+    lines = [int(n) for n in re.findall(r"^stalled (\d+) ", text, re.M)]
+    check(lines == list(range(4000)), "the writers' lines are not all on port 0xE9, in order")

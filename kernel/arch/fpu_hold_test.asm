@@ -11,6 +11,8 @@ default rel
 section .text
 
 global fpu_hold
+global fpu_read_controls
+global fpu_write_controls
 
 %define TABLE   0               ; 16 XMM values, then 16 YMM upper halves: 512 bytes
 %define X87     512             ; 8 x87 values
@@ -104,6 +106,11 @@ fpu_hold:
         setne al
         movzx eax, al
         add rbx, rax
+        mov rax, [rsp + SCRATCH + 8]
+        cmp rax, [rsp + TABLE + 256 + i * 16 + 8]
+        setne al
+        movzx eax, al
+        add rbx, rax
 %assign i i + 1
 %endrep
         vzeroupper
@@ -124,4 +131,21 @@ fpu_hold:
         pop r13
         pop r12
         pop rbx
+        ret
+
+; void fpu_read_controls(uint16_t *fcw, uint32_t *mxcsr): this task's x87 control
+; word and MXCSR, as its registers hold them.
+fpu_read_controls:
+        fnstcw [rdi]
+        stmxcsr [rsi]
+        ret
+
+; void fpu_write_controls(uint64_t fcw, uint64_t mxcsr)
+fpu_write_controls:
+        sub rsp, 16
+        mov [rsp], di
+        mov [rsp + 8], esi
+        fldcw [rsp]
+        ldmxcsr [rsp + 8]
+        add rsp, 16
         ret

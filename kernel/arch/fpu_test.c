@@ -41,12 +41,33 @@ KTEST(fpu_registers_of_each_task_survive_thousands_of_preemptions)
 		KEXPECT_EQ(changed[k], 0);
 }
 
-/* A new task starts with the x87 control word and MXCSR at their reset values. */
-KTEST(fpu_area_of_a_new_task_holds_the_initial_control_words)
+void fpu_read_controls(uint16_t *fcw, uint32_t *mxcsr);
+void fpu_write_controls(uint64_t fcw, uint64_t mxcsr);
+
+static uint16_t child_fcw;
+static uint32_t child_mxcsr;
+
+static void read_controls(void *arg)
 {
-	static uint8_t area[4096] __attribute__((aligned(FPU_AREA_ALIGN)));
-	KEXPECT(fpu_area_size() <= sizeof area);
-	fpu_area_init(area);
-	KEXPECT_EQ(area[0] | area[1] << 8, 0x037F);
-	KEXPECT_EQ(area[24] | area[25] << 8 | area[26] << 16 | (uint32_t)area[27] << 24, 0x1F80);
+	(void)arg;
+	fpu_read_controls(&child_fcw, &child_mxcsr);
+}
+
+/* A new task starts with the x87 control word and MXCSR at their reset values, in its
+ * registers, whatever its creator had; and the creator keeps its own. */
+KTEST(fpu_new_task_starts_with_the_initial_control_words_in_its_registers)
+{
+	const uint16_t odd_fcw = 0x0C7F;   /* round toward zero */
+	const uint32_t odd_mxcsr = 0x7F80; /* round toward zero, exceptions masked */
+	fpu_write_controls(odd_fcw, odd_mxcsr);
+	int id = task_create(read_controls, 0, "controls");
+	KEXPECT_EQ(task_join(id, 0), 0);
+	uint16_t fcw;
+	uint32_t mxcsr;
+	fpu_read_controls(&fcw, &mxcsr);
+	fpu_write_controls(0x037F, 0x1F80);
+	KEXPECT_EQ(child_fcw, 0x037F);
+	KEXPECT_EQ(child_mxcsr, 0x1F80);
+	KEXPECT_EQ(fcw, odd_fcw);
+	KEXPECT_EQ(mxcsr, odd_mxcsr);
 }

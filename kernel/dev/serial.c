@@ -80,20 +80,32 @@ static struct console_sink serial_sink = {
  * and QEMU's serial.c (thr_ipending on a 0-to-1 change of IER bit 1). */
 static void kick_transmitter(void)
 {
-	uint8_t ier = uart_interrupts();
-	outb(COM1 + UART_IER, ier & ~IER_THR_EMPTY);
-	outb(COM1 + UART_IER, ier);
+	uart_retrigger_interrupt(IER_THR_EMPTY);
 }
 
-/* THR empty: the FIFO takes tx_burst bytes; a newline costs two. */
+/* A newline's '\n', owed after its '\r' filled a UART with no FIFO. */
+static bool newline_owed;
+
+/* THR empty: a FIFO takes 16 bytes, so 8 of the log's (a newline costs two); a UART
+ * without one takes a single byte, so a newline goes out over two interrupts. */
 static void transmit(void)
 {
 	char text[TX_FIFO_SIZE / 2];
-	size_t n = console_sink_take(&serial_sink, text, tx_burst > 1 ? sizeof text : 1);
 	tx_room = 0; /* polled output (after a panic) asks the LSR again */
+	if (newline_owed) {
+		newline_owed = false;
+		outb(COM1 + UART_DATA, '\n');
+		return;
+	}
+	size_t n = console_sink_take(&serial_sink, text, tx_burst > 1 ? sizeof text : 1);
 	for (size_t i = 0; i < n; i++) {
-		if (text[i] == '\n')
+		if (text[i] == '\n') {
 			outb(COM1 + UART_DATA, '\r');
+			if (tx_burst == 1) {
+				newline_owed = true;
+				return;
+			}
+		}
 		outb(COM1 + UART_DATA, (unsigned char)text[i]);
 	}
 }

@@ -217,9 +217,11 @@ uint64_t timer_ticks(void)
 	return ticks;
 }
 
+/* From the clock: an emulator can fold late periodic ticks into one, so the tick
+ * count runs behind. */
 uint64_t uptime_ms(void)
 {
-	return ticks * (1000 / TIMER_HZ);
+	return clock_tsc_hz() ? clock_ns() / 1000000 : ticks * (1000 / TIMER_HZ);
 }
 
 uint64_t timer_apic_frequency(void)

@@ -8,8 +8,8 @@
 
 #define TIMER_HZ 1000 /* 1 ms ticks: the scheduler's slices and sleep_ms's precision */
 
-/* With the local APIC as the interrupt controller, starts timing its timer against
- * the PIT (a no-op otherwise); timer_init finishes that, so whatever start-up runs
+/* Starts timing the TSC (and, with the local APIC as the interrupt controller, its
+ * timer) against the PIT; timer_init finishes that, so whatever start-up runs
  * between the two calls shortens the wait. */
 void timer_begin_calibration(void);
 

@@ -43,15 +43,6 @@ KTEST(timer_ticks_at_its_rate_against_the_rtc)
 			   per_two_seconds, 2 * TIMER_HZ);
 }
 
-KTEST(sleep_ms_sleeps_at_least_as_long_as_asked)
-{
-	for (uint64_t ms = 1; ms <= 100; ms *= 10) {
-		uint64_t before = uptime_ms();
-		sleep_ms(ms);
-		KEXPECT(uptime_ms() - before >= ms);
-	}
-}
-
 /* The stopwatch the calibration times against: PIT clocks at the PIT's rate, and a
  * clear "expired" past its 54.9 ms, never a wrapped count. */
 static uint32_t unused_read(void)

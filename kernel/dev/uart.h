@@ -39,4 +39,7 @@
 /* The interrupt enable register, shared by output and input: sets and clears bits
  * of it (with interrupts off meanwhile), and what it holds now. */
 void uart_set_interrupts(uint8_t enable, uint8_t disable);
-uint8_t uart_interrupts(void);
+
+/* Turns interrupt `which` off and on again: a 16550 raises the THR-empty interrupt
+ * on that 0-to-1 change if the THR is empty (so does QEMU's serial.c). */
+void uart_retrigger_interrupt(uint8_t which);

@@ -6,8 +6,7 @@
 
 #define STACK_PAGES (KSTACK_SIZE / PAGE_SIZE)
 
-/* Which slots are taken. The lock covers the bitmap only: the page tables have none
- * of their own yet (one CPU; see docs/ARCHITECTURE.md). */
+/* Which slots are taken; the page tables have a lock of their own (paging.c). */
 static struct spinlock slots_lock = SPINLOCK_INIT;
 static uint64_t slots_taken[KSTACK_SLOTS / 64];
 

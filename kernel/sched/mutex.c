@@ -17,24 +17,16 @@ static bool try_take(struct mutex *m, struct task *self)
 					   __ATOMIC_RELAXED);
 }
 
-static void check_can_sleep(const char *what, const struct mutex *m)
-{
-	if (!sched_can_sleep())
-		panic("%s(%s) where sleeping is not allowed (an interrupt handler, or "
-		      "interrupts off)",
-		      what, m->name);
-}
-
 void mutex_lock(struct mutex *m)
 {
 	struct task *self = current_task();
 	if (LOCK_DEBUG) {
-		check_can_sleep("mutex_lock", m);
+		wait_check_may_sleep("mutex_lock");
 		if (__atomic_load_n(&m->owner, __ATOMIC_RELAXED) == self)
 			panic("mutex %s: task %d (%s) locks it again while it holds it", m->name,
 			      self->id, self->name);
 	}
-	/* Waiters re-queue before each try, so an unlock's wake-up always finds one. */
+	/* Each try is made queued: an unlock's wake-up finds the next waiter. */
 	wait_event(m->waiters, try_take(m, self));
 }
 

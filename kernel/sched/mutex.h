@@ -3,17 +3,13 @@
  * interrupt handler, never with interrupts off); a semaphore's up may come from
  * anywhere. Spinlocks (sync/spinlock.h) are for short sections and interrupts.
  *
- * With LOCK_DEBUG (every build but make RELEASE=1), a task that locks a mutex it
- * holds, or unlocks one it does not hold, panics, naming both tasks. */
+ * With LOCK_DEBUG (wait.h: every build but make RELEASE=1), a task that locks a
+ * mutex it holds, or unlocks one it does not hold, panics, naming both tasks. */
 #pragma once
 
 #include <stdbool.h>
 
 #include "wait.h"
-
-#ifndef LOCK_DEBUG
-#define LOCK_DEBUG 1
-#endif
 
 struct task;
 

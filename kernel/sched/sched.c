@@ -84,7 +84,6 @@ static void switch_to(struct cpu *c, struct task *prev, struct task *next)
 	if (prev == c->idle)
 		c->idle_cycles += now - c->switch_start;
 	c->switch_start = now;
-	c->slice_left = slice_ticks;
 	next->switches++;
 	next->on_cpu = true;
 	c->previous = prev;
@@ -110,6 +109,7 @@ static void schedule_from(bool preempted)
 	}
 	struct task *next = pick_next(c);
 	c->need_resched = false;
+	c->slice_left = slice_ticks; /* a new slice, even for the same task picked again */
 	if (state_of(next) == TASK_READY)
 		set_state(next, TASK_RUNNING);
 	if (prev == c->idle && next != prev)
@@ -146,6 +146,17 @@ void task_start(void (*fn)(void *), void *arg)
 }
 
 /* ---- waking, ticks and preemption ------------------------------------------------ */
+
+void sched_start_task(struct task *t)
+{
+	struct cpu *c = t->cpu;
+	uint64_t flags = spin_lock_irqsave(&c->run_queue.lock);
+	set_state(t, TASK_READY);
+	enqueue(c, t);
+	if (c->current == c->idle)
+		c->need_resched = true;
+	spin_unlock_irqrestore(&c->run_queue.lock, flags);
+}
 
 void sched_wake(struct task *t)
 {

@@ -35,6 +35,9 @@ void schedule(void);
 /* Lets every other ready task of the same priority run first. */
 void yield(void);
 
+/* Puts a new task in its CPU's run queue (task_create). */
+void sched_start_task(struct task *task);
+
 /* Makes a sleeping task ready (or, if it has not switched away yet, running again).
  * From any context. */
 void sched_wake(struct task *task);

@@ -10,6 +10,18 @@
 
 static volatile bool stop_hogs;
 
+static void just_return_early(void *arg)
+{
+	(void)arg;
+}
+
+static uint64_t free_frames_now(void)
+{
+	struct pmm_stats s;
+	pmm_get_stats(&s);
+	return s.free_frames;
+}
+
 /* Never yields, never sleeps: only preemption takes the CPU away. */
 static void hog(void *arg)
 {
@@ -53,38 +65,71 @@ KTEST(sched_two_cpu_bound_tasks_share_the_cpu_evenly)
 	KEXPECT(spins[0] > 0 && spins[1] > 0);
 }
 
+/* A task alone with the CPU for more than a slice gets a new one each time it is
+ * picked again, so a task woken later still gets the CPU when that slice ends. */
+KTEST(sched_a_task_woken_beside_one_cpu_bound_task_runs)
+{
+	static volatile uint64_t spins;
+	stop_hogs = false;
+	int id = task_create(hog, (void *)&spins, "lone hog");
+	for (int round = 0; round < 3; round++)
+		sleep_ms(3 * SCHED_SLICE_TICKS); /* the hog runs alone for three slices */
+	stop_hogs = true;
+	KEXPECT_EQ(task_join(id, 0), 0);
+	KEXPECT(spins > 0);
+}
+
+/* Tasks that allocate at once (task structures, stacks, heap blocks), preempted every
+ * tick: the heap and the frame allocator come out whole. */
+static void churn(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 500; i++) {
+		task_join(task_create(just_return_early, 0, "churned"), 0);
+		void *p = kmalloc(64 + (size_t)(i % 9) * 100);
+		for (volatile int spin = 0; spin < 50; spin++)
+			;
+		kfree(p);
+	}
+}
+
+KTEST(sched_tasks_allocating_at_once_keep_the_heap_and_frames_whole)
+{
+	heap_drain();
+	uint64_t frames = free_frames_now();
+	size_t blocks = heap_live_blocks();
+	sched_set_slice(1);
+	int ids[3];
+	for (int i = 0; i < 3; i++)
+		ids[i] = task_create(churn, 0, "churner");
+	for (int i = 0; i < 3; i++)
+		KEXPECT_EQ(task_join(ids[i], 0), 0);
+	sched_set_slice(SCHED_SLICE_TICKS);
+	heap_drain();
+	KEXPECT_EQ(heap_live_blocks(), blocks);
+	KEXPECT_EQ(free_frames_now(), frames);
+}
+
 static void exit_with(void *arg)
 {
 	task_exit((int)(uintptr_t)arg);
-}
-
-static void just_return(void *arg)
-{
-	(void)arg;
-}
-
-static uint64_t free_frames(void)
-{
-	struct pmm_stats s;
-	pmm_get_stats(&s);
-	return s.free_frames;
 }
 
 /* Stacks, page tables, FPU areas and task structures all go back. */
 KTEST(sched_ten_thousand_create_exit_join_cycles_leave_no_memory_behind)
 {
 	/* One round first: the heap keeps a slab per size class once it has one. */
-	int warm = task_create(just_return, 0, "warm-up");
+	int warm = task_create(just_return_early, 0, "warm-up");
 	KEXPECT_EQ(task_join(warm, 0), 0);
 	heap_drain();
-	uint64_t frames = free_frames();
+	uint64_t frames = free_frames_now();
 	size_t blocks = heap_live_blocks();
 	struct heap_stats before;
 	heap_get_stats(&before);
 	for (int i = 0; i < 10000; i++) {
 		int status = -1;
-		int id = task_create(i % 2 ? exit_with : just_return, (void *)(uintptr_t)(i & 0xFF),
-				     "cycle");
+		int id = task_create(i % 2 ? exit_with : just_return_early,
+				     (void *)(uintptr_t)(i & 0xFF), "cycle");
 		if (id < 0) {
 			ktest_fail(__FILE__, __LINE__, "task_create failed at cycle %d", i);
 			return;
@@ -95,7 +140,7 @@ KTEST(sched_ten_thousand_create_exit_join_cycles_leave_no_memory_behind)
 	heap_drain();
 	struct heap_stats after;
 	heap_get_stats(&after);
-	KEXPECT_EQ(free_frames(), frames);
+	KEXPECT_EQ(free_frames_now(), frames);
 	KEXPECT_EQ(heap_live_blocks(), blocks);
 	KEXPECT_EQ(after.bytes_requested, before.bytes_requested);
 	KEXPECT(task_join(12345678, 0) == -1); /* no such task */

@@ -41,10 +41,11 @@ static void sleep_without_scheduler(uint64_t ms)
 void sleep_arm(struct task *t, uint64_t deadline_ns)
 {
 	struct cpu *c = t->cpu;
-	t->sleep_deadline_ns = deadline_ns;
 	uint64_t flags = spin_lock_irqsave(&c->timer_lock);
-	if (!sleeping(t))
-		enqueue(c, t);
+	if (sleeping(t))
+		list_remove(&t->sleep_link); /* re-armed: back in at its new place */
+	t->sleep_deadline_ns = deadline_ns;
+	enqueue(c, t);
 	spin_unlock_irqrestore(&c->timer_lock, flags);
 }
 

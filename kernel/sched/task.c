@@ -88,10 +88,8 @@ int task_create_priority(void (*fn)(void *arg), void *arg, const char *name,
 	t->cpu = this_cpu(); /* SMP: the least loaded CPU */
 	task_build_first_frame(t);
 	task_add_to_table(t);
-	int id = t->id;
-	t->state = TASK_SLEEPING;
-	sched_wake(t); /* into the run queue */
-	t->wakeups = 0;
+	int id = t->id; /* t may run, end and be joined before the next line */
+	sched_start_task(t);
 	return id;
 }
 

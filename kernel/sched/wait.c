@@ -1,5 +1,6 @@
 #include "wait.h"
 
+#include "../panic.h"
 #include "task.h"
 
 void wait_queue_init(struct wait_queue *wq)
@@ -13,25 +14,42 @@ static bool linked(const struct waiter *w)
 	return w->link.next && w->link.next != &w->link;
 }
 
+void wait_check_may_sleep(const char *what)
+{
+	if (LOCK_DEBUG && !sched_can_sleep())
+		panic("%s where sleeping is not allowed (an interrupt handler, interrupts off, "
+		      "or no task)",
+		      what);
+}
+
 /* Queued, then marked asleep: the caller checks its condition after this, so a
  * wake-up from here on finds it in the queue and marks it running again. */
-void wait_prepare(struct wait_queue *wq, struct waiter *w)
+uint64_t wait_prepare_locked(struct wait_queue *wq, struct waiter *w)
 {
 	w->task = current_task();
 	uint64_t flags = spin_lock_irqsave(&wq->lock);
 	if (!linked(w))
 		list_push_back(&wq->waiters, &w->link);
 	__atomic_store_n(&w->task->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+	return flags;
+}
+
+void wait_finish_locked(struct wait_queue *wq, struct waiter *w, uint64_t flags)
+{
+	__atomic_store_n(&w->task->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+	if (linked(w))
+		list_remove(&w->link);
 	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void wait_prepare(struct wait_queue *wq, struct waiter *w)
+{
+	spin_unlock_irqrestore(&wq->lock, wait_prepare_locked(wq, w));
 }
 
 void wait_finish(struct wait_queue *wq, struct waiter *w)
 {
-	__atomic_store_n(&w->task->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
-	uint64_t flags = spin_lock_irqsave(&wq->lock);
-	if (linked(w))
-		list_remove(&w->link);
-	spin_unlock_irqrestore(&wq->lock, flags);
+	wait_finish_locked(wq, w, spin_lock_irqsave(&wq->lock));
 }
 
 unsigned wake_up(struct wait_queue *wq, unsigned count)

@@ -29,22 +29,42 @@ struct waiter {
 
 void wait_queue_init(struct wait_queue *wq);
 
-/* The steps of wait_event, for waits that need more than a condition. */
+/* LOCK_DEBUG (all builds but make RELEASE=1): sleeping where it is not allowed
+ * (an interrupt handler, interrupts off) panics instead of wrecking the scheduler. */
+#ifndef LOCK_DEBUG
+#define LOCK_DEBUG 1
+#endif
+
+/* The steps of wait_event. wait_prepare_locked queues the waiter (unless it is
+ * queued) and marks the task asleep, and returns with the queue's lock held;
+ * wait_finish_locked takes it off the queue, marks it running and unlocks. */
+uint64_t wait_prepare_locked(struct wait_queue *wq, struct waiter *w);
+void wait_finish_locked(struct wait_queue *wq, struct waiter *w, uint64_t flags);
+void wait_check_may_sleep(const char *what);
+
+/* The same without the lock held in between, for a waiter that checks its
+ * condition under a lock of its own and is only ever woken with WAKE_ALL. */
 void wait_prepare(struct wait_queue *wq, struct waiter *w);
 void wait_finish(struct wait_queue *wq, struct waiter *w);
 
-/* Sleeps until `cond` is true; `cond` is evaluated with no lock held. Only from a
- * task, with interrupts on. */
-#define wait_event(wq, cond)                                 \
-	do {                                                 \
-		struct waiter wait_event_w_ = {0};           \
-		for (;;) {                                   \
-			wait_prepare(&(wq), &wait_event_w_); \
-			if (cond)                            \
-				break;                       \
-			schedule();                          \
-		}                                            \
-		wait_finish(&(wq), &wait_event_w_);          \
+/* Sleeps until `cond` is true. Only from a task, with interrupts on. `cond` is
+ * evaluated under the queue's lock with interrupts off, and on success the waiter
+ * leaves the queue before the lock is let go: a wake-up of one waiter can never be
+ * spent on a task that no longer waits. So `cond` must be short, must not sleep,
+ * and may take only spinlocks that are not held while this queue is woken. */
+#define wait_event(wq, cond)                                                                 \
+	do {                                                                                 \
+		struct waiter wait_event_w_ = {0};                                           \
+		wait_check_may_sleep("wait_event");                                          \
+		for (;;) {                                                                   \
+			uint64_t wait_event_f_ = wait_prepare_locked(&(wq), &wait_event_w_); \
+			if (cond) {                                                          \
+				wait_finish_locked(&(wq), &wait_event_w_, wait_event_f_);    \
+				break;                                                       \
+			}                                                                    \
+			spin_unlock_irqrestore(&(wq).lock, wait_event_f_);                   \
+			schedule();                                                          \
+		}                                                                            \
 	} while (0)
 
 /* Wakes the first `count` waiters (they run when the scheduler picks them), or every
