@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import time
 
-from harness import BUILD, QEMU, Failure, check, scratch_dir, tail, test
+from harness import BUILD, QEMU, Failure, QemuRun, check, scratch_dir, tail, test
 from test_kernel import TEST_IMAGE, boot_test_kernel
 from test_shell import Machine
 
@@ -162,3 +162,16 @@ def console_sink_that_stalls_resumes_from_a_note_not_from_overwritten_text():
                     r"^stall scenario: 0 bytes behind after taking all$")
     lines = [int(n) for n in re.findall(r"^stalled (\d+) ", text, re.M)]
     check(lines == list(range(4000)), "the writers' lines are not all on port 0xE9, in order")
+
+
+@test
+def fpu_state_survives_preemption_with_xsave_and_avx_too():
+    """The default CPU (qemu64) has no XSAVE: these KTESTs run again on `-cpu max`,
+    where the kernel saves x87, SSE and AVX state with XSAVE."""
+    with QemuRun(TEST_IMAGE, "ide", extra=["-cpu", "max",
+                                           "-fw_cfg", "name=opt/keel/ktest,string=fpu_"]) as vm:
+        text = vm.wait_for(r"^ktest: \d+ passed, \d+ failed", 60)
+    check(re.search(r"^  XSAVE, components 0x7, \d+ preemptions$", text, re.M),
+          f"not XSAVE with x87, SSE and AVX:\n{tail(text)}")
+    results = re.findall(r"^(fpu_\w+) \.\.\. (.*)$", text, re.M)
+    check(len(results) == 2 and all(r == "ok" for _, r in results), f"{results}")

@@ -108,9 +108,11 @@ static void put_printable(char c)
 /* ANSI escapes in the text (the console's stream is a terminal's): ESC [ params
  * letter. "2J" clears the screen and "H" homes the cursor (rows and columns from 1);
  * others are swallowed, not shown. */
+#define ANSI_LONGEST 16
+
 static struct {
 	enum { TEXT, ESCAPE, SEQUENCE } state;
-	int params[2], count;
+	int params[2], count, length;
 } ansi;
 
 static void ansi_finish(char final)
@@ -140,9 +142,13 @@ static bool ansi_feed(char c)
 		return true;
 	case ESCAPE:
 		ansi.state = c == '[' ? SEQUENCE : TEXT;
-		ansi.params[0] = ansi.params[1] = ansi.count = 0;
+		ansi.params[0] = ansi.params[1] = ansi.count = ansi.length = 0;
 		return true;
 	case SEQUENCE:
+		if (++ansi.length > ANSI_LONGEST) { /* not a sequence after all (text was lost) */
+			ansi.state = TEXT;
+			return false;
+		}
 		if (c >= '0' && c <= '9') {
 			int *p = &ansi.params[ansi.count < 2 ? ansi.count : 1];
 			*p = *p < 1000 ? *p * 10 + (c - '0') : *p;
