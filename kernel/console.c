@@ -67,8 +67,9 @@ static uint64_t room(void)
  * asynchronous ones. */
 static void append(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		log.text[(log.head + i) % LOG_SIZE] = s[i];
+	size_t at = log.head % LOG_SIZE, first = n < LOG_SIZE - at ? n : LOG_SIZE - at;
+	memcpy(log.text + at, s, first); /* n <= PRINT_CHUNK: at most one wrap */
+	memcpy(log.text, s + first, n - first);
 	log.head += n;
 	for (struct console_sink *k = log.sinks; k; k = k->next) {
 		if (!k->async || log.synchronous) {

@@ -2,6 +2,7 @@
 #include <stdint.h>
 
 #include "arch/cpu.h"
+#include "arch/fpu.h"
 #include "arch/gdt.h"
 #include "arch/idt.h"
 #include "arch/irq.h"
@@ -122,6 +123,9 @@ static void interrupts_report(void)
 void kmain(const struct boot_info *boot_sector_info)
 {
 	bochs_break(); /* only with make BOCHS_BREAK=1 */
+	/* First: under QEMU a change of CR0's and CR4's FPU bits makes every piece of
+	 * code run after it be translated again, so it comes before nearly all. */
+	fpu_init();
 	boot_info = *boot_sector_info;
 	struct boot_info *bi = &boot_info;
 	consoles_init();

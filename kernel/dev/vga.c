@@ -165,7 +165,7 @@ static bool ansi_feed(char c)
 
 static void put_char(char c)
 {
-	if (ansi_feed(c))
+	if ((c == '\x1b' || ansi.state != TEXT) && ansi_feed(c))
 		return;
 	switch (c) {
 	case '\a': break; /* no bell on a screen */

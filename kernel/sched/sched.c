@@ -272,7 +272,6 @@ void sched_init(const struct kstack *boot_stack, uintptr_t boot_guard)
 {
 	struct cpu *c = cpu_boot();
 	cpu_init(c, 0);
-	fpu_init();
 	if (fpu_area_size() > STATIC_FPU_AREA)
 		panic("sched: the FPU area is %zu bytes, more than the %d kept for the first tasks",
 		      fpu_area_size(), STATIC_FPU_AREA);
