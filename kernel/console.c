@@ -250,6 +250,8 @@ void console_follow_direct_map(void *(*phys_to_virt)(uint64_t))
 	FOR_EACH_SINK_WITH(follow_direct_map, phys_to_virt);
 }
 
+/* Takes no lock: the caller is about to halt, and on one CPU nothing else runs.
+ * SMP: the panicking CPU stops the others first. */
 void console_go_synchronous(void)
 {
 	log.synchronous = true;

@@ -169,6 +169,8 @@ void sched_wake(struct task *t)
 		} else {
 			set_state(t, TASK_READY);
 			enqueue(c, t);
+			/* One CPU: c is this one, and the next interrupt exit acts on it.
+			 * SMP must send c an IPI when it idles elsewhere. */
 			if (c->current == c->idle)
 				c->need_resched = true;
 		}

@@ -85,7 +85,9 @@ int task_create_priority(void (*fn)(void *arg), void *arg, const char *name,
 	t->guard_bottom = t->stack.top - KSTACK_SLOT;
 	t->fn = fn;
 	t->arg = arg;
-	t->cpu = this_cpu(); /* SMP: the least loaded CPU */
+	/* Tasks never migrate (one CPU). SMP: the least loaded CPU, and a migration
+	 * must wait for on_cpu to clear before another CPU switches to the task. */
+	t->cpu = this_cpu();
 	task_build_first_frame(t);
 	task_add_to_table(t);
 	int id = t->id; /* t may run, end and be joined before the next line */
