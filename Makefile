@@ -49,7 +49,7 @@ KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_ASMS:%.asm=$(BUILD)/%.o)
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) \
 	-ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie -mno-red-zone \
-	-mgeneral-regs-only -mcmodel=small -fno-omit-frame-pointer \
+	-mgeneral-regs-only -mcmodel=kernel -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fstack-protector-strong \
 	-mstack-protector-guard=global -ffile-prefix-map=$(CURDIR)=. -MMD -MP
 # gcc turns the loops in memset/memcpy into calls to themselves unless told not to.

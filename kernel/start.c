@@ -1,5 +1,6 @@
-/* _start: the first byte of kernel.bin, called by the boot sector in long mode with
- * the boot information in RDI, on the boot sector's stack below 0x7C00. */
+/* start_kernel: the kernel's first C, in the upper half, entered from _start
+ * (arch/entry.asm) with the boot information in RDI, on the boot sector's stack
+ * below 0x7C00 (still in the identity map). */
 #include <stdint.h>
 
 #include "arch/x86.h"
@@ -36,13 +37,12 @@ static __attribute__((noreturn)) void enter_kmain(void *boot_info)
 	kmain(boot_info);
 }
 
-__attribute__((noreturn)) void _start(struct boot_info *boot_info);
+__attribute__((noreturn)) void start_kernel(struct boot_info *boot_info);
 
 /* .bss is zeroed while we still run on the boot sector's stack, which lies below
  * 1 MiB and so outside the range being cleared; only then do we move onto
  * boot_stack, which lives in .bss. Not stack-protected: the canary changes here. */
-__attribute__((noreturn, no_stack_protector, section(".text._start"))) void
-_start(struct boot_info *boot_info)
+__attribute__((noreturn, no_stack_protector)) void start_kernel(struct boot_info *boot_info)
 {
 	memset(__bss_start, 0, (uintptr_t)__bss_end - (uintptr_t)__bss_start);
 	stack_protector_init();

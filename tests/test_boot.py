@@ -284,9 +284,10 @@ def symbol(name):
 
 @test
 def bss_is_zeroed_at_run_time_over_garbage():
-    start, end = symbol("__bss_start"), symbol("__bss_end")
+    # Physical addresses: the kernel is linked at KERNEL_VMA + physical (link.ld).
+    start, end = (symbol(s) - 0xFFFFFFFF80000000 for s in ("__bss_start", "__bss_end"))
     loaded_end = 0x100000 + kernel_sectors() * 512
-    check(loaded_end <= symbol("bss_witness") < end,
+    check(loaded_end <= symbol("bss_witness") - 0xFFFFFFFF80000000 < end,
           "the kernel's .bss witness is not in the part of .bss the loader never writes")
     work = scratch_dir()
     garbage = work / "garbage.bin"

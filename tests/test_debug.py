@@ -46,7 +46,8 @@ def gdb_stops_at_kmain_with_source_and_backtrace():
                                              "list", "next", "info line *$pc"])
     check(re.search(r"Breakpoint 1, kmain \(.*\) at kernel/main\.c:\d+", out), f"not stopped at kmain:\n{tail(out)}")
     frames = re.findall(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\w+) ", out, re.M)
-    check(frames[:1] == ["kmain"] and "_start" in frames, f"backtrace is {frames}:\n{tail(out)}")
+    check(frames[:1] == ["kmain"] and "start_kernel" in frames,
+          f"backtrace is {frames}, not kmain ... start_kernel:\n{tail(out)}")
     check(re.search(r"^rip\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <kmain", out, re.M), f"no rip <kmain>:\n{tail(out)}")
     check(re.search(r"^\d+\s+.*boot_info", out, re.M), f"no source listing:\n{tail(out)}")
     check(re.search(r'Line \d+ of "kernel/main\.c"', out), f"'next' did not stay in kmain:\n{tail(out)}")
@@ -119,7 +120,7 @@ def bochs_debugger_session_reaches_start_in_long_mode_with_symbols():
           f"boot sector symbols not shown at 0x7C00:\n{tail(text)}")
     check(re.search(r"EFER=0x[0-9a-f]+: .*\bLMA LME\b", text), f"not in long mode at _start:\n{tail(text)}")
     check(re.search(r"cs:0x0008, .*\n.*64-bit", text), f"CS is not 64-bit:\n{tail(text)}")
-    check("(_start+0): push rbp" in text, f"kernel symbol not shown at 0x100000:\n{tail(text)}")
+    check("(_start+0): mov rax, cr3" in text, f"kernel symbol not shown at 0x100000:\n{tail(text)}")
 
 
 @test

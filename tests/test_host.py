@@ -11,6 +11,12 @@ from harness import (BUILD, DISK, ROOT, Failure, assemble_boot_sector, check, ke
 
 ELF = BUILD / "kernel.elf"
 KERNEL_ADDR = 0x100000
+KERNEL_VMA = 0xFFFFFFFF80000000  # link.ld: all but _start is linked there + physical
+
+
+def physical(address):
+    """Where a kernel symbol or section is loaded: its link address, less KERNEL_VMA."""
+    return address - KERNEL_VMA if address >= KERNEL_VMA else address
 
 
 def symbols():
@@ -79,11 +85,14 @@ def kernel_elf_is_static_freestanding_and_starts_at_1mib():
 def kernel_bin_is_exactly_the_loaded_image():
     sym = symbols()
     image = (BUILD / "kernel.bin").read_bytes()
-    check(len(image) == sym["__image_end"] - KERNEL_ADDR,
-          f"kernel.bin is {len(image)} bytes, image is {sym['__image_end'] - KERNEL_ADDR}")
+    end = physical(sym["__image_end"])
+    check(len(image) == end - KERNEL_ADDR,
+          f"kernel.bin is {len(image)} bytes, image is {end - KERNEL_ADDR}")
     check(sym["__bss_start"] >= sym["__image_end"] and sym["__bss_end"] > sym["__bss_start"],
           ".bss does not follow the image")
-    check(KERNEL_ADDR + len(image) <= sym["__bss_start"], ".bss is inside kernel.bin")
+    check(KERNEL_ADDR + len(image) <= physical(sym["__bss_start"]), ".bss is inside kernel.bin")
+    check(sym["start_kernel"] >= KERNEL_VMA and sym["__image_end"] >= KERNEL_VMA,
+          "the kernel is not linked in the upper half")
     # Every loaded section's bytes sit in kernel.bin at (address - 1 MiB).
     out = run(["readelf", "-SW", str(ELF)]).stdout
     rows = re.findall(r"\]\s+(\S+)\s+(PROGBITS)\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\S+\s+(\S*A\S*)", out)
@@ -93,7 +102,7 @@ def kernel_bin_is_exactly_the_loaded_image():
         dump = work / (name.strip(".") + ".bin")
         run(["objcopy", "-O", "binary", f"--only-section={name}", str(ELF), str(dump)])
         want = dump.read_bytes()
-        at = int(addr, 16) - KERNEL_ADDR
+        at = physical(int(addr, 16)) - KERNEL_ADDR
         check(len(want) == int(size, 16), f"{name}: objcopy gave {len(want)} bytes")
         check(image[at:at + len(want)] == want, f"{name} differs in kernel.bin at offset {at:#x}")
     shutil.rmtree(work)

@@ -13,7 +13,7 @@
 #define MAX_RESERVED_RANGES 4
 #define HEAP_FREE_RANGES    128
 
-extern char __image_start[], __kernel_end[];
+extern char __load_start[], __kernel_end[];
 
 /* ---- the heap's pages: fresh frames mapped at HEAP_BASE and up ------------------- */
 
@@ -139,7 +139,7 @@ void mem_init(const struct boot_info *bi)
 		panic("no usable memory above 1 MiB in the E820 map");
 
 	struct mem_range reserved[MAX_RESERVED_RANGES] = {
-		{(uintptr_t)__image_start, (uintptr_t)__kernel_end},
+		{(uintptr_t)__load_start, kernel_image_phys(__kernel_end)},
 	};
 	size_t reserved_count = 1;
 	paging_init(usable, usable_count, reserved, &reserved_count);

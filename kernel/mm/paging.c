@@ -22,20 +22,18 @@
 #define GIB		   (1ull << 30)
 #define EARLY_IDENTITY_END GIB /* what the boot sector's tables map */
 
-extern char __image_start[], __text_end[], __rodata_start[], __data_start[], __kernel_end[];
+extern char __image_start[], __text_end[], __data_start[], __kernel_end[];
 
-/* The kernel's address space. Every other address space shares its upper half: the
- * same PDPTs under PML4 entries 256-511. So that sharing holds,
+/* The kernel's address space. Every other address space shares its upper half, the
+ * kernel half: the same PDPTs under PML4 entries 256-511 (the direct map, the heap,
+ * the kernel stacks and, in the last, the kernel image). So that sharing holds,
  *   - the kernel half's PML4 entries are made here, in the kernel's space, by
- *     paging_init (direct map, heap) and are never cleared or freed; a map that
- *     would need a new one anywhere else fails;
+ *     paging_init, and are never cleared or freed; a map that would need a new one
+ *     after another space exists fails;
+ *   - only the kernel's space maps in the kernel half: other spaces own the lower
+ *     half alone (user space);
  *   - a change in the kernel half is flushed from the TLB whichever space is loaded,
- *     as that space shares it.
- * The kernel image lives in the low half, in the page tables of the 2 MiB slots it
- * covers; other spaces link those tables too (paging_create_space), so the same rules
- * hold there: only the kernel's space maps in those slots, the tables stay, and
- * changes are flushed whichever space is loaded. One CPU for now: no lock guards
- * the tables, and no other CPU's TLB is shot down (SMP needs both). */
+ *     as that space shares it. No other CPU's TLB is shot down yet (one CPU). */
 static struct address_space kernel_space;
 
 /* Every change to any page table, and every walk but paging_is_mapped's, is made
@@ -104,19 +102,6 @@ static bool in_kernel_half(uintptr_t virt)
 	return virt >> 63;
 }
 
-/* In one of the 2 MiB slots whose page tables hold the kernel image. */
-static bool in_image_slots(uintptr_t virt)
-{
-	return virt >= ((uintptr_t)__image_start & ~(HUGE_PAGE_SIZE - 1)) &&
-	       virt < align_up((uintptr_t)__kernel_end, HUGE_PAGE_SIZE);
-}
-
-/* Whether every address space sees the mapping at virt through shared tables. */
-static bool shared_by_every_space(uintptr_t virt)
-{
-	return in_kernel_half(virt) || in_image_slots(virt);
-}
-
 static bool is_current(const struct address_space *as)
 {
 	return (read_cr3() & PTE_ADDRESS) == as->pml4;
@@ -147,7 +132,7 @@ static int map_page(struct address_space *as, uintptr_t virt, phys_addr_t phys, 
 {
 	int leaf_shift = size == HUGE_PAGE_SIZE ? 21 : 12;
 	if ((size != PAGE_SIZE && size != HUGE_PAGE_SIZE) || virt % size || phys % size ||
-	    !canonical(virt) || (as != &kernel_space && in_image_slots(virt)))
+	    !canonical(virt) || (as != &kernel_space && in_kernel_half(virt)))
 		return -1;
 	uint64_t *table = table_at(as->pml4);
 	for (int shift = TOP_SHIFT; shift > leaf_shift; shift -= 9) {
@@ -191,13 +176,12 @@ static int unmap_page(struct address_space *as, uintptr_t virt)
 	if (leaf < 0)
 		return -1;
 	*path[leaf] = 0;
-	/* Unhook the tables this leaves empty, bottom up (never the PML4, nor the
-	 * tables every space shares: a kernel-half PDPT, an image slot's page table);
-	 * free them only after the TLB and paging-structure caches forgot them (SDM
-	 * 4.10.4). */
+	/* Unhook the tables this leaves empty, bottom up (never the PML4, nor a
+	 * kernel-half PDPT, which every space shares); free them only after the TLB and
+	 * paging-structure caches forgot them (SDM 4.10.4). */
 	phys_addr_t emptied[3];
 	int count = 0;
-	int keep_above = in_kernel_half(virt) ? 1 : in_image_slots(virt) ? 3 : 0;
+	int keep_above = in_kernel_half(virt) ? 1 : 0;
 	for (int level = leaf; level > keep_above; level--) {
 		uint64_t *table = (uint64_t *)((uintptr_t)path[level] & ~(PAGE_SIZE - 1));
 		if (!table_empty(table))
@@ -205,7 +189,7 @@ static int unmap_page(struct address_space *as, uintptr_t virt)
 		emptied[count++] = *path[level - 1] & PTE_ADDRESS;
 		*path[level - 1] = 0;
 	}
-	if (shared_by_every_space(virt) || is_current(as))
+	if (in_kernel_half(virt) || is_current(as))
 		invlpg((void *)virt);
 	while (count > 0)
 		free_table(emptied[--count]);
@@ -220,7 +204,7 @@ static int protect_page(struct address_space *as, uintptr_t virt, uint64_t flags
 		return -1;
 	uint64_t keep = *path[leaf] & (PTE_ADDRESS | PTE_PRESENT | PTE_HUGE);
 	*path[leaf] = keep | (flags & PTE_FLAGS & ~(PAGE_NOEXEC & ~noexec_supported));
-	if (shared_by_every_space(virt) || is_current(as))
+	if (in_kernel_half(virt) || is_current(as))
 		invlpg((void *)virt);
 	return 0;
 }
@@ -366,7 +350,7 @@ static void early_pool_init(const struct mem_range *usable, size_t count, uint64
 {
 	uint64_t kernel_pages = ((uintptr_t)__kernel_end - (uintptr_t)__image_start) / PAGE_SIZE;
 	uint64_t frames = early_tables_needed(top, kernel_pages);
-	uint64_t after_kernel = align_up((uintptr_t)__kernel_end, PAGE_SIZE);
+	uint64_t after_kernel = align_up(kernel_image_phys(__kernel_end), PAGE_SIZE);
 	for (size_t i = 0; i < count; i++) {
 		uint64_t base = usable[i].base > after_kernel ? usable[i].base : after_kernel;
 		if (base + frames * PAGE_SIZE <= usable[i].end &&
@@ -429,7 +413,8 @@ void paging_init(const struct mem_range *usable, size_t usable_count, struct mem
 		alloc_table() | PTE_PRESENT | PAGE_WRITABLE;
 	for (uintptr_t page = (uintptr_t)__image_start; page < (uintptr_t)__kernel_end;
 	     page += PAGE_SIZE)
-		if (map_page(&kernel_space, page, page, PAGE_SIZE, kernel_page_flags(page)) != 0)
+		if (map_page(&kernel_space, page, kernel_image_phys((void *)page), PAGE_SIZE,
+			     kernel_page_flags(page)) != 0)
 			panic("paging: cannot map the kernel page %#lx", page);
 
 	write_cr3(kernel_space.pml4);
@@ -440,30 +425,6 @@ void paging_init(const struct mem_range *usable, size_t usable_count, struct mem
 
 /* ---- other address spaces ------------------------------------------------------- */
 
-/* The entry in `table` for virt at `shift`, made (writable, for the kernel) if absent. */
-static uint64_t *low_table(uint64_t *table, uintptr_t virt, int shift, bool *ok)
-{
-	uint64_t *entry = &table[index_at(virt, shift)];
-	if (!(*entry & PTE_PRESENT)) {
-		phys_addr_t next = alloc_table();
-		if (!next)
-			*ok = false;
-		else
-			*entry = next | PTE_PRESENT | PAGE_WRITABLE;
-	}
-	return *ok ? table_at(*entry & PTE_ADDRESS) : 0;
-}
-
-/* The kernel's PD entries for the 2 MiB slots its image lies in: [*first, *last]. */
-static uint64_t *image_pd(unsigned *first, unsigned *last)
-{
-	uint64_t *pml4 = table_at(kernel_space.pml4);
-	uint64_t *pdpt = table_at(pml4[0] & PTE_ADDRESS);
-	*first = index_at((uintptr_t)__image_start, 21);
-	*last = index_at((uintptr_t)__kernel_end - 1, 21);
-	return table_at(pdpt[0] & PTE_ADDRESS);
-}
-
 static void destroy_space(struct address_space *as);
 
 static int create_space(struct address_space *as)
@@ -473,26 +434,13 @@ static int create_space(struct address_space *as)
 	other_spaces++;
 	uint64_t *kernel_pml4 = table_at(kernel_space.pml4), *pml4 = table_at(as->pml4);
 	for (int i = ENTRIES / 2; i < ENTRIES; i++)
-		pml4[i] = kernel_pml4[i];
-	bool ok = true;
-	uint64_t *pdpt = low_table(pml4, 0, TOP_SHIFT, &ok);
-	uint64_t *pd = ok ? low_table(pdpt, 0, 30, &ok) : 0;
-	if (!ok) {
-		destroy_space(as);
-		return -1;
-	}
-	unsigned first, last;
-	uint64_t *kernel_pd = image_pd(&first, &last);
-	for (unsigned i = first; i <= last; i++)
-		pd[i] = kernel_pd[i]; /* the kernel image's page tables, shared */
+		pml4[i] = kernel_pml4[i]; /* the kernel half, shared */
 	return 0;
 }
 
-/* Frees the low half's tables (not the pages they map), sparing the shared ones. */
+/* Frees the low half's tables (not the pages they map): all the space's own. */
 static void free_low_half(const uint64_t *pml4)
 {
-	unsigned first, last;
-	const uint64_t *kernel_pd = image_pd(&first, &last);
 	for (int i = 0; i < ENTRIES / 2; i++) {
 		if (!(pml4[i] & PTE_PRESENT))
 			continue;
@@ -501,12 +449,9 @@ static void free_low_half(const uint64_t *pml4)
 			if (!(pdpt[j] & PTE_PRESENT) || (pdpt[j] & PTE_HUGE))
 				continue;
 			uint64_t *pd = table_at(pdpt[j] & PTE_ADDRESS);
-			for (unsigned k = 0; k < ENTRIES; k++) {
-				bool shared = i == 0 && j == 0 && k >= first && k <= last &&
-					      (pd[k] & PTE_ADDRESS) == (kernel_pd[k] & PTE_ADDRESS);
-				if ((pd[k] & PTE_PRESENT) && !(pd[k] & PTE_HUGE) && !shared)
+			for (unsigned k = 0; k < ENTRIES; k++)
+				if ((pd[k] & PTE_PRESENT) && !(pd[k] & PTE_HUGE))
 					free_table(pd[k] & PTE_ADDRESS);
-			}
 			free_table(pdpt[j] & PTE_ADDRESS);
 		}
 		free_table(pml4[i] & PTE_ADDRESS);

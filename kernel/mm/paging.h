@@ -1,18 +1,18 @@
 /* Paging: 4-level page tables, for any number of address spaces.
  *
- * The kernel's address space holds
- *   - the kernel image where it was linked (1 MiB), in 4 KiB pages with the
- *     protections each section deserves: text read-only and executable, rodata
- *     read-only, data and bss writable, neither executable; the page below each
- *     kernel stack unmapped (a guard page); nothing else in the low half, so the
- *     null page and stale low pointers fault;
+ * The kernel's address space holds, all in the upper half (the kernel half),
+ *   - the kernel image where it was linked, KERNEL_VMA + its physical address, in
+ *     4 KiB pages with the protections each section deserves: text read-only and
+ *     executable, rodata read-only, data and bss writable, neither executable; the
+ *     page below each kernel stack unmapped (a guard page);
  *   - all physical memory (and the first 4 GiB, where devices live) at
  *     DIRECT_MAP_BASE + physical address, writable, not executable, in 2 MiB pages;
  *   - the kernel heap at HEAP_BASE;
  *   - task kernel stacks at KSTACK_BASE, each with unmapped pages below it.
- * EFER.NXE and CR0.WP are on. Other address spaces share the upper half and the
- * kernel image's page tables (paging.c says how). Kernel mappings carry PAGE_GLOBAL
- * for when CR4.PGE is turned on; it is not yet. */
+ * Nothing in the lower half: it is user space's, and null pointers fault. EFER.NXE
+ * and CR0.WP are on. Other address spaces share the upper half (paging.c says how)
+ * and map only in the lower half. Kernel mappings carry PAGE_GLOBAL for when
+ * CR4.PGE is turned on; it is not yet. */
 #pragma once
 
 #include <stdbool.h>
@@ -25,6 +25,7 @@
 #define HUGE_PAGE_SIZE (2ul << 20)
 
 #define DIRECT_MAP_BASE 0xFFFF800000000000ull
+#define KERNEL_VMA	0xFFFFFFFF80000000ull /* the image: KERNEL_VMA + physical (link.ld) */
 #define HEAP_BASE	0xFFFFC00000000000ull
 #define KSTACK_BASE	0xFFFFC08000000000ull /* the next PML4 entry: kernel stacks */
 
@@ -52,8 +53,14 @@ static inline void *phys_to_virt(phys_addr_t phys)
 	return (void *)(uintptr_t)(DIRECT_MAP_BASE + phys);
 }
 
-/* A new address space: the kernel's upper half and its image shared, nothing else
- * mapped. Returns 0, or -1 if memory ran out. */
+/* The physical address of something in the kernel image (text, data, bss). */
+static inline phys_addr_t kernel_image_phys(const void *p)
+{
+	return (uintptr_t)p - KERNEL_VMA;
+}
+
+/* A new address space: the kernel's upper half shared, nothing in the lower half.
+ * Returns 0, or -1 if memory ran out. */
 int paging_create_space(struct address_space *as);
 
 /* Frees a space's own tables (not the pages they map); never the one in use. */
@@ -64,7 +71,8 @@ void paging_switch_to(const struct address_space *as);
 
 /* Maps one page of `size` (PAGE_SIZE or HUGE_PAGE_SIZE) at virt to phys, creating
  * intermediate tables from the PMM as needed. Returns 0, or -1 if virt or phys is
- * misaligned or non-canonical, the page is already mapped, or memory ran out. */
+ * misaligned or non-canonical, the page is already mapped, memory ran out, or a space
+ * other than the kernel's maps in the kernel half. */
 int paging_map(struct address_space *as, uintptr_t virt, phys_addr_t phys, size_t size,
 	       uint64_t flags);
 

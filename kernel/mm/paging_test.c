@@ -170,3 +170,15 @@ KTEST(paging_gives_kernel_sections_their_protections)
 	KEXPECT(paging_is_mapped(DIRECT_MAP_BASE + 0x7C00));
 	KEXPECT(read_cr0() & CR0_WP);
 }
+
+/* The lower half is user space's: after paging_init the kernel's own space maps
+ * nothing there, not even the stub at 1 MiB the boot sector called. */
+KTEST(paging_the_kernels_space_maps_nothing_in_the_lower_half)
+{
+	const uint64_t *top = phys_to_virt(paging_kernel_space()->pml4);
+	for (int i = 0; i < 256; i++)
+		KEXPECT_EQ(top[i], 0);
+	KEXPECT(!paging_is_mapped(0x100000));
+	KEXPECT(paging_is_mapped((uintptr_t)__image_start));
+	KEXPECT_EQ(kernel_image_phys(__image_start), 0x100000);
+}
