@@ -42,9 +42,12 @@ ALL_KERNEL_ASMS := $(sort $(shell find kernel -name '*.asm'))
 ifeq ($(KERNEL_TEST),1)
 KERNEL_ASMS := $(ALL_KERNEL_ASMS)
 else
-KERNEL_ASMS := $(filter-out %_test.asm,$(ALL_KERNEL_ASMS))
+KERNEL_ASMS := $(filter-out kernel/test/% %_test.asm,$(ALL_KERNEL_ASMS))
 endif
 KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_ASMS:%.asm=$(BUILD)/%.o)
+ifneq ($(words $(KERNEL_OBJS)),$(words $(sort $(KERNEL_OBJS))))
+$(error a .c and a .asm in kernel/ share a name, so they would make one object)
+endif
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) \
@@ -145,13 +148,37 @@ deps:
 	@tools/deps
 
 # ---- kernel ---------------------------------------------------------------
+# Linux's system-call names, from Debian's linux-libc-dev (tools/syscall-names).
+UNISTD_64 := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
+KERNEL_CFLAGS += -I $(BUILD)/gen
+
+$(BUILD)/gen/syscall_names.h: tools/syscall-names | $(DEPS_FIRST)
+	@mkdir -p $(@D)
+	tools/syscall-names $(UNISTD_64) > $@.new && mv $@.new $@
+
+$(BUILD)/kernel/sys/syscall.o: $(BUILD)/gen/syscall_names.h
+
 $(BUILD)/kernel/%.o: kernel/%.c $(BUILD)/options | $(DEPS_FIRST)
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.o: kernel/%.asm $(BUILD)/options | $(DEPS_FIRST)
+$(BUILD)/kernel/%.o: kernel/%.asm $(wildcard kernel/arch/*.inc) $(BUILD)/options | $(DEPS_FIRST)
 	@mkdir -p $(@D)
-	$(NASM) -f elf64 -g -F dwarf -o $@ $<
+	$(NASM) -f elf64 -g -F dwarf -I kernel/arch/ $(KERNEL_NASM_DEFINES) -o $@ $<
+
+# ---- user programs (user/): static Linux programs, built with musl -----------
+USER_BUILD := build/user
+USER_PROGRAMS := $(patsubst user/%.c,$(USER_BUILD)/%,$(sort $(wildcard user/*.c)))
+MUSL_GCC ?= musl-gcc
+USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
+
+$(USER_BUILD)/%: user/%.c | $(DEPS_FIRST)
+	@mkdir -p $(@D)
+	$(MUSL_GCC) $(USER_CFLAGS) -o $@ $<
+
+# The test kernel carries the user programs in its image (kernel/test/).
+$(BUILD)/kernel/test/user_images_test.o: $(USER_PROGRAMS)
+$(BUILD)/kernel/test/user_images_test.o: KERNEL_NASM_DEFINES += -D USER_DIR='"$(USER_BUILD)"'
 
 # Two links: the first finds where every function lands; its symbols become
 # section .ksyms (for backtraces), which the second link appends after .data, so

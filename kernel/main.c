@@ -6,6 +6,8 @@
 #include "arch/gdt.h"
 #include "arch/idt.h"
 #include "arch/irq.h"
+#include "arch/syscall.h"
+#include "arch/usercopy.h"
 #include "arch/x86.h"
 #include "console.h"
 #include "dev/acpi.h"
@@ -23,6 +25,7 @@
 #include "mm/mem.h"
 #include "mm/paging.h"
 #include "panic.h"
+#include "proc/process.h"
 #include "sched/sched.h"
 #include "sched/task.h"
 #include "shell/shell.h"
@@ -140,6 +143,9 @@ void kmain(const struct boot_info *boot_sector_info)
 	boot_stack_guard();
 	gdt_guard_stacks();
 	start_scheduler();
+	syscall_init();
+	user_access_init();
+	process_init();
 
 	/* The local APIC timer's calibration runs from interrupts_init to timer_init: the
 	 * steps between take the place of most of its 2 ms wait. */

@@ -1,6 +1,7 @@
 """The build itself: incremental, and loud when the boot sector overflows.
 Each test works on a private copy of the source tree."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -20,7 +21,10 @@ def copy_of_tree():
 
 
 def make(tree, *args):
-    out = run(["make", *args], cwd=tree)
+    # Without the flags of a make above (make -s test would silence the commands
+    # these tests read).
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    out = run(["make", *args], cwd=tree, env=env)
     check(out.returncode == 0 or "expect_fail" in args,
           f"make {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
     return out

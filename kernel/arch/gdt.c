@@ -10,6 +10,7 @@
 #define DESC_EXECUTABLE	   (1ull << 43)
 #define DESC_WRITABLE	   (1ull << 41) /* for data; readable for code */
 #define DESC_LONG_MODE	   (1ull << 53) /* L: 64-bit code */
+#define DESC_DPL3	   (3ull << 45) /* usable from ring 3 */
 #define DESC_TSS_AVAILABLE (0x9ull << 40)
 
 #define DOUBLE_FAULT_STACK_SIZE (4 * PAGE_SIZE)
@@ -25,7 +26,7 @@ struct __attribute__((packed)) tss {
 };
 
 /* The boot CPU's tables; each CPU will need its own GDT/TSS pair once SMP arrives. */
-static uint64_t gdt[5];
+static uint64_t gdt[7]; /* null, kernel code and data, user data and code, TSS (2) */
 static struct tss tss;
 
 /* A guard page below the stack: a double fault that overflows it faults again
@@ -57,6 +58,9 @@ void gdt_init(void)
 	gdt[GDT_KERNEL_CODE / 8] =
 		DESC_PRESENT | DESC_CODE_DATA | DESC_EXECUTABLE | DESC_WRITABLE | DESC_LONG_MODE;
 	gdt[GDT_KERNEL_DATA / 8] = DESC_PRESENT | DESC_CODE_DATA | DESC_WRITABLE;
+	gdt[GDT_USER_DATA / 8] = DESC_PRESENT | DESC_CODE_DATA | DESC_WRITABLE | DESC_DPL3;
+	gdt[GDT_USER_CODE / 8] = DESC_PRESENT | DESC_CODE_DATA | DESC_EXECUTABLE | DESC_WRITABLE |
+				 DESC_LONG_MODE | DESC_DPL3;
 	set_tss_descriptor(&gdt[GDT_TSS / 8], &tss);
 
 	tss.ist[IST_DOUBLE_FAULT - 1] = gdt_double_fault_stack_top();
@@ -66,6 +70,11 @@ void gdt_init(void)
 	lgdt(&gdtr);
 	cpu_load_segments(GDT_KERNEL_CODE, GDT_KERNEL_DATA);
 	ltr(GDT_TSS);
+}
+
+void gdt_set_kernel_stack(uintptr_t top)
+{
+	tss.rsp[0] = top;
 }
 
 void gdt_guard_stacks(void)

@@ -9,6 +9,8 @@ default rel
 section .text
 
 extern trap_dispatch
+global trap_return
+global user_enter
 
 %macro STUB 1
 isr_stub_%1:
@@ -26,7 +28,13 @@ isr_stub_%1:
 %assign vector vector + 1
 %endrep
 
+; Entered from ring 3 (the saved CS's RPL), GS still holds the user's base: swapgs
+; puts the kernel's per-CPU area (sched/cpu.h) back, and the way out swaps again.
 isr_common:
+        test byte [rsp + 24], 3         ; the CS the CPU pushed, above vector and error
+        jz .from_kernel
+        swapgs
+.from_kernel:
         push rax
         push rbx
         push rcx
@@ -45,6 +53,9 @@ isr_common:
         mov rdi, rsp            ; the frame; the CPU left RSP 16-byte aligned
         cld                     ; the C ABI wants DF clear
         call trap_dispatch
+; The way back to whatever a trap frame describes (a system call's frame comes this
+; way too when SYSRET will not do: arch/syscall_entry.asm).
+trap_return:
         pop r15
         pop r14
         pop r13
@@ -61,7 +72,17 @@ isr_common:
         pop rbx
         pop rax
         add rsp, 16             ; vector and error code
+        test byte [rsp + 8], 3          ; back to ring 3?
+        jz .to_kernel
+        swapgs
+.to_kernel:
         iretq
+
+; user_enter(frame): a new process's first entry to ring 3, as the frame says. The
+; frame lies on the task's kernel stack, where the CPU comes back to (TSS.RSP0).
+user_enter:
+        mov rsp, rdi
+        jmp trap_return
 
 section .rodata
 global isr_stub_table

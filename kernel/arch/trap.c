@@ -116,12 +116,49 @@ __attribute__((noreturn)) static void exception_inside_report(const struct trap_
 	halt_forever();
 }
 
+/* What arch/user_copy.asm's .extable holds: an instruction that may fault on a user
+ * address, and where to go on if it does. */
+struct extable_entry {
+	uint64_t insn, fixup;
+};
+extern const struct extable_entry __extable_start[], __extable_end[];
+
+/* A #PF or #GP in the kernel at a listed instruction resumes at its fixup. */
+static bool fixed_up(struct trap_frame *f)
+{
+	if (f->vector != VECTOR_PAGE_FAULT && f->vector != VECTOR_GENERAL_PROTECTION)
+		return false;
+	size_t count = ((uintptr_t)__extable_end - (uintptr_t)__extable_start) /
+		       sizeof(struct extable_entry);
+	for (const struct extable_entry *e = __extable_start; e < __extable_start + count; e++) {
+		if (e->insn == f->rip) {
+			f->rip = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Set by the process layer: what becomes of a program whose instruction faulted. */
+static void (*user_fault_handler)(struct trap_frame *frame);
+
+void trap_set_user_fault_handler(void (*handler)(struct trap_frame *frame))
+{
+	user_fault_handler = handler;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector >= EXCEPTION_VECTORS) {
 		irq_dispatch((unsigned)f->vector);
 		return;
 	}
+	if (trap_from_user(f) && user_fault_handler) {
+		user_fault_handler(f); /* ends the program: never the kernel */
+		return;
+	}
+	if (!trap_from_user(f) && fixed_up(f))
+		return;
 	if (reports_in_progress++)
 		exception_inside_report(f);
 	/* Only exceptions say where they happened: the symbol lookup stays off the

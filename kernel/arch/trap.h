@@ -24,6 +24,17 @@ enum {
 };
 
 const char *trap_name(uint64_t vector);
+
+/* Whether the trap came from ring 3 (the saved CS's RPL). */
+static inline int trap_from_user(const struct trap_frame *frame)
+{
+	return (frame->cs & 3) == 3;
+}
+
+/* The process layer's: called for a CPU exception in ring 3 (a page fault, #GP,
+ * #UD...), with the program's registers. It ends the program with a report; the
+ * kernel goes on. */
+void trap_set_user_fault_handler(void (*handler)(struct trap_frame *frame));
 void trap_dispatch(struct trap_frame *frame);
 
 /* Breakpoints (int3) seen so far; they are reported and execution goes on. */

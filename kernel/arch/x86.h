@@ -231,6 +231,18 @@ static inline void fninit(void)
 	__asm__ volatile("fninit" : : : "memory");
 }
 
+/* RFLAGS.AC on and off: with SMAP, the kernel may touch user pages only while it
+ * is set (SDM vol. 3A, 4.6.1). Only where CPUID says SMAP exists (else #UD). */
+static inline void stac(void)
+{
+	__asm__ volatile("stac" : : : "memory");
+}
+
+static inline void clac(void)
+{
+	__asm__ volatile("clac" : : : "memory");
+}
+
 static inline void invlpg(const void *address)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(address) : "memory");

@@ -12,6 +12,7 @@
 #include "../sync/spinlock.h"
 
 struct task;
+struct address_space;
 
 enum task_priority {
 	PRIORITY_NORMAL,
@@ -37,12 +38,14 @@ struct cpu {
 	struct task *idle;
 	struct task *previous; /* the task switched away from, until the switch ends */
 	struct run_queue run_queue;
-	bool need_resched;     /* set by the tick or a wake-up; acted on at interrupt exit */
-	unsigned irq_depth;    /* > 0 inside an interrupt handler */
-	unsigned slice_left;   /* ticks before the current task is preempted */
-	uint64_t switch_start; /* TSC when the current task was switched to */
-	uint64_t idle_cycles;  /* TSC cycles the idle task has run */
-	uint64_t preemptions;  /* switches away from a task that could have run on */
+	bool need_resched;	     /* set by the tick or a wake-up; acted on at interrupt exit */
+	unsigned irq_depth;	     /* > 0 inside an interrupt handler */
+	struct address_space *space; /* the one CR3 holds */
+	uint64_t fs_base;	     /* what IA32_FS_BASE holds (a user task's TLS) */
+	unsigned slice_left;	     /* ticks before the current task is preempted */
+	uint64_t switch_start;	     /* TSC when the current task was switched to */
+	uint64_t idle_cycles;	     /* TSC cycles the idle task has run */
+	uint64_t preemptions;	     /* switches away from a task that could have run on */
 	/* Sleepers, by deadline, and when the last tick came (sched/sleep.c). */
 	struct spinlock timer_lock;
 	struct list_node sleepers;

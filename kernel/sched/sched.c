@@ -1,6 +1,7 @@
 #include "sched.h"
 
 #include "../arch/fpu.h"
+#include "../arch/gdt.h"
 #include "../arch/x86.h"
 #include "../console.h"
 #include "../mm/kstack.h"
@@ -25,6 +26,18 @@ bool sched_running(void)
 struct task *current_task(void)
 {
 	return running ? this_cpu()->current : 0;
+}
+
+void sched_enter_space(struct address_space *space, struct process *process)
+{
+	struct cpu *c = this_cpu();
+	c->current->space = space;
+	c->current->process = process;
+	c->current->fs_base = 0;
+	paging_switch_to(space);
+	c->space = space;
+	wrmsr(IA32_FS_BASE, 0);
+	c->fs_base = 0;
 }
 
 void sched_set_slice(unsigned ticks)
@@ -88,6 +101,20 @@ static void switch_to(struct cpu *c, struct task *prev, struct task *next)
 	next->on_cpu = true;
 	c->previous = prev;
 	c->current = next;
+	/* Where the CPU goes on an interrupt (TSS.RSP0) or a system call from ring 3. */
+	gdt_set_kernel_stack(next->stack.top);
+	c->syscall_kernel_rsp = next->stack.top;
+	/* A user task's own space; kernel threads the kernel's (so that no dead
+	 * process's tables stay loaded under one). */
+	struct address_space *space = next->space ? next->space : paging_kernel_space();
+	if (space != c->space) {
+		paging_switch_to(space);
+		c->space = space;
+	}
+	if (next->space && next->fs_base != c->fs_base) {
+		wrmsr(IA32_FS_BASE, next->fs_base);
+		c->fs_base = next->fs_base;
+	}
 	fpu_save(prev->fpu);
 	fpu_restore(next->fpu);
 	context_switch(&prev->saved_rsp, next->saved_rsp);
@@ -288,6 +315,7 @@ void sched_init(const struct kstack *boot_stack, uintptr_t boot_guard)
 	boot->state = TASK_RUNNING;
 	task_add_to_table(boot);
 	c->current = boot;
+	c->space = paging_kernel_space();
 	make_idle_task(c);
 
 	c->slice_left = slice_ticks;

@@ -27,6 +27,13 @@ bool sched_running(void);
 
 struct task *current_task(void);
 
+struct address_space;
+struct process;
+
+/* Makes the calling task a process's: from now on it runs in `space` (loaded now,
+ * and on every switch back to it). Interrupts off. */
+void sched_enter_space(struct address_space *space, struct process *process);
+
 /* Gives up the CPU: the caller is switched away from if its state says it sleeps,
  * or put at the back of its run queue if it is still running. Interrupts may be on
  * or off; a task's interrupt state comes back with it. */

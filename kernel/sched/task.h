@@ -20,6 +20,9 @@ enum task_state {
 	TASK_DEAD, /* exited; waiting for task_join */
 };
 
+struct address_space;
+struct process;
+
 struct task {
 	uint64_t saved_rsp; /* while switched away: where context_switch left its registers */
 	int id;
@@ -33,6 +36,11 @@ struct task {
 	bool owns_stack;		   /* a kstack of its own (not the boot stack) */
 	uintptr_t guard_bottom, guard_top; /* the unmapped pages below the stack */
 	void *fpu;			   /* its x87/SSE/AVX registers while switched away */
+	/* A user task's (NULL for kernel threads, which run in any space: they only
+	 * touch the kernel half): its address space, FS base (TLS) and process. */
+	struct address_space *space;
+	uint64_t fs_base;
+	struct process *process;
 	void (*fn)(void *arg);
 	void *arg;
 	int exit_status;
