@@ -118,7 +118,7 @@ DEPS_FIRST := $(if $(filter $(NEEDS_DEPS),$(MAKECMDGOALS)),deps)
 QEMU_COMMON := -m 128M -nic none -no-reboot -boot reboot-timeout=0 \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: FORCE all help deps run run-floppy run-usb run-vga test test-kernel lint bench size clean \
+.PHONY: FORCE all help deps run run-floppy run-usb run-vga test test-kernel kshell-image lint bench size clean \
 	gdb gdb-boot bochs bochs-floppy screenshot usb
 .DELETE_ON_ERROR:
 
@@ -176,9 +176,21 @@ $(USER_BUILD)/%: user/%.c | $(DEPS_FIRST)
 	@mkdir -p $(@D)
 	$(MUSL_GCC) $(USER_CFLAGS) -o $@ $<
 
-# The test kernel carries the user programs in its image (kernel/test/).
-$(BUILD)/kernel/test/user_images_test.o: $(USER_PROGRAMS)
-$(BUILD)/kernel/test/user_images_test.o: KERNEL_NASM_DEFINES += -D USER_DIR='"$(USER_BUILD)"'
+# ---- the initramfs (kernel/fs/initramfs_image.asm) -----------------------------
+# INITRAMFS=PATH: a directory, or a newc .cpio archive. Without it, the programs of
+# user/: init as /init, the others in /bin (ROOT_INIT=0: init in /bin too, and the
+# kernel boots into its own shell). Remade on every run (a directory's contents have
+# no one date), replaced only when its bytes change.
+INITRAMFS ?=
+ROOT_INIT ?= 1
+INITRAMFS_CPIO := $(BUILD)/initramfs.cpio
+DEFAULT_ROOT := --programs $(if $(filter 0,$(ROOT_INIT)),--no-init) $(BUILD)/rootfs
+$(INITRAMFS_CPIO): FORCE tools/mkinitramfs $(if $(INITRAMFS),,$(USER_PROGRAMS)) | $(DEPS_FIRST)
+	@mkdir -p $(@D)
+	@tools/mkinitramfs $@ $(if $(INITRAMFS),"$(INITRAMFS)",$(DEFAULT_ROOT) $(USER_PROGRAMS))
+
+$(BUILD)/kernel/fs/initramfs_image.o: $(INITRAMFS_CPIO)
+$(BUILD)/kernel/fs/initramfs_image.o: KERNEL_NASM_DEFINES += -D INITRAMFS='"$(INITRAMFS_CPIO)"'
 
 # Two links: the first finds where every function lands; its symbols become
 # section .ksyms (for backtraces), which the second link appends after .data, so
@@ -327,7 +339,7 @@ compile_commands.json: Makefile $(ALL_KERNEL_SRCS) tools/compile-commands
 		--test "$(TEST_KERNEL_CFLAGS)" $(BUILD)/test $(TEST_ONLY_SRCS) > $@
 
 # ---- tests and benchmarks -------------------------------------------------
-test: deps all test-kernel
+test: deps all test-kernel kshell-image
 	python3 tests/run.py
 
 C_SOURCES = $(shell git ls-files 'kernel/*.[ch]' 'tools/*.c' 'tests/*.c' 2>/dev/null || \
@@ -343,6 +355,12 @@ lint: deps
 test-kernel: | $(DEPS_FIRST)
 	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/test DISK=$(BUILD)/test KERNEL_TEST=1 \
 		$(BUILD)/test/hdd.img
+
+# The shipped kernel with no /init in its root: it boots into the kernel shell, with
+# the user/ programs in /bin for `run` (the shell's tests use it).
+kshell-image: | $(DEPS_FIRST)
+	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/kshell DISK=$(BUILD)/kshell ROOT_INIT=0 \
+		$(BUILD)/kshell/hdd.img
 
 bench: deps all test-kernel $(BUILD)/bench/bench_frames
 	python3 tests/bench.py

@@ -20,6 +20,7 @@
 #include "dev/serial.h"
 #include "dev/timer.h"
 #include "dev/vga.h"
+#include "fs/vfs.h"
 #include "kmain.h"
 #include "mm/kstack.h"
 #include "mm/mem.h"
@@ -29,6 +30,7 @@
 #include "sched/sched.h"
 #include "sched/task.h"
 #include "shell/shell.h"
+#include "sys/sys.h"
 #include "test_hooks.h"
 
 /* Nothing ever writes this: if it is not zero, _start did not clear .bss.
@@ -123,6 +125,26 @@ static void interrupts_report(void)
 		kprintf("interrupts: no usable APIC (%s); using the 8259 PICs\n", apic_problem);
 }
 
+/* /init as pid 1 on the console, if the initramfs has one; the kernel shell takes
+ * over when it ends. */
+static void run_init(void)
+{
+	static const char *const argv[] = {"/init", 0};
+	static const char *const envp[] = {"HOME=/", "TERM=linux", "PATH=/bin:/sbin:/usr/bin", 0};
+	struct inode *init;
+	if (path_lookup(fs_root(), "/init", LOOKUP_FOLLOW, &init) != 0)
+		return;
+	inode_put(init);
+	int status = 0;
+	int pid = process_run_foreground("/init", argv, envp, &status);
+	if (pid < 0)
+		kprintf("keel: /init could not start (error %d)\n", -pid);
+	else if ((status & 0x7F) == 0)
+		kprintf("keel: init exited with status %d\n", (status >> 8) & 0xFF);
+	else
+		kprintf("keel: init ended by signal %d\n", status & 0x7F);
+}
+
 void kmain(const struct boot_info *boot_sector_info)
 {
 	bochs_break(); /* only with make BOCHS_BREAK=1 */
@@ -145,7 +167,6 @@ void kmain(const struct boot_info *boot_sector_info)
 	start_scheduler();
 	syscall_init();
 	user_access_init();
-	process_init();
 
 	/* The local APIC timer's calibration runs from interrupts_init to timer_init: the
 	 * steps between take the place of most of its 2 ms wait. */
@@ -156,9 +177,15 @@ void kmain(const struct boot_info *boot_sector_info)
 	i8042_init();
 	serial_enable_interrupts();
 	timer_init();
+	/* The file system and processes: the root unpacked from the initramfs (it sleeps
+	 * on fs_lock: interrupts must be on), the wall clock, the reaper. */
+	fs_init();
+	time_init();
+	process_init();
 
 	kprintf("keel: ready\n");
 	ktest_main(); /* test kernel only: runs the tests, never returns */
+	run_init();
 	task_set_name(current_task(), "shell"); /* kmain's task goes on as the shell */
 	shell_run(bi);
 }

@@ -74,13 +74,13 @@ def boot_sector_copies_the_kernel_right_when_a_bios_call_changes_edi():
     """Some BIOSes clobber the high halves of 32-bit registers in int 13h. The copy's
     target is kept on the stack between copies, not in EDI: here GDB puts garbage in
     EDI after the second track's read, as such a BIOS would, and the kernel must
-    still come up whole (reach shell_run, having printed `keel: ready`), without a
-    reboot to hide a crash."""
+    still come up whole (reach the start of /init, having printed `keel: ready`),
+    without a reboot to hide a crash."""
     built = run(["make", "-s", "all"], cwd=ROOT)
     check(built.returncode == 0, built.stderr)
     nm = run(["nm", str(BUILD / "kernel.elf")], cwd=ROOT).stdout
-    shell_run = re.search(r"^([0-9a-f]+) T shell_run$", nm, re.M)
-    check(shell_run, "no shell_run in kernel.elf")
+    shell_run = re.search(r"^([0-9a-f]+) T process_run_foreground$", nm, re.M)
+    check(shell_run, "no process_run_foreground in kernel.elf")
     log = scratch_dir() / "debugcon.log"
     out = gdb_session(BUILD / "mbr.elf",
                       ["break *copy_track", "continue", "continue", "set $rdi = 0x12345678",
@@ -90,7 +90,8 @@ def boot_sector_copies_the_kernel_right_when_a_bios_call_changes_edi():
     check(len(re.findall(r"^Breakpoint 1, .* in copy_track", out, re.M)) == 2,
           f"did not stop at copy_track twice (a kernel of one track?):\n{tail(out)}")
     check(re.search(rf"^rip\s+0x0*{shell_run.group(1).lstrip('0')}\s", out, re.M),
-          f"did not reach shell_run (stopped at the boot sector's halt, or crashed):\n"
+          f"did not reach process_run_foreground (stopped at the boot sector's halt, or "
+          f"crashed):\n"
           f"{tail(out)}")
     text = log.read_text(errors="replace") if log.exists() else ""
     check("keel: ready" in text, f"port 0xE9 shows {text[-500:]!r}, without 'keel: ready'")

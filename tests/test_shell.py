@@ -8,7 +8,10 @@ import socket
 import subprocess
 import time
 
-from harness import DISK, Failure, check, scratch_dir, tail, test
+from harness import BUILD, Failure, check, scratch_dir, tail, test
+
+# The shipped kernel without /init (make kshell-image): it boots into this shell.
+KSHELL_IMAGE = BUILD / "kshell" / "hdd.img"
 
 PROMPT = "keel> "
 TIMEOUT = 60
@@ -17,7 +20,8 @@ TIMEOUT = 60
 class Machine:
     """QEMU with COM1 on a socket we type into and QMP for the keyboard."""
 
-    def __init__(self, extra=(), image=DISK / "hdd.img"):
+    def __init__(self, extra=(), image=KSHELL_IMAGE, prompt=PROMPT):
+        self.prompt = prompt
         self.dir = scratch_dir()
         serial, qmp = self.dir / "serial.sock", self.dir / "qmp.sock"
         self.proc = subprocess.Popen(
@@ -86,7 +90,7 @@ class Machine:
         """Types a command and returns what it printed before the next prompt (the
         editor's redraws repeat the prompt after a \\r, never after a newline)."""
         self.type(line + "\r")
-        return self.wait_for(r"\n" + re.escape(PROMPT))[: -len(PROMPT)]
+        return self.wait_for(r"\n" + re.escape(self.prompt))[: -len(self.prompt)]
 
     def keys(self, *names):
         """Presses keys (QEMU qcodes) on the PS/2 keyboard; a list is a chord."""
@@ -108,7 +112,7 @@ class Machine:
     def __enter__(self):
         try:
             self.wait_for(r"^keel: ready")
-            self.wait_for(re.escape(PROMPT))
+            self.wait_for(re.escape(self.prompt))
         except BaseException:
             self.close()  # __exit__ is not called when __enter__ fails
             raise
@@ -259,6 +263,7 @@ def autorun_image(command):
     from harness import BUILD, ROOT, run
     build = BUILD / "tests" / f"autorun-{command}"
     out = run(["make", "-s", f"BUILD={build}", f"DISK={build}", f"KERNEL_AUTORUN={command}",
+               "ROOT_INIT=0",
                f"{build}/hdd.img"], cwd=ROOT)
     check(out.returncode == 0, f"autorun build failed:\n{out.stderr}")
     return build / "hdd.img"

@@ -78,11 +78,12 @@ def a_null_write_ends_the_program_with_sigsegv_and_a_one_line_report():
 
 
 @test
-def what_is_not_an_elf_executable_gets_enoexec():
+def what_is_not_a_program_is_refused_with_linuxs_errors():
     text = boot()
-    for what in ("not an ELF", "truncated ELF"):
-        check(f"user: {what}: spawn failed: -{errno.ENOEXEC}" in text,
-              f"{what}: not -ENOEXEC:\n{tail(text, 40)}")
+    for what, err in (("not an ELF", errno.ENOEXEC), ("truncated ELF", errno.ENOEXEC),
+                      ("no such file", errno.ENOENT), ("a directory", errno.EACCES)):
+        check(f"user: {what}: spawn failed: -{err}" in text,
+              f"{what}: not -{errno.errorcode[err]}:\n{tail(text, 40)}")
 
 
 @test
@@ -95,9 +96,9 @@ def an_entry_point_or_segment_in_the_kernel_half_is_refused():
 
 
 @test
-def refused_images_and_two_hundred_more_programs_give_back_every_frame_and_heap_block():
+def refused_files_and_two_hundred_more_programs_give_back_every_frame_and_heap_block():
     text = boot()
-    check(re.search(r"^user: after the refused images and 200 more runs: 0 frames and 0 heap "
+    check(re.search(r"^user: after the refused files and 200 more runs: 0 frames and 0 heap "
                     r"blocks not back$",
                     text, re.M), f"memory not all back:\n{tail(text, 10)}")
     hellos = len(re.findall(r"^malloc\(100000\): ok, last byte k$", text, re.M))
@@ -114,7 +115,7 @@ def with_smep_and_smap_on_user_programs_run_the_same():
     text = boot("max")
     check("user: SMEP on, SMAP on" in text, f"SMEP and SMAP not on with -cpu max:\n{tail(text)}")
     same_as_linux(text)
-    check(re.search(r"^user: after the refused images and 200 more runs: 0 frames and 0 heap "
+    check(re.search(r"^user: after the refused files and 200 more runs: 0 frames and 0 heap "
                     r"blocks not back$",
                     text, re.M), f"memory not all back:\n{tail(text, 10)}")
 

@@ -8,6 +8,7 @@
 #include "x86.h"
 
 #define GATE_INTERRUPT 0x8E /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_DPL3      0x60 /* INT n from ring 3 allowed (else #GP): int3 */
 
 struct __attribute__((packed)) idt_gate {
 	uint16_t offset_low;
@@ -26,11 +27,14 @@ static struct idt_gate idt[256];
 
 static void idt_set_gate(int vector, uint64_t handler, uint8_t ist)
 {
+	/* int3 from a program is a breakpoint (SIGTRAP), as on Linux; any other INT n
+	 * from ring 3 stays a #GP. */
+	uint8_t dpl = vector == VECTOR_BREAKPOINT ? GATE_DPL3 : 0;
 	idt[vector] = (struct idt_gate){
 		.offset_low = handler & 0xFFFF,
 		.selector = GDT_KERNEL_CODE,
 		.ist = ist,
-		.type = GATE_INTERRUPT,
+		.type = GATE_INTERRUPT | dpl,
 		.offset_mid = (handler >> 16) & 0xFFFF,
 		.offset_high = handler >> 32,
 	};

@@ -9,6 +9,7 @@ default rel
 section .text
 
 extern trap_dispatch
+extern user_access_smap_on
 global trap_return
 global user_enter
 
@@ -35,6 +36,13 @@ isr_common:
         jz .from_kernel
         swapgs
 .from_kernel:
+        ; RFLAGS.AC off: a program (popf) or an interrupted user copy may have left it
+        ; on, and it would let this handler touch user pages under SMAP. The frame
+        ; keeps the interrupted code's RFLAGS.
+        cmp byte [user_access_smap_on], 0
+        je .ac_clear
+        clac
+.ac_clear:
         push rax
         push rbx
         push rcx

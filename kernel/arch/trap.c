@@ -8,6 +8,7 @@
 #include "../panic.h"
 #include "gdt.h"
 #include "irq.h"
+#include "usercopy.h"
 #include "x86.h"
 
 static const char *const names[EXCEPTION_VECTORS] = {
@@ -123,38 +124,72 @@ struct extable_entry {
 };
 extern const struct extable_entry __extable_start[], __extable_end[];
 
+static const struct extable_entry *extable_entry_for(uint64_t rip)
+{
+	size_t count = ((uintptr_t)__extable_end - (uintptr_t)__extable_start) /
+		       sizeof(struct extable_entry);
+	for (const struct extable_entry *e = __extable_start; e < __extable_start + count; e++)
+		if (e->insn == rip)
+			return e;
+	return 0;
+}
+
 /* A #PF or #GP in the kernel at a listed instruction resumes at its fixup. */
 static bool fixed_up(struct trap_frame *f)
 {
 	if (f->vector != VECTOR_PAGE_FAULT && f->vector != VECTOR_GENERAL_PROTECTION)
 		return false;
-	size_t count = ((uintptr_t)__extable_end - (uintptr_t)__extable_start) /
-		       sizeof(struct extable_entry);
-	for (const struct extable_entry *e = __extable_start; e < __extable_start + count; e++) {
-		if (e->insn == f->rip) {
-			f->rip = e->fixup;
-			return true;
-		}
-	}
-	return false;
+	const struct extable_entry *e = extable_entry_for(f->rip);
+	if (e)
+		f->rip = e->fixup;
+	return e != 0;
 }
 
-/* Set by the process layer: what becomes of a program whose instruction faulted. */
-static void (*user_fault_handler)(struct trap_frame *frame);
+/* Set by the process layer. */
+static struct {
+	void (*fault)(struct trap_frame *frame);
+	bool (*page_fault)(struct trap_frame *frame, uintptr_t address);
+	void (*back_to_user)(struct trap_frame *frame);
+} user;
 
-void trap_set_user_fault_handler(void (*handler)(struct trap_frame *frame))
+void trap_set_user_hooks(void (*fault)(struct trap_frame *frame),
+			 bool (*page_fault)(struct trap_frame *frame, uintptr_t address),
+			 void (*back_to_user)(struct trap_frame *frame))
 {
-	user_fault_handler = handler;
+	user.fault = fault;
+	user.page_fault = page_fault;
+	user.back_to_user = back_to_user;
+}
+
+/* A page fault the process layer may resolve: on a user address, from ring 3 or
+ * from one of the kernel's user copies. */
+static bool user_page_resolved(struct trap_frame *f)
+{
+	if (f->vector != VECTOR_PAGE_FAULT || !user.page_fault)
+		return false;
+	uintptr_t address = read_cr2();
+	if (address >= USER_END || (!trap_from_user(f) && !extable_entry_for(f->rip)))
+		return false;
+	return user.page_fault(f, address);
 }
 
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector >= EXCEPTION_VECTORS) {
 		irq_dispatch((unsigned)f->vector);
+		if (trap_from_user(f) && user.back_to_user)
+			user.back_to_user(f);
 		return;
 	}
-	if (trap_from_user(f) && user_fault_handler) {
-		user_fault_handler(f); /* ends the program: never the kernel */
+	if (user_page_resolved(f)) {
+		if (trap_from_user(f) && user.back_to_user)
+			user.back_to_user(f);
+		return;
+	}
+	/* NMI, #DF and #MC are the machine's, not the program's, wherever they hit. */
+	bool machine = f->vector == 2 || f->vector == VECTOR_DOUBLE_FAULT || f->vector == 18;
+	if (trap_from_user(f) && user.fault && !machine) {
+		user.fault(f); /* ends the program: never the kernel */
 		return;
 	}
 	if (!trap_from_user(f) && fixed_up(f))

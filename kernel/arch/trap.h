@@ -1,6 +1,7 @@
 /* CPU exceptions: what the entry stubs in isr.asm save, and what we do with it. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Laid out by isr.asm (general registers, vector, error code) and the CPU. */
@@ -31,10 +32,15 @@ static inline int trap_from_user(const struct trap_frame *frame)
 	return (frame->cs & 3) == 3;
 }
 
-/* The process layer's: called for a CPU exception in ring 3 (a page fault, #GP,
- * #UD...), with the program's registers. It ends the program with a report; the
- * kernel goes on. */
-void trap_set_user_fault_handler(void (*handler)(struct trap_frame *frame));
+/* The process layer's hooks. `page_fault`: a #PF on a user address, from ring 3 or
+ * from a user copy in the kernel; true if it brought the page in (the instruction
+ * runs again). `fault`: any other exception in ring 3, or a page fault that was not
+ * resolved; it ends the program with a report and the kernel goes on.
+ * `back_to_user`: on every way back to ring 3 from an interrupt or exception
+ * (signals are acted on there). All run with interrupts off and may turn them on. */
+void trap_set_user_hooks(void (*fault)(struct trap_frame *frame),
+			 bool (*page_fault)(struct trap_frame *frame, uintptr_t address),
+			 void (*back_to_user)(struct trap_frame *frame));
 void trap_dispatch(struct trap_frame *frame);
 
 /* Breakpoints (int3) seen so far; they are reported and execution goes on. */

@@ -15,6 +15,8 @@ uint64_t user_copy_bytes(void *dst, const void *src, uint64_t n);
 int64_t user_copy_string(char *dst, const char *src, uint64_t max);
 
 static bool smep, smap;
+/* Read by arch/isr.asm, which clears RFLAGS.AC on every entry when SMAP is on. */
+uint8_t user_access_smap_on;
 
 void user_access_init(void)
 {
@@ -24,6 +26,7 @@ void user_access_init(void)
 	smep = ebx & CPUID_EBX_SMEP;
 	smap = ebx & CPUID_EBX_SMAP;
 	write_cr4(read_cr4() | (smep ? CR4_SMEP : 0) | (smap ? CR4_SMAP : 0));
+	user_access_smap_on = smap;
 }
 
 bool user_access_smap(void)

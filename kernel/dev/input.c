@@ -15,8 +15,24 @@ static struct {
 	struct wait_queue arrived;
 } ring = {SPINLOCK_INIT, {{0, 0, 0, 0}}, 0, 0, 0, WAIT_QUEUE_INIT(ring.arrived)};
 
+/* While set, events go straight to it (the terminal's line discipline), not the ring. */
+static void (*receiver)(struct input_event event);
+
+void input_set_receiver(void (*fn)(struct input_event event))
+{
+	__atomic_store_n(&receiver, fn, __ATOMIC_RELEASE);
+	struct input_event queued;
+	while (fn && input_get(&queued)) /* what came before goes first */
+		fn(queued);
+}
+
 void input_put(struct input_event event)
 {
+	void (*fn)(struct input_event) = __atomic_load_n(&receiver, __ATOMIC_ACQUIRE);
+	if (fn) {
+		fn(event);
+		return;
+	}
 	uint64_t flags = spin_lock_irqsave(&ring.lock);
 	if (ring.tail - ring.head == INPUT_RING)
 		ring.dropped++;

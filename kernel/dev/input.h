@@ -16,6 +16,10 @@ struct input_event {
 };
 
 void input_put(struct input_event event); /* from interrupt handlers */
+
+/* Hands every event to `fn` (called from interrupt handlers) instead of the ring, or
+ * back to the ring with NULL. Events already in the ring go to fn first. */
+void input_set_receiver(void (*fn)(struct input_event event));
 bool input_get(struct input_event *event);
 
 /* Sleeps until there is an event, and takes it (a task only). */

@@ -53,6 +53,12 @@ static inline void *phys_to_virt(phys_addr_t phys)
 	return (void *)(uintptr_t)(DIRECT_MAP_BASE + phys);
 }
 
+/* The physical address behind a direct-map address (one phys_to_virt gave). */
+static inline phys_addr_t virt_to_phys(const void *p)
+{
+	return (uintptr_t)p - DIRECT_MAP_BASE;
+}
+
 /* The physical address of something in the kernel image (text, data, bss). */
 static inline phys_addr_t kernel_image_phys(const void *p)
 {

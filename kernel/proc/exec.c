@@ -1,70 +1,139 @@
-/* Loading a static ELF program and its first stack. The ELF structures and
- * constants are Linux's UAPI (<linux/elf.h>); the stack's layout is the System V
- * x86-64 ABI's (3.4.1): argc, argv pointers and NULL, envp pointers and NULL, the
- * auxiliary vector of (type, value) pairs ending with AT_NULL, then the strings;
- * RSP 16-byte aligned at argc. The auxiliary vector's types: <linux/auxvec.h>. */
+/* Loading a program. The ELF structures and constants are Linux's UAPI
+ * (<linux/elf.h>); the first stack's layout is the System V x86-64 ABI's (3.4.1):
+ * argc, argv pointers and NULL, envp pointers and NULL, the auxiliary vector of
+ * (type, value) pairs ending with AT_NULL, then the strings; RSP 16-byte aligned at
+ * argc. Auxiliary vector types: <linux/auxvec.h>. Segments become private file
+ * mappings: their pages are read from the file when first touched. */
 #include "exec.h"
 
-#include <asm-generic/errno-base.h>
+#include <asm-generic/errno.h>
 #include <linux/auxvec.h>
 #include <linux/elf.h>
+#include <linux/stat.h>
 
-#include "../arch/gdt.h"
 #include "../arch/usercopy.h"
 #include "../arch/x86.h"
+#include "../dev/random.h"
+#include "../fs/vfs.h"
 #include "../lib/string.h"
 #include "../mm/heap.h"
-#include "process.h"
 #include "vm.h"
 
 #define ET_DYN_BASE   0x555555554000ull /* where Linux puts a PIE with no ASLR */
 #define STACK_TOP     USER_END		/* as Linux: the stack ends where user space does */
-#define STACK_SIZE    (128 * 1024)	/* mapped at exec; growth comes with mmap */
-#define ARG_MAX_BYTES (64 * 1024)	/* argv and envp strings, together */
-#define ARG_MAX_COUNT 1024
-#define USER_HZ	      100	  /* AT_CLKTCK: what times() counts in, on Linux too */
-#define RFLAGS_BIT1   (1ull << 1) /* reserved, always set */
+#define STACK_INITIAL (128 * 1024)	/* the stack region at first; it grows on faults */
+#define PHDRS_MAX     (64 * 1024)	/* program header bytes, as Linux's elf_read_phdrs */
+#define SCRIPT_LINE   256		/* a "#!" line, as Linux's BINPRM_BUF_SIZE */
+#define SCRIPT_DEPTH  4			/* interpreters that are scripts themselves */
+#define USER_HZ	      100		/* AT_CLKTCK: what times() counts in, on Linux too */
 
-static bool in_file(size_t size, uint64_t offset, uint64_t length)
+/* ---- arguments ------------------------------------------------------------------ */
+
+static int make_room(struct exec_args *a, size_t more)
 {
-	return offset <= size && length <= size - offset;
+	if (a->used + more > ARG_TOTAL_MAX)
+		return -E2BIG;
+	if (a->used + more <= a->room)
+		return 0;
+	size_t room = a->room ? a->room : 1024;
+	while (room < a->used + more)
+		room *= 2;
+	char *strings = krealloc(a->strings, room);
+	if (!strings)
+		return -ENOMEM;
+	a->strings = strings;
+	a->room = room;
+	return 0;
 }
 
-/* The checks that make an image one of ours: a 64-bit little-endian x86-64 ELF,
- * executable or position-independent, whose program headers lie in the file. */
-static int check_header(const Elf64_Ehdr *h, size_t size)
+int exec_args_add(struct exec_args *a, const char *s, size_t len, bool env)
+{
+	if (len + 1 > ARG_STRING_MAX)
+		return -E2BIG;
+	int err = make_room(a, len + 1);
+	if (err)
+		return err;
+	memcpy(a->strings + a->used, s, len);
+	a->strings[a->used + len] = 0;
+	a->used += len + 1;
+	if (env)
+		a->envc++;
+	else
+		a->argc++;
+	return 0;
+}
+
+int exec_args_prepend(struct exec_args *a, const char *s, size_t len)
+{
+	int err = make_room(a, len + 1);
+	if (err)
+		return err;
+	memmove(a->strings + len + 1, a->strings, a->used);
+	memcpy(a->strings, s, len);
+	a->strings[len] = 0;
+	a->used += len + 1;
+	a->argc++;
+	return 0;
+}
+
+void exec_args_free(struct exec_args *a)
+{
+	kfree(a->strings);
+	*a = (struct exec_args){0};
+}
+
+/* Drops argv[0] (a script's own path replaces it). */
+static void drop_first_arg(struct exec_args *a)
+{
+	if (!a->argc)
+		return;
+	size_t len = strlen(a->strings) + 1;
+	memmove(a->strings, a->strings + len, a->used - len);
+	a->used -= len;
+	a->argc--;
+}
+
+/* ---- ELF ------------------------------------------------------------------------ */
+
+struct elf_info {
+	uint64_t entry, phdr, phnum;
+	uintptr_t brk; /* the page past the highest segment */
+	bool stack_exec;
+};
+
+static int check_header(const Elf64_Ehdr *h, uint64_t size)
 {
 	if (size < sizeof *h || memcmp(h->e_ident, ELFMAG, SELFMAG) != 0 ||
 	    h->e_ident[EI_CLASS] != ELFCLASS64 || h->e_ident[EI_DATA] != ELFDATA2LSB ||
 	    h->e_machine != EM_X86_64 || (h->e_type != ET_EXEC && h->e_type != ET_DYN) ||
 	    h->e_phentsize != sizeof(Elf64_Phdr) || h->e_phnum == 0 ||
-	    !in_file(size, h->e_phoff, (uint64_t)h->e_phnum * sizeof(Elf64_Phdr)))
+	    (uint64_t)h->e_phnum * sizeof(Elf64_Phdr) > PHDRS_MAX || h->e_phoff > size ||
+	    (uint64_t)h->e_phnum * sizeof(Elf64_Phdr) > size - h->e_phoff)
 		return -ENOEXEC;
 	return 0;
 }
 
 static unsigned prot_of(const Elf64_Phdr *ph)
 {
-	return ((ph->p_flags & PF_W) ? VM_WRITE : 0) | ((ph->p_flags & PF_X) ? VM_EXEC : 0);
+	return ((ph->p_flags & PF_R) ? VM_READ : 0) | ((ph->p_flags & PF_W) ? VM_WRITE : 0) |
+	       ((ph->p_flags & PF_X) ? VM_EXEC : 0);
 }
 
-/* One PT_LOAD segment: its pages, then its bytes from the file; the rest (.bss) stays
- * zero. */
-static int load_segment(struct process *p, const uint8_t *image, size_t size, const Elf64_Phdr *ph,
-			uint64_t bias)
+/* One PT_LOAD segment: a private mapping of its file bytes, then zeroes (.bss). */
+static int load_segment(struct mm *mm, struct inode *file, const Elf64_Phdr *ph, uint64_t bias)
 {
-	uint64_t start = ph->p_vaddr + bias;
-	if (ph->p_filesz > ph->p_memsz || !in_file(size, ph->p_offset, ph->p_filesz) ||
-	    ph->p_memsz == 0 || start + ph->p_memsz < start)
+	uint64_t start = ph->p_vaddr + bias, size = file->size;
+	if (ph->p_filesz > ph->p_memsz || ph->p_offset > size ||
+	    ph->p_filesz > size - ph->p_offset || ph->p_memsz == 0 || start + ph->p_memsz < start ||
+	    start >= USER_END || ph->p_memsz > USER_END - start ||
+	    ph->p_offset % PAGE_SIZE != start % PAGE_SIZE)
 		return -ENOEXEC;
-	uintptr_t first = start & ~(PAGE_SIZE - 1);
-	uintptr_t last = (start + ph->p_memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	int err = vm_map_zeroed(p, first, last - first, prot_of(ph));
-	if (err)
-		return err == -EINVAL ? -ENOEXEC : err;
-	if (!vm_poke(p, start, image + ph->p_offset, ph->p_filesz))
-		return -ENOEXEC;
-	return 0;
+	uint64_t first = start & ~(PAGE_SIZE - 1);
+	uint64_t last = (start + ph->p_memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	uint64_t lead = start - first; /* bytes of the first page before the segment */
+	int err = vm_map(mm, first, last - first, prot_of(ph), 0, file, ph->p_offset - lead,
+			 lead + ph->p_filesz);
+	return err == -EINVAL ? -ENOEXEC : err; /* overlapping, or outside user space */
 }
 
 /* Where the program headers are once loaded: PT_PHDR says, or else the loaded
@@ -81,13 +150,9 @@ static uint64_t phdr_address(const Elf64_Ehdr *h, const Elf64_Phdr *ph, uint64_t
 	return 0;
 }
 
-static int load_elf(struct process *p, const uint8_t *image, size_t size, struct exec_info *info)
+static int load_segments(struct mm *mm, struct inode *file, const Elf64_Ehdr *h,
+			 const Elf64_Phdr *ph, struct elf_info *info)
 {
-	const Elf64_Ehdr *h = (const Elf64_Ehdr *)image;
-	int err = check_header(h, size);
-	if (err)
-		return err;
-	const Elf64_Phdr *ph = (const Elf64_Phdr *)(image + h->e_phoff);
 	uint64_t bias = h->e_type == ET_DYN ? ET_DYN_BASE : 0;
 	uintptr_t end = 0;
 	info->stack_exec = false;
@@ -98,7 +163,8 @@ static int load_elf(struct process *p, const uint8_t *image, size_t size, struct
 			info->stack_exec = ph[i].p_flags & PF_X;
 		if (ph[i].p_type != PT_LOAD)
 			continue;
-		if ((err = load_segment(p, image, size, &ph[i], bias)))
+		int err = load_segment(mm, file, &ph[i], bias);
+		if (err)
 			return err;
 		uintptr_t seg_end = ph[i].p_vaddr + bias + ph[i].p_memsz;
 		if (seg_end > end)
@@ -115,10 +181,27 @@ static int load_elf(struct process *p, const uint8_t *image, size_t size, struct
 	return 0;
 }
 
-/* ---- the first stack ---------------------------------------------------------------- */
+static int load_elf(struct mm *mm, struct inode *file, const Elf64_Ehdr *h, struct elf_info *info)
+{
+	int err = check_header(h, file->size);
+	if (err)
+		return err;
+	size_t bytes = (size_t)h->e_phnum * sizeof(Elf64_Phdr);
+	Elf64_Phdr *ph = kmalloc(bytes);
+	if (!ph)
+		return -ENOMEM;
+	if (fs_read_kernel(file, h->e_phoff, ph, bytes) != (long)bytes)
+		err = -ENOEXEC;
+	else
+		err = load_segments(mm, file, h, ph, info);
+	kfree(ph);
+	return err;
+}
+
+/* ---- the first stack --------------------------------------------------------------- */
 
 struct stack_builder {
-	struct process *p;
+	struct mm *mm;
 	uintptr_t sp; /* grows down from STACK_TOP */
 	bool ok;
 };
@@ -126,58 +209,31 @@ struct stack_builder {
 static uintptr_t push_bytes(struct stack_builder *b, const void *data, size_t size)
 {
 	b->sp -= size;
-	if (!vm_poke(b->p, b->sp, data, size))
+	if (!vm_poke(b->mm, b->sp, data, size))
 		b->ok = false;
 	return b->sp;
 }
 
-static uintptr_t push_string(struct stack_builder *b, const char *s)
+static int build_stack(struct mm *mm, const struct exec_args *a, const struct elf_info *info,
+		       uintptr_t *rsp)
 {
-	return push_bytes(b, s, strlen(s) + 1);
-}
-
-static size_t count(const char *const v[], size_t *bytes)
-{
-	size_t n = 0;
-	for (; v && v[n]; n++)
-		*bytes += strlen(v[n]) + 1;
-	return n;
-}
-
-static void random_bytes(uint64_t out[2])
-{
-	for (int i = 0; i < 2; i++)
-		if (!cpu_has_rdrand() || !rdrand64(&out[i]))
-			out[i] = rdtsc() * 0x9E3779B97F4A7C15ull ^ (uint64_t)i;
-}
-
-static int build_stack(struct process *p, const char *const argv[], const char *const envp[],
-		       const struct exec_info *info, uintptr_t *rsp)
-{
-	size_t bytes = 0, argc = count(argv, &bytes), envc = count(envp, &bytes);
-	if (bytes > ARG_MAX_BYTES || argc + envc > ARG_MAX_COUNT)
-		return -E2BIG;
-	int err = vm_map_zeroed(p, STACK_TOP - STACK_SIZE, STACK_SIZE,
-				VM_WRITE | (info->stack_exec ? VM_EXEC : 0));
+	size_t words = 1 + (a->argc + 1) + (a->envc + 1) + 2 * 18 + 8;
+	size_t need = a->used + 64 + words * 8;
+	size_t size = (need + PAGE_SIZE + STACK_INITIAL - 1) & ~(STACK_INITIAL - 1);
+	mm->stack_top = STACK_TOP;
+	int err = vm_map(mm, STACK_TOP - size, size,
+			 VM_READ | VM_WRITE | (info->stack_exec ? VM_EXEC : 0), VM_GROWSDOWN, 0, 0,
+			 0);
 	if (err)
 		return err;
 
-	struct stack_builder b = {p, STACK_TOP, true};
-	uintptr_t platform = push_string(&b, "x86_64");
-	uintptr_t execfn = push_string(&b, argc ? argv[0] : "");
+	struct stack_builder b = {mm, STACK_TOP, true};
+	static const char platform_name[] = "x86_64";
+	uintptr_t platform = push_bytes(&b, platform_name, sizeof platform_name);
+	uintptr_t strings = push_bytes(&b, a->strings, a->used);
 	uint64_t random[2];
-	random_bytes(random);
+	random_bytes(random, sizeof random);
 	uintptr_t random_at = push_bytes(&b, random, sizeof random);
-	/* Where each string went: argv's pointers and NULL, then envp's and NULL. */
-	uintptr_t *argp = kmalloc((argc + envc + 2) * sizeof *argp);
-	if (!argp)
-		return -ENOMEM;
-	uintptr_t *envp_at = argp + argc + 1;
-	for (size_t i = 0; i < argc; i++)
-		argp[i] = push_string(&b, argv[i]);
-	for (size_t i = 0; i < envc; i++)
-		envp_at[i] = push_string(&b, envp[i]);
-	argp[argc] = envp_at[envc] = 0;
 
 	const uint64_t auxv[][2] = {
 		{AT_PHDR, info->phdr},
@@ -196,41 +252,143 @@ static int build_stack(struct process *p, const char *const argv[], const char *
 		{AT_HWCAP, cpuid(1, 0).edx},
 		{AT_CLKTCK, USER_HZ},
 		{AT_PLATFORM, platform},
-		{AT_EXECFN, execfn},
+		{AT_EXECFN, strings},
 		{AT_NULL, 0},
 	};
 	/* From argc up: argc, argv[], NULL, envp[], NULL, auxv; 16-byte aligned at argc. */
-	size_t words = 1 + (argc + 1) + (envc + 1) + 2 * (sizeof auxv / sizeof auxv[0]);
-	b.sp = (b.sp - words * 8) & ~15ull;
+	size_t n = 1 + (a->argc + 1) + (a->envc + 1) + 2 * (sizeof auxv / sizeof auxv[0]);
+	b.sp = (b.sp - n * 8) & ~15ull;
 	uintptr_t at = b.sp;
-	uint64_t argc64 = argc;
-	b.ok &= vm_poke(p, at, &argc64, 8);
-	b.ok &= vm_poke(p, at + 8, argp, (argc + 1) * 8);
-	b.ok &= vm_poke(p, at + 8 * (argc + 2), envp_at, (envc + 1) * 8);
-	b.ok &= vm_poke(p, at + 8 * (argc + envc + 3), auxv, sizeof auxv);
-	kfree(argp);
+	uint64_t word = (uint64_t)a->argc;
+	b.ok &= vm_poke(mm, at, &word, 8);
+	uintptr_t slot = at + 8, s = strings;
+	for (int i = 0; i < a->argc + a->envc; i++) {
+		if (i == a->argc) { /* argv's NULL */
+			word = 0;
+			b.ok &= vm_poke(mm, slot, &word, 8);
+			slot += 8;
+		}
+		b.ok &= vm_poke(mm, slot, &s, 8);
+		slot += 8;
+		s += strlen(a->strings + (s - strings)) + 1;
+	}
+	word = 0;
+	if (a->envc == 0) { /* argv's NULL was not written in the loop */
+		b.ok &= vm_poke(mm, slot, &word, 8);
+		slot += 8;
+	}
+	b.ok &= vm_poke(mm, slot, &word, 8); /* envp's NULL */
+	b.ok &= vm_poke(mm, slot + 8, auxv, sizeof auxv);
 	if (!b.ok)
-		return -E2BIG;
+		return -ENOMEM;
 	*rsp = at;
 	return 0;
 }
 
-int exec_image(struct process *p, const void *image, size_t size, const char *const argv[],
-	       const char *const envp[], struct trap_frame *frame)
+/* ---- scripts and programs ----------------------------------------------------------- */
+
+/* "#!interpreter [one argument]": argv becomes interpreter, argument, script path,
+ * then the old argv[1...]; `interpreter` gets the interpreter's path. */
+static int script_args(const char *line, size_t len, const char *path, struct exec_args *a,
+		       char *interpreter, size_t room)
 {
-	struct exec_info info;
-	int err = load_elf(p, image, size, &info);
-	uintptr_t rsp = 0;
+	size_t i = 2, end = 0;
+	while (end < len && line[end] != '\n')
+		end++;
+	if (end == len && len == SCRIPT_LINE)
+		return -ENOEXEC; /* longer than Linux reads */
+	while (i < end && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	size_t name = i;
+	while (i < end && line[i] != ' ' && line[i] != '\t')
+		i++;
+	size_t name_len = i - name;
+	while (i < end && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	size_t arg = i, arg_end = end;
+	while (arg_end > arg && (line[arg_end - 1] == ' ' || line[arg_end - 1] == '\t'))
+		arg_end--;
+	if (name_len == 0 || name_len >= room)
+		return -ENOEXEC;
+	memcpy(interpreter, line + name, name_len);
+	interpreter[name_len] = 0;
+	drop_first_arg(a);
+	int err = exec_args_prepend(a, path, strlen(path));
+	if (!err && arg_end > arg)
+		err = exec_args_prepend(a, line + arg, arg_end - arg);
 	if (!err)
-		err = build_stack(p, argv, envp, &info, &rsp);
+		err = exec_args_prepend(a, interpreter, name_len);
+	return err;
+}
+
+static void set_name(struct exec_result *out, const char *path)
+{
+	const char *name = path;
+	for (const char *c = path; *c; c++)
+		if (*c == '/' && c[1])
+			name = c + 1;
+	strncpy_safe(out->name, name, sizeof out->name);
+}
+
+static int load_file(struct inode *cwd, struct inode *file, const char *path,
+		     struct exec_args *args, struct exec_result *out, int depth);
+
+static int load_path(struct inode *cwd, const char *path, struct exec_args *args,
+		     struct exec_result *out, int depth)
+{
+	struct inode *file;
+	int err = path_lookup(cwd, path, LOOKUP_FOLLOW, &file);
 	if (err)
 		return err;
-	p->brk_start = p->brk = info.brk;
-	memset(frame, 0, sizeof *frame);
-	frame->rip = info.entry;
-	frame->cs = USER_CS;
-	frame->rflags = RFLAGS_IF | RFLAGS_BIT1;
-	frame->rsp = rsp;
-	frame->ss = USER_DS;
+	if (!S_ISREG(file->mode) || !(file->mode & 0111))
+		err = -EACCES;
+	else
+		err = load_file(cwd, file, path, args, out, depth);
+	inode_put(file);
+	return err;
+}
+
+static int load_file(struct inode *cwd, struct inode *file, const char *path,
+		     struct exec_args *args, struct exec_result *out, int depth)
+{
+	union {
+		Elf64_Ehdr elf;
+		char line[SCRIPT_LINE];
+	} head;
+	long got = fs_read_kernel(file, 0, &head, sizeof head);
+	if (got < 0)
+		return (int)got;
+	if (got >= 2 && head.line[0] == '#' && head.line[1] == '!') {
+		if (depth >= SCRIPT_DEPTH)
+			return -ELOOP;
+		char interpreter[SCRIPT_LINE];
+		int err = script_args(head.line, (size_t)got, path, args, interpreter,
+				      sizeof interpreter);
+		return err ? err : load_path(cwd, interpreter, args, out, depth + 1);
+	}
+	struct mm *mm = mm_new();
+	if (!mm)
+		return -ENOMEM;
+	struct elf_info info;
+	uintptr_t rsp = 0;
+	int err = load_elf(mm, file, &head.elf, &info);
+	if (!err)
+		err = build_stack(mm, args, &info, &rsp);
+	if (err) {
+		mm_free(mm);
+		return err;
+	}
+	mm->brk_start = mm->brk = info.brk;
+	out->mm = mm;
+	out->entry = info.entry;
+	out->rsp = rsp;
 	return 0;
+}
+
+int exec_load(struct inode *cwd, const char *path, struct exec_args *args, struct exec_result *out)
+{
+	int err = load_path(cwd, path, args, out, 0);
+	if (!err)
+		set_name(out, path); /* a script's own name, as on Linux */
+	return err;
 }

@@ -1,12 +1,17 @@
 #include "process.h"
 
-#include <asm-generic/errno-base.h>
-#include <asm/signal.h>
+#include <asm-generic/errno.h>
+#include <asm-generic/fcntl.h>
+#include <linux/wait.h>
 
+#include "../arch/clock.h"
+#include "../arch/gdt.h"
 #include "../arch/syscall.h"
 #include "../arch/trap.h"
 #include "../arch/x86.h"
 #include "../console.h"
+#include "../fs/file.h"
+#include "../fs/tty.h"
 #include "../lib/string.h"
 #include "../mm/heap.h"
 #include "../sched/sched.h"
@@ -14,10 +19,25 @@
 #include "exec.h"
 #include "vm.h"
 
-/* Every process until it is waited for, under its lock. One table for the machine. */
-static struct spinlock table_lock = SPINLOCK_INIT;
+#define RFLAGS_BIT1 (1ull << 1) /* reserved, always set */
+#define PID_MAX	    32768	/* Linux's default pid_max */
+#define PID_WRAP    300		/* where pids start again, as Linux's RESERVED_PIDS */
+
+struct spinlock proc_lock = SPINLOCK_INIT;
 static struct list_node table = LIST_INIT(table);
-static int next_pid = 1;
+static int process_count, next_pid = 1;
+/* Processes with no parent to reap them: the kernel's waiters and its reaper. */
+static struct wait_queue kernel_children = WAIT_QUEUE_INIT(kernel_children);
+
+struct list_node *process_table(void)
+{
+	return &table;
+}
+
+int process_count_now(void)
+{
+	return __atomic_load_n(&process_count, __ATOMIC_RELAXED);
+}
 
 struct process *process_current(void)
 {
@@ -25,117 +45,552 @@ struct process *process_current(void)
 	return t ? t->process : 0;
 }
 
-/* The new process's task: into its address space, then into ring 3. The frame
- * exec built is copied onto this task's kernel stack, where user_enter wants it. */
-static void process_start(void *arg)
+static struct process *find_locked(int pid)
 {
-	struct process *p = arg;
-	p->task_id = current_task()->id;
-	struct trap_frame frame = *(struct trap_frame *)p->first_frame;
-	kfree(p->first_frame);
-	p->first_frame = 0;
-	cpu_disable_interrupts(); /* until the IRETQ: no switch with half a context */
-	sched_enter_space(&p->space, p);
-	user_enter(&frame);
-}
-
-static void process_free(struct process *p)
-{
-	vm_release(p);
-	paging_destroy_space(&p->space);
-	kfree(p->first_frame);
-	kfree(p);
-}
-
-/* The last part of argv[0]: the name ps and reports show. */
-static void set_name(struct process *p, const char *const argv[])
-{
-	const char *path = argv && argv[0] ? argv[0] : "?", *name = path;
-	for (const char *c = path; *c; c++)
-		if (*c == '/' && c[1])
-			name = c + 1;
-	strncpy_safe(p->name, name, sizeof p->name);
-}
-
-int process_spawn(const void *image, size_t size, const char *const argv[],
-		  const char *const envp[])
-{
-	struct process *p = kcalloc(1, sizeof *p);
-	if (!p)
-		return -ENOMEM;
-	list_init(&p->regions);
-	wait_queue_init(&p->exit_wait);
-	set_name(p, argv);
-	p->first_frame = kmalloc(sizeof(struct trap_frame));
-	if (!p->first_frame || paging_create_space(&p->space) != 0) {
-		kfree(p->first_frame);
-		kfree(p);
-		return -ENOMEM;
-	}
-	int err = exec_image(p, image, size, argv, envp, p->first_frame);
-	if (err) {
-		process_free(p);
-		return err;
-	}
-	uint64_t flags = spin_lock_irqsave(&table_lock);
-	p->pid = next_pid++;
-	list_push_back(&table, &p->all_link);
-	spin_unlock_irqrestore(&table_lock, flags);
-	int pid = p->pid; /* p may run and end before task_create returns */
-	if (task_create(process_start, p, p->name) < 0) {
-		flags = spin_lock_irqsave(&table_lock);
-		list_remove(&p->all_link);
-		spin_unlock_irqrestore(&table_lock, flags);
-		process_free(p);
-		return -ENOMEM;
-	}
-	return pid;
-}
-
-static struct process *find(int pid)
-{
-	struct process *found = 0;
-	uint64_t flags = spin_lock_irqsave(&table_lock);
 	struct list_node *node;
 	list_for_each(node, &table)
 	{
 		struct process *p = list_entry(node, struct process, all_link);
-		if (p->pid == pid && !p->reaping) {
-			p->reaping = true;
-			found = p;
-			break;
-		}
+		if (p->pid == pid)
+			return p;
 	}
-	spin_unlock_irqrestore(&table_lock, flags);
-	return found;
+	return 0;
 }
 
-int process_wait(int pid, int *wait_status)
+static bool pid_in_use(int pid)
 {
-	struct process *p = find(pid);
+	struct list_node *node;
+	list_for_each(node, &table)
+	{
+		struct process *p = list_entry(node, struct process, all_link);
+		if (p->pid == pid || p->pgid == pid || p->sid == pid)
+			return true;
+	}
+	return false;
+}
+
+/* A pid for a new process and its place in the table; -EAGAIN past PROCESS_MAX. */
+static int enter_table(struct process *p, struct process *parent)
+{
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	if (process_count >= PROCESS_MAX) {
+		spin_unlock_irqrestore(&proc_lock, flags);
+		return -EAGAIN;
+	}
+	while (pid_in_use(next_pid))
+		next_pid = next_pid + 1 >= PID_MAX ? PID_WRAP : next_pid + 1;
+	p->pid = next_pid;
+	next_pid = next_pid + 1 >= PID_MAX ? PID_WRAP : next_pid + 1;
+	p->parent = parent;
+	if (parent)
+		list_push_back(&parent->children, &p->sibling);
+	list_push_back(&table, &p->all_link);
+	process_count++;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return p->pid;
+}
+
+static struct process *process_alloc(void)
+{
+	struct process *p = kcalloc(1, sizeof *p);
 	if (!p)
-		return -ECHILD;
-	wait_event(p->exit_wait, __atomic_load_n(&p->exited, __ATOMIC_ACQUIRE));
-	task_join(p->task_id, 0); /* its stack; it set task_id before it could exit */
-	uint64_t flags = spin_lock_irqsave(&table_lock);
+		return 0;
+	list_init(&p->children);
+	wait_queue_init(&p->child_exit);
+	wait_queue_init(&p->vfork_wait);
+	p->first_frame = kmalloc(sizeof(struct trap_frame));
+	p->start_ns = clock_ns();
+	if (!p->first_frame) {
+		kfree(p);
+		return 0;
+	}
+	return p;
+}
+
+/* What a process holds until it is reaped (its memory and files go at exit). */
+static void process_free(struct process *p)
+{
+	if (p->mm)
+		mm_free(p->mm);
+	if (p->files)
+		fd_table_free(p->files);
+	if (p->cwd)
+		inode_put(p->cwd);
+	kfree(p->first_frame);
+	kfree(p);
+}
+
+/* The new process's task: into its address space, then into ring 3 with the frame
+ * exec or fork prepared, copied onto this task's kernel stack. */
+static void process_start(void *arg)
+{
+	struct process *p = arg;
+	struct trap_frame frame = *(struct trap_frame *)p->first_frame;
+	cpu_disable_interrupts(); /* until the IRETQ: no switch with half a context */
+	sched_enter_space(&p->mm->space, p);
+	sched_set_fs_base(p->first_fs_base);
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	p->task = current_task(); /* signals can reach it from here on */
+	spin_unlock_irqrestore(&proc_lock, flags);
+	user_enter(&frame);
+}
+
+static int start_task(struct process *p)
+{
+	p->task_id = task_create(process_start, p, p->name);
+	return p->task_id < 0 ? -ENOMEM : 0;
+}
+
+static void frame_for_entry(struct trap_frame *frame, uint64_t entry, uint64_t rsp)
+{
+	memset(frame, 0, sizeof *frame);
+	frame->rip = entry;
+	frame->cs = USER_CS;
+	frame->rflags = RFLAGS_IF | RFLAGS_BIT1;
+	frame->rsp = rsp;
+	frame->ss = USER_DS;
+}
+
+static void leave_table(struct process *p)
+{
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	if (p->parent)
+		list_remove(&p->sibling);
 	list_remove(&p->all_link);
-	spin_unlock_irqrestore(&table_lock, flags);
-	if (wait_status)
-		*wait_status = p->wait_status;
-	process_free(p);
+	process_count--;
+	spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+/* ---- starting programs --------------------------------------------------------- */
+
+static int console_files(struct process *p)
+{
+	struct inode *console;
+	int err = path_lookup(fs_root(), "/dev/console", LOOKUP_FOLLOW, &console);
+	if (err)
+		return err;
+	struct file *f;
+	err = file_open(console, O_RDWR, &f);
+	inode_put(console);
+	if (err)
+		return err;
+	for (int fd = 0; fd < 3; fd++) {
+		file_get(f);
+		fd_install_at(p->files, f, fd, false);
+	}
+	file_put(f);
 	return 0;
+}
+
+static int collect_args(struct exec_args *a, const char *const argv[], const char *const envp[])
+{
+	int err = 0;
+	for (size_t i = 0; !err && argv && argv[i]; i++)
+		err = exec_args_add(a, argv[i], strlen(argv[i]), false);
+	for (size_t i = 0; !err && envp && envp[i]; i++)
+		err = exec_args_add(a, envp[i], strlen(envp[i]), true);
+	return err;
+}
+
+int process_spawn(const char *path, const char *const argv[], const char *const envp[])
+{
+	struct process *p = process_alloc();
+	if (!p)
+		return -ENOMEM;
+	p->kernel_waits = true;
+	p->umask = 022;
+	p->cwd = fs_root();
+	inode_get(p->cwd);
+	struct exec_args args = {0};
+	struct exec_result loaded = {0};
+	int err = (p->files = fd_table_new()) ? 0 : -ENOMEM;
+	if (!err)
+		err = console_files(p);
+	if (!err)
+		err = collect_args(&args, argv, envp);
+	if (!err)
+		err = exec_load(p->cwd, path, &args, &loaded);
+	exec_args_free(&args);
+	if (err) {
+		process_free(p);
+		return err;
+	}
+	p->mm = loaded.mm;
+	strncpy_safe(p->name, loaded.name, sizeof p->name);
+	frame_for_entry(p->first_frame, loaded.entry, loaded.rsp);
+	p->reaping = true; /* no one may claim it before its task runs */
+	int pid = enter_table(p, 0);
+	if (pid < 0) {
+		process_free(p);
+		return pid;
+	}
+	p->pgid = p->sid = pid; /* as if it had called setsid() */
+	if (start_task(p) != 0) {
+		leave_table(p);
+		process_free(p);
+		return -ENOMEM;
+	}
+	__atomic_store_n(&p->reaping, false, __ATOMIC_RELEASE);
+	return pid;
+}
+
+int process_fork(bool vfork, uintptr_t stack)
+{
+	struct process *parent = process_current();
+	struct process *p = process_alloc();
+	if (!p)
+		return -ENOMEM;
+	p->umask = parent->umask;
+	p->cwd = parent->cwd;
+	inode_get(p->cwd);
+	memcpy(p->actions, parent->actions, sizeof p->actions);
+	strncpy_safe(p->name, parent->name, sizeof p->name);
+	p->mm = mm_copy(parent->mm);
+	p->files = fd_table_copy(parent->files);
+	if (!p->mm || !p->files) {
+		process_free(p);
+		return -ENOMEM;
+	}
+	struct trap_frame *frame = p->first_frame;
+	*frame = *task_user_frame(current_task());
+	frame->rax = 0; /* the child's fork returns 0 */
+	if (stack)
+		frame->rsp = stack;
+	p->pgid = parent->pgid;
+	p->sid = parent->sid;
+	p->vfork_done = !vfork;
+	p->first_fs_base = current_task()->fs_base; /* the thread pointer: musl's TLS */
+	p->reaping = true;			    /* no one may claim it before its task runs */
+	int pid = enter_table(p, parent);
+	if (pid < 0) {
+		process_free(p);
+		return pid;
+	}
+	if (start_task(p) != 0) {
+		leave_table(p);
+		process_free(p);
+		return -ENOMEM;
+	}
+	__atomic_store_n(&p->reaping, false, __ATOMIC_RELEASE);
+	if (vfork)
+		wait_event(p->vfork_wait, __atomic_load_n(&p->vfork_done, __ATOMIC_ACQUIRE));
+	return pid;
+}
+
+static void vfork_release(struct process *p)
+{
+	if (__atomic_load_n(&p->vfork_done, __ATOMIC_ACQUIRE))
+		return;
+	__atomic_store_n(&p->vfork_done, true, __ATOMIC_RELEASE);
+	wake_up(&p->vfork_wait, WAKE_ALL);
+}
+
+int process_exec(const char *path, struct exec_args *args)
+{
+	struct process *p = process_current();
+	struct exec_result loaded = {0};
+	int err = exec_load(p->cwd, path, args, &loaded);
+	if (err)
+		return err;
+	/* No way back from here: the old program goes. */
+	struct mm *old = p->mm;
+	cpu_disable_interrupts();
+	p->mm = loaded.mm;
+	sched_enter_space(&p->mm->space, p);
+	cpu_enable_interrupts();
+	mm_free(old);
+	fd_close_on_exec(p->files);
+	signal_reset_on_exec(p);
+	strncpy_safe(p->name, loaded.name, sizeof p->name);
+	task_set_name(current_task(), p->name);
+	frame_for_entry(task_user_frame(current_task()), loaded.entry, loaded.rsp);
+	vfork_release(p);
+	return 0;
+}
+
+int process_run_foreground(const char *path, const char *const argv[], const char *const envp[],
+			   int *wait_status)
+{
+	tty_attach(0);
+	int pid = process_spawn(path, argv, envp);
+	if (pid > 0) {
+		tty_set_foreground(pid); /* its group: spawned processes lead their own */
+		process_wait(pid, wait_status);
+	}
+	tty_detach();
+	return pid;
+}
+
+/* ---- ending and reaping -------------------------------------------------------- */
+
+static struct process *init_process(void)
+{
+	struct process *init = find_locked(1);
+	return init && init->state == PROCESS_ALIVE ? init : 0;
+}
+
+/* p's children go to init, or to the kernel's reaper without one (proc_lock held).
+ * Returns whether a zombie moved, so that its new reaper looks. */
+static void reparent_children_locked(struct process *p, bool *to_init, bool *to_kernel)
+{
+	struct process *init = init_process();
+	if (init == p)
+		init = 0;
+	struct list_node *node;
+	while ((node = list_pop_front(&p->children))) {
+		struct process *child = list_entry(node, struct process, sibling);
+		child->parent = init;
+		if (init)
+			list_push_back(&init->children, &child->sibling);
+		if (child->state == PROCESS_ZOMBIE) {
+			*to_init |= init != 0;
+			*to_kernel |= init == 0;
+		}
+	}
 }
 
 void process_exit(int wait_status)
 {
 	struct process *p = process_current();
+	fd_table_free(p->files);
+	p->files = 0;
+	inode_put(p->cwd);
+	p->cwd = 0;
+	struct mm *mm = p->mm;
+	cpu_disable_interrupts(); /* the kernel's space from here on */
+	sched_enter_space(paging_kernel_space(), p);
+	cpu_enable_interrupts();
+	p->mm = 0;
+	mm_free(mm);
+	vfork_release(p);
+
+	bool to_init = false, to_kernel = false;
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	reparent_children_locked(p, &to_init, &to_kernel);
+	struct process *init = init_process();
+	struct process *parent = p->parent;
 	p->wait_status = wait_status;
-	__atomic_store_n(&p->exited, true, __ATOMIC_RELEASE);
-	wake_up(&p->exit_wait, WAKE_ALL);
+	__atomic_store_n(&p->state, PROCESS_ZOMBIE, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&proc_lock, flags);
+
+	if (parent)
+		wake_up(&parent->child_exit, WAKE_ALL);
+	else
+		wake_up(&kernel_children, WAKE_ALL);
+	if (to_init && init)
+		wake_up(&init->child_exit, WAKE_ALL);
+	if (to_kernel)
+		wake_up(&kernel_children, WAKE_ALL);
 	task_exit(0);
 }
 
-/* ---- a fault in ring 3 ends the program, never the kernel ------------------------- */
+/* Takes a zombie out of the table and frees it, after its task has ended. */
+static void reap(struct process *p)
+{
+	task_join(p->task_id, 0);
+	leave_table(p);
+	process_free(p);
+}
+
+/* Whether child p is one that wait4's `pid` selects, for a waiter in group pgid. */
+static bool selects(const struct process *p, int pid, int pgid)
+{
+	if (pid > 0)
+		return p->pid == pid;
+	if (pid == -1)
+		return true;
+	return p->pgid == (pid == 0 ? pgid : -pid);
+}
+
+/* Under proc_lock: a zombie child to reap (claimed), 0 if there are children that
+ * may end, or -ECHILD. */
+static long find_zombie_locked(struct process *me, int pid, struct process **zombie)
+{
+	bool any = false;
+	struct list_node *node;
+	list_for_each(node, &me->children)
+	{
+		struct process *c = list_entry(node, struct process, sibling);
+		if (!selects(c, pid, me->pgid) || c->reaping)
+			continue;
+		any = true;
+		if (c->state == PROCESS_ZOMBIE) {
+			c->reaping = true;
+			*zombie = c;
+			return 1;
+		}
+	}
+	return any ? 0 : -ECHILD;
+}
+
+static long find_zombie(struct process *me, int pid, struct process **zombie)
+{
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	long found = find_zombie_locked(me, pid, zombie);
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return found;
+}
+
+int process_wait4(int pid, int *wait_status, int options)
+{
+	struct process *me = process_current(), *zombie = 0;
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
+		return -EINVAL;
+	long found = find_zombie(me, pid, &zombie);
+	if (found == 0 && !(options & WNOHANG)) {
+		wait_event(me->child_exit,
+			   (found = find_zombie(me, pid, &zombie)) != 0 || signal_pending());
+		if (found == 0)
+			return -EINTR;
+	}
+	if (found <= 0)
+		return (int)found;
+	int reaped = zombie->pid;
+	if (wait_status)
+		*wait_status = zombie->wait_status;
+	reap(zombie);
+	return reaped;
+}
+
+static bool zombie_for_kernel(int pid, struct process **out)
+{
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	struct process *p = find_locked(pid);
+	bool ready = p && p->state == PROCESS_ZOMBIE;
+	if (ready)
+		*out = p;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return ready;
+}
+
+int process_wait(int pid, int *wait_status)
+{
+	struct process *p = 0;
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	struct process *found = find_locked(pid);
+	bool ok = found && found->kernel_waits && !found->reaping;
+	if (ok)
+		found->reaping = true;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	if (!ok)
+		return -ECHILD;
+	wait_event(kernel_children, zombie_for_kernel(pid, &p));
+	if (wait_status)
+		*wait_status = p->wait_status;
+	reap(p);
+	return 0;
+}
+
+/* The kernel's reaper: reaps the zombies no parent and no process_wait will. */
+static bool orphan_zombie(struct process **out)
+{
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	struct list_node *node;
+	bool found = false;
+	list_for_each(node, &table)
+	{
+		struct process *p = list_entry(node, struct process, all_link);
+		if (!p->parent && !p->kernel_waits && !p->reaping && p->state == PROCESS_ZOMBIE) {
+			p->reaping = found = true;
+			*out = p;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return found;
+}
+
+static void reaper(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct process *p = 0;
+		wait_event(kernel_children, orphan_zombie(&p));
+		reap(p);
+	}
+}
+
+/* ---- groups and sessions ----------------------------------------------------------- */
+
+int process_getppid(void)
+{
+	struct process *p = process_current();
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	int ppid = p->parent ? p->parent->pid : 0;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return ppid;
+}
+
+int process_setpgid(int pid, int pgid)
+{
+	struct process *me = process_current();
+	if (pgid < 0)
+		return -EINVAL;
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	struct process *p = pid == 0 ? me : find_locked(pid);
+	int err = 0;
+	if (!p || (p != me && p->parent != me))
+		err = -ESRCH;
+	else if (p->sid == p->pid || p->sid != me->sid)
+		err = -EPERM; /* a session leader, or another session's */
+	else {
+		if (pgid == 0)
+			pgid = p->pid;
+		if (pgid != p->pid) { /* joining a group: it must exist in this session */
+			bool exists = false;
+			struct list_node *node;
+			list_for_each(node, &table)
+			{
+				struct process *q = list_entry(node, struct process, all_link);
+				exists |= q->pgid == pgid && q->sid == me->sid;
+			}
+			if (!exists)
+				err = -EPERM;
+		}
+		if (!err)
+			p->pgid = pgid;
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return err;
+}
+
+int process_setsid(void)
+{
+	struct process *me = process_current();
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	bool leader = false;
+	struct list_node *node;
+	list_for_each(node, &table)
+	{
+		leader |= list_entry(node, struct process, all_link)->pgid == me->pid;
+	}
+	if (!leader)
+		me->pgid = me->sid = me->pid;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return leader ? -EPERM : me->pid;
+}
+
+static int query(int pid, bool session)
+{
+	struct process *me = process_current();
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	struct process *p = pid == 0 ? me : find_locked(pid);
+	int result = !p ? -ESRCH : session ? p->sid : p->pgid;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return result;
+}
+
+int process_getpgid(int pid)
+{
+	return query(pid, false);
+}
+
+int process_getsid(int pid)
+{
+	return query(pid, true);
+}
+
+/* ---- faults in ring 3 ------------------------------------------------------------- */
 
 static int signal_for(uint64_t vector)
 {
@@ -147,7 +602,7 @@ static int signal_for(uint64_t vector)
 	case 16:
 	case 19: return SIGFPE;	 /* #MF, #XM */
 	case 17: return SIGBUS;	 /* #AC */
-	default: return SIGSEGV; /* #PF, #GP, #SS, #BR and the rest */
+	default: return SIGSEGV; /* #PF, #GP, #BR and the rest */
 	}
 }
 
@@ -162,6 +617,8 @@ static const char *signal_name(int sig)
 	}
 }
 
+/* A fault in ring 3 the page-fault path could not resolve: one line, and the
+ * program ends with the signal Linux would send (handlers come with issue 15). */
 static void user_fault(struct trap_frame *f)
 {
 	struct process *p = process_current();
@@ -177,7 +634,37 @@ static void user_fault(struct trap_frame *f)
 	process_exit(WAIT_SIGNALED(sig));
 }
 
+/* #PF error code bits (Intel SDM vol. 3A, 4.7). */
+#define PF_WRITE (1u << 1)
+#define PF_FETCH (1u << 4)
+
+/* A page fault on a user address, from ring 3 or from a user copy in the kernel:
+ * demand paging, copy-on-write and stack growth. */
+static bool user_page_fault(struct trap_frame *f, uintptr_t address)
+{
+	struct process *p = process_current();
+	if (!p || !p->mm)
+		return false;
+	if (f->rflags & RFLAGS_IF)
+		cpu_enable_interrupts(); /* a file mapping's page may have to wait for fs_lock */
+	bool resolved =
+		vm_fault(p->mm, address, f->error_code & PF_WRITE, f->error_code & PF_FETCH);
+	cpu_disable_interrupts();
+	return resolved;
+}
+
+static void back_to_user(struct trap_frame *f)
+{
+	(void)f;
+	cpu_enable_interrupts();
+	signal_deliver();
+	cpu_disable_interrupts();
+}
+
 void process_init(void)
 {
-	trap_set_user_fault_handler(user_fault);
+	trap_set_user_hooks(user_fault, user_page_fault, back_to_user);
+	tty_set_signal_sender(signal_send_group);
+	if (task_create(reaper, 0, "reaper") < 0)
+		kprintf("proc: no memory for the reaper task\n");
 }

@@ -1,48 +1,86 @@
-/* Processes: a program in ring 3 with an address space of its own (the lower half),
- * run by one task. This first step has no fork, exec of a file, or descriptors yet:
- * the kernel starts a program from an ELF image in memory (process_spawn), the
- * program runs until it exits or faults, and whoever started it collects its Linux
- * wait status (process_wait). */
+/* Processes: a program in ring 3 with an address space of its own (struct mm), open
+ * files, a working directory, a parent and children, run by one task. The kernel
+ * starts the first ones (process_spawn: /init, the shell's `run`); they make the
+ * rest with fork and replace themselves with execve. A process that ends stays a
+ * zombie, holding its wait status, until its parent's wait4 reaps it; its children
+ * go to init (pid 1), or, without one, to the kernel's reaper.
+ *
+ * One table for the machine, under proc_lock (a spinlock: signals are sent from
+ * interrupt handlers too). */
 #pragma once
 
+#include <asm/signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "../lib/list.h"
-#include "../mm/paging.h"
 #include "../sched/wait.h"
+#include "../sync/spinlock.h"
 
 #define PROCESS_NAME_MAX 16
+#define PROCESS_MAX	 1024 /* beyond it fork says EAGAIN: a fork bomb stops here */
+#define SIGNALS		 64   /* Linux's _NSIG on x86-64: 1 to 64 */
 
 struct task;
+struct mm;
+struct fd_table;
+struct inode;
+struct trap_frame;
+
+enum process_state { PROCESS_ALIVE, PROCESS_ZOMBIE };
 
 struct process {
-	int pid;
+	int pid, pgid, sid;
 	char name[PROCESS_NAME_MAX];
-	struct address_space space;
-	struct list_node regions; /* struct vm_region, proc/vm.h */
+	enum process_state state;
+	int wait_status;	/* Linux's: exit code << 8, or the signal */
+	struct process *parent; /* NULL: the kernel started it, or adopted it */
+	struct list_node children, sibling;
+	struct list_node all_link;
+	bool reaping;		      /* a waiter has claimed it */
+	bool kernel_waits;	      /* process_wait will reap it (process_spawn's) */
+	struct wait_queue child_exit; /* its own waits for its children */
 	struct task *task;
 	int task_id;
-	void *first_frame;	  /* the registers exec set up, until the task enters ring 3 */
-	bool reaping;		  /* a process_wait has claimed it */
-	uintptr_t brk_start, brk; /* the heap's start and end (brk(2)) */
-	int wait_status;	  /* Linux's encoding: (status << 8), or the signal */
-	bool exited;
-	struct wait_queue exit_wait;
-	struct list_node all_link;
+	void *first_frame; /* the registers to enter ring 3 with, until its task does */
+	uint64_t first_fs_base;
+	struct mm *mm;
+	struct fd_table *files;
+	struct inode *cwd;
+	uint32_t umask;
+	struct sigaction actions[SIGNALS]; /* by signal number - 1 */
+	bool vfork_done;		   /* a vfork child: it has exec'd or ended */
+	struct wait_queue vfork_wait;	   /* its parent waits here */
+	uint64_t start_ns;
 	uint64_t unknown_syscalls[8]; /* a bit per number reported already (< 512) */
 };
 
-/* Starts the static ELF program `image` (ET_EXEC, or ET_DYN without an interpreter)
- * with argv and envp (NULL-terminated); returns its pid, or -errno (ENOEXEC for a
- * file that is not such a program, ENOMEM, E2BIG). */
-int process_spawn(const void *image, size_t size, const char *const argv[],
-		  const char *const envp[]);
+extern struct spinlock proc_lock;
 
-/* Waits for process `pid` to end and frees what it held; stores its wait status.
- * Returns 0, or -ECHILD if there is no such process. */
+/* Internal to proc/: the table's list (of all_link), proc_lock held. */
+struct list_node *process_table(void);
+
+/* Linux's wait status for an exit code, and for a signal that ended a process. */
+#define WAIT_EXITED(code)  (((code)&0xFF) << 8)
+#define WAIT_SIGNALED(sig) ((sig)&0x7F)
+
+/* Starts `path` as a new process with no parent but the kernel: argv and envp
+ * (NULL-terminated), descriptors 0, 1 and 2 on /dev/console, the root as working
+ * directory. Returns its pid, or -errno (ENOENT, EACCES, ENOEXEC, E2BIG, ENOMEM). */
+int process_spawn(const char *path, const char *const argv[], const char *const envp[]);
+
+/* Waits for a process process_spawn started to end and reaps it; its wait status.
+ * -ECHILD if there is no such process. */
 int process_wait(int pid, int *wait_status);
+
+/* process_spawn, with the console's input given to the program (the kernel shell
+ * stops reading) until it ends; then process_wait. Returns the pid or -errno. */
+int process_run_foreground(const char *path, const char *const argv[], const char *const envp[],
+			   int *wait_status);
+
+/* How many processes there are (zombies included). */
+int process_count_now(void);
 
 /* Ends the calling task's process with a Linux wait status; never returns. */
 __attribute__((noreturn)) void process_exit(int wait_status);
@@ -50,9 +88,46 @@ __attribute__((noreturn)) void process_exit(int wait_status);
 /* The calling task's process, or NULL for a kernel thread. */
 struct process *process_current(void);
 
-/* Makes CPU exceptions in ring 3 end the program (with a report), not the kernel. */
+/* fork, vfork and clone's process part: a copy of the caller, whose task starts
+ * from the caller's system-call frame with rax = 0 (and RSP = `stack` if not 0).
+ * Returns the child's pid, or -EAGAIN (too many) or -ENOMEM. */
+int process_fork(bool vfork, uintptr_t stack);
+
+/* execve: replaces the caller's program. On success it does not return to the old
+ * program: the system call returns into the new one. */
+struct exec_args;
+int process_exec(const char *path, struct exec_args *args);
+
+/* wait4's search and reaping: see wait4(2) for pid and the options (WNOHANG). */
+int process_wait4(int pid, int *wait_status, int options);
+
+/* setpgid(2), setsid(2) and the queries. */
+int process_setpgid(int pid, int pgid);
+int process_setsid(void);
+int process_getpgid(int pid);
+int process_getsid(int pid);
+int process_getppid(void);
+
+/* Sets up the reaper, the fault hooks and the terminal's signals. Once. */
 void process_init(void);
 
-/* Linux's wait status for an exit code, and for a signal that ended a process. */
-#define WAIT_EXITED(code)  (((code)&0xFF) << 8)
-#define WAIT_SIGNALED(sig) ((sig)&0x7F)
+/* ---- signals (proc/signal.c) ------------------------------------------------------ */
+
+/* kill(2)'s targets: a pid, a group (-pgid), or every process but init (-1). */
+int signal_kill(int pid, int sig);
+
+/* Sends `sig` to one process, or to every member of group `pgrp` (from interrupt
+ * handlers too); proc_lock held by the caller for signal_send_locked. */
+void signal_send_locked(struct process *p, int sig);
+void signal_send_group(int pgrp, int sig);
+
+/* On every way back to ring 3: acts on pending signals the task has not blocked.
+ * Signals still take only their default actions or are ignored (handlers come with
+ * issue 15: a caught signal ends the process as its default would). */
+void signal_deliver(void);
+
+/* execve: caught signals go back to their default action; ignored ones stay so. */
+void signal_reset_on_exec(struct process *p);
+
+/* rt_sigaction and rt_sigprocmask's parts. */
+int signal_action(int sig, const struct sigaction *act, struct sigaction *old);

@@ -3,79 +3,201 @@
 #include <asm-generic/errno-base.h>
 
 #include "../arch/usercopy.h"
+#include "../fs/vfs.h"
 #include "../lib/string.h"
+#include "../mm/frame_share.h"
 #include "../mm/heap.h"
-#include "../mm/paging.h"
 #include "../mm/pmm.h"
-#include "process.h"
 
-static uint64_t page_flags(unsigned prot)
+#define MMAP_LOWEST 0x10000ul /* Linux's default vm.mmap_min_addr */
+
+static uintptr_t page_down(uintptr_t a)
 {
-	return PAGE_USER | ((prot & VM_WRITE) ? PAGE_WRITABLE : 0) |
-	       ((prot & VM_EXEC) ? 0 : PAGE_NOEXEC);
+	return a & ~(PAGE_SIZE - 1);
 }
 
-static bool overlaps(const struct process *p, uintptr_t start, uintptr_t end)
+static uintptr_t page_up(uintptr_t a)
 {
-	const struct list_node *node;
-	list_for_each(node, &p->regions)
+	return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+/* The page flags for a region's page; `writable` is false for a page still shared
+ * copy-on-write. PROT_NONE pages stay mapped but for the kernel only. */
+static uint64_t page_flags(unsigned prot, bool writable)
+{
+	uint64_t flags = (prot & VM_EXEC) ? 0 : PAGE_NOEXEC;
+	if (prot & (VM_READ | VM_WRITE | VM_EXEC))
+		flags |= PAGE_USER;
+	if ((prot & VM_WRITE) && writable)
+		flags |= PAGE_WRITABLE;
+	return flags;
+}
+
+static struct vm_region *region_of(struct list_node *node)
+{
+	return list_entry(node, struct vm_region, link);
+}
+
+/* The region holding addr, or NULL. */
+static struct vm_region *region_at(struct mm *mm, uintptr_t addr)
+{
+	struct list_node *node;
+	list_for_each(node, &mm->regions)
 	{
-		const struct vm_region *r = list_entry(node, struct vm_region, link);
+		struct vm_region *r = region_of(node);
+		if (addr < r->start)
+			return 0;
+		if (addr < r->end)
+			return r;
+	}
+	return 0;
+}
+
+static bool overlaps(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+	struct list_node *node;
+	list_for_each(node, &mm->regions)
+	{
+		struct vm_region *r = region_of(node);
 		if (start < r->end && r->start < end)
 			return true;
 	}
 	return false;
 }
 
-static void unmap_range(struct process *p, uintptr_t start, uintptr_t end)
+static void insert_sorted(struct mm *mm, struct vm_region *r)
 {
-	for (uintptr_t page = start; page < end; page += PAGE_SIZE) {
-		phys_addr_t frame;
-		if (paging_translate(&p->space, page, &frame, 0, 0) &&
-		    paging_unmap(&p->space, page) == 0)
-			pmm_free_frame(frame);
+	struct list_node *node;
+	list_for_each(node, &mm->regions)
+	{
+		if (region_of(node)->start > r->start)
+			break;
+	}
+	list_insert_before(node, &r->link);
+}
+
+/* ---- single pages --------------------------------------------------------------- */
+
+/* Fills a fresh frame for `page` of `r`: the file's bytes, then zeroes. */
+static void fill_page(struct vm_region *r, uintptr_t page, void *frame)
+{
+	memset(frame, 0, PAGE_SIZE);
+	if (!r->file)
+		return;
+	uint64_t into = page - r->start;
+	if (into >= r->file_size)
+		return;
+	size_t n = r->file_size - into < PAGE_SIZE ? r->file_size - into : PAGE_SIZE;
+	fs_read_kernel(r->file, r->offset + into, frame, n);
+}
+
+static bool bring_in(struct mm *mm, struct vm_region *r, uintptr_t page)
+{
+	phys_addr_t frame = pmm_alloc_frame();
+	if (frame == PMM_NO_FRAME)
+		return false;
+	fill_page(r, page, phys_to_virt(frame));
+	if (paging_map(&mm->space, page, frame, PAGE_SIZE, page_flags(r->prot, true)) != 0) {
+		pmm_free_frame(frame);
+		return false;
+	}
+	mm->pages++;
+	return true;
+}
+
+/* A write to a present page of a writable region: copy it if someone else maps the
+ * frame too, else just let this space write. */
+static bool copy_on_write(struct mm *mm, struct vm_region *r, uintptr_t page, phys_addr_t old)
+{
+	if (!frame_is_shared(old))
+		return paging_protect(&mm->space, page, page_flags(r->prot, true)) == 0;
+	phys_addr_t copy = pmm_alloc_frame();
+	if (copy == PMM_NO_FRAME)
+		return false;
+	memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
+	paging_unmap(&mm->space, page);
+	if (paging_map(&mm->space, page, copy, PAGE_SIZE, page_flags(r->prot, true)) != 0) {
+		pmm_free_frame(copy);
+		paging_map(&mm->space, page, old, PAGE_SIZE, page_flags(r->prot, false));
+		return false;
+	}
+	frame_release(old);
+	return true;
+}
+
+static void drop_page(struct mm *mm, uintptr_t page)
+{
+	phys_addr_t frame;
+	if (paging_translate(&mm->space, page, &frame, 0, 0) &&
+	    paging_unmap(&mm->space, page) == 0) {
+		frame_release(frame);
+		mm->pages--;
 	}
 }
 
-int vm_map_zeroed(struct process *p, uintptr_t start, size_t size, unsigned prot)
+static void drop_range(struct mm *mm, uintptr_t start, uintptr_t end)
 {
-	uintptr_t end = start + size;
-	if (start % PAGE_SIZE || size % PAGE_SIZE || size == 0 || !user_range_ok(start, size))
-		return -EINVAL;
-	if (overlaps(p, start, end))
-		return -EINVAL;
-	struct vm_region *r = kmalloc(sizeof *r);
-	if (!r)
-		return -ENOMEM;
-	for (uintptr_t page = start; page < end; page += PAGE_SIZE) {
-		phys_addr_t frame = pmm_alloc_frame();
-		if (frame == PMM_NO_FRAME) {
-			unmap_range(p, start, page);
-			kfree(r);
-			return -ENOMEM;
+	for (uintptr_t page = start; page < end; page += PAGE_SIZE)
+		drop_page(mm, page);
+}
+
+/* ---- faults ------------------------------------------------------------------- */
+
+/* The stack region when `addr` lies in the room it may grow into, or NULL. */
+static struct vm_region *stack_below(struct mm *mm, uintptr_t addr)
+{
+	struct list_node *node;
+	uintptr_t previous_end = 0;
+	list_for_each(node, &mm->regions)
+	{
+		struct vm_region *r = region_of(node);
+		if (r->start > addr) {
+			bool in_reach = (r->kind & VM_GROWSDOWN) && addr >= r->end - STACK_LIMIT &&
+					addr >= previous_end + STACK_GAP;
+			return in_reach ? r : 0;
 		}
-		memset(phys_to_virt(frame), 0, PAGE_SIZE);
-		if (paging_map(&p->space, page, frame, PAGE_SIZE, page_flags(prot)) != 0) {
-			pmm_free_frame(frame);
-			unmap_range(p, start, page);
-			kfree(r);
-			return -ENOMEM;
-		}
+		previous_end = r->end;
 	}
-	*r = (struct vm_region){.start = start, .end = end, .prot = prot};
-	list_push_back(&p->regions, &r->link);
 	return 0;
 }
 
-bool vm_poke(struct process *p, uintptr_t addr, const void *src, size_t size)
+bool vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec)
+{
+	if (addr >= USER_END)
+		return false;
+	uintptr_t page = page_down(addr);
+	struct vm_region *r = region_at(mm, addr);
+	if (!r && (r = stack_below(mm, addr)))
+		r->start = page; /* the stack grows down to here */
+	if (!r || (write && !(r->prot & VM_WRITE)) || (exec && !(r->prot & VM_EXEC)) ||
+	    !(r->prot & (VM_READ | VM_WRITE | VM_EXEC)))
+		return false;
+	phys_addr_t frame;
+	uint64_t flags;
+	if (!paging_translate(&mm->space, page, &frame, &flags, 0))
+		return bring_in(mm, r, page);
+	if (write && !(flags & PAGE_WRITABLE))
+		return copy_on_write(mm, r, page, frame);
+	return true; /* another CPU's work, or a stale TLB entry: try again */
+}
+
+bool vm_poke(struct mm *mm, uintptr_t addr, const void *src, size_t size)
 {
 	const uint8_t *from = src;
 	while (size) {
+		uintptr_t page = page_down(addr);
+		struct vm_region *r = region_at(mm, addr);
 		phys_addr_t phys;
-		if (!paging_translate(&p->space, addr, &phys, 0, 0))
+		uint64_t flags;
+		if (!r)
 			return false;
+		if (!paging_translate(&mm->space, page, &phys, &flags, 0)) {
+			if (!bring_in(mm, r, page))
+				return false;
+			paging_translate(&mm->space, page, &phys, &flags, 0);
+		}
 		size_t room = PAGE_SIZE - addr % PAGE_SIZE, n = size < room ? size : room;
-		memcpy(phys_to_virt(phys), from, n);
+		memcpy((uint8_t *)phys_to_virt(phys) + addr % PAGE_SIZE, from, n);
 		addr += n;
 		from += n;
 		size -= n;
@@ -83,12 +205,288 @@ bool vm_poke(struct process *p, uintptr_t addr, const void *src, size_t size)
 	return true;
 }
 
-void vm_release(struct process *p)
+/* ---- regions ------------------------------------------------------------------ */
+
+int vm_map(struct mm *mm, uintptr_t start, size_t size, unsigned prot, unsigned kind,
+	   struct inode *file, uint64_t offset, uint64_t file_size)
+{
+	if (start % PAGE_SIZE || size % PAGE_SIZE || size == 0 || !user_range_ok(start, size) ||
+	    overlaps(mm, start, start + size))
+		return -EINVAL;
+	struct vm_region *r = kmalloc(sizeof *r);
+	if (!r)
+		return -ENOMEM;
+	*r = (struct vm_region){.start = start,
+				.end = start + size,
+				.prot = prot,
+				.kind = kind,
+				.file = file,
+				.offset = offset,
+				.file_size = file_size};
+	if (file)
+		inode_get(file);
+	insert_sorted(mm, r);
+	return 0;
+}
+
+static void free_region(struct vm_region *r)
+{
+	list_remove(&r->link);
+	if (r->file)
+		inode_put(r->file);
+	kfree(r);
+}
+
+/* Splits r at `at` (inside it): r keeps [start, at), the new one [at, end). */
+static struct vm_region *split(struct vm_region *r, uintptr_t at)
+{
+	struct vm_region *high = kmalloc(sizeof *high);
+	if (!high)
+		return 0;
+	*high = *r;
+	high->start = at;
+	uint64_t moved = at - r->start;
+	high->offset += moved;
+	high->file_size = r->file_size > moved ? r->file_size - moved : 0;
+	if (high->file)
+		inode_get(high->file);
+	r->end = at;
+	r->file_size = r->file_size < moved ? r->file_size : moved;
+	list_insert_between(&high->link, &r->link, r->link.next);
+	return high;
+}
+
+/* Splits the regions so that none straddles start or end. */
+static int split_around(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	struct list_node *node;
-	while ((node = list_pop_front(&p->regions))) {
-		struct vm_region *r = list_entry(node, struct vm_region, link);
-		unmap_range(p, r->start, r->end);
-		kfree(r);
+	list_for_each(node, &mm->regions)
+	{
+		struct vm_region *r = region_of(node);
+		if (r->start < start && start < r->end && !split(r, start))
+			return -ENOMEM;
+		if (r->start < end && end < r->end && !split(r, end))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int vm_unmap(struct mm *mm, uintptr_t start, size_t size)
+{
+	size = page_up(size);
+	if (start % PAGE_SIZE || size == 0 || !user_range_ok(start, size))
+		return -EINVAL;
+	uintptr_t end = start + size;
+	int err = split_around(mm, start, end);
+	if (err)
+		return err;
+	struct list_node *node = mm->regions.next;
+	while (node != &mm->regions) {
+		struct vm_region *r = region_of(node);
+		node = node->next;
+		if (r->start >= start && r->end <= end) {
+			drop_range(mm, r->start, r->end);
+			free_region(r);
+		}
+	}
+	return 0;
+}
+
+int vm_discard(struct mm *mm, uintptr_t start, size_t size)
+{
+	if (start % PAGE_SIZE || !user_range_ok(start, size))
+		return -EINVAL;
+	drop_range(mm, start, start + page_up(size));
+	return 0;
+}
+
+static bool fully_mapped(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+	uintptr_t at = start;
+	struct list_node *node;
+	list_for_each(node, &mm->regions)
+	{
+		struct vm_region *r = region_of(node);
+		if (r->end <= at)
+			continue;
+		if (r->start > at)
+			return false;
+		at = r->end;
+		if (at >= end)
+			return true;
+	}
+	return false;
+}
+
+int vm_protect(struct mm *mm, uintptr_t start, size_t size, unsigned prot)
+{
+	size = page_up(size);
+	if (start % PAGE_SIZE || !user_range_ok(start, size))
+		return -EINVAL;
+	uintptr_t end = start + size;
+	if (size == 0)
+		return 0;
+	if (!fully_mapped(mm, start, end))
+		return -ENOMEM;
+	int err = split_around(mm, start, end);
+	if (err)
+		return err;
+	struct list_node *node;
+	list_for_each(node, &mm->regions)
+	{
+		struct vm_region *r = region_of(node);
+		if (r->start < start || r->end > end)
+			continue;
+		r->prot = prot;
+		for (uintptr_t page = r->start; page < r->end; page += PAGE_SIZE) {
+			phys_addr_t frame;
+			if (paging_translate(&mm->space, page, &frame, 0, 0))
+				paging_protect(&mm->space, page,
+					       page_flags(prot, !frame_is_shared(frame)));
+		}
+	}
+	return 0;
+}
+
+uintptr_t vm_find_free(struct mm *mm, size_t size)
+{
+	uintptr_t top = page_down(mm->stack_top - STACK_LIMIT - STACK_GAP);
+	struct list_node *node;
+	/* Regions are in start order: walk down from the highest. */
+	for (node = mm->regions.prev;; node = node->prev) {
+		uintptr_t floor = node == &mm->regions ? MMAP_LOWEST : region_of(node)->end;
+		if (node != &mm->regions && region_of(node)->start >= top)
+			continue;
+		if (top > floor && top - floor >= size)
+			return top - size;
+		if (node == &mm->regions)
+			return 0;
+		top = region_of(node)->start;
 	}
 }
+
+static struct vm_region *heap_region(struct mm *mm)
+{
+	struct list_node *node;
+	list_for_each(node, &mm->regions)
+	{
+		if (region_of(node)->kind & VM_HEAP)
+			return region_of(node);
+	}
+	return 0;
+}
+
+uintptr_t vm_brk(struct mm *mm, uintptr_t new_brk)
+{
+	if (new_brk < mm->brk_start || new_brk >= USER_END)
+		return mm->brk;
+	uintptr_t have = page_up(mm->brk), want = page_up(new_brk);
+	struct vm_region *heap = heap_region(mm);
+	if (want > have) {
+		if (overlaps(mm, have, want + STACK_GAP))
+			return mm->brk; /* it would run into a mapping or the stack's gap */
+		if (heap)
+			heap->end = want;
+		else if (vm_map(mm, have, want - have, VM_READ | VM_WRITE, VM_HEAP, 0, 0, 0) != 0)
+			return mm->brk;
+	} else if (want < have && heap) {
+		drop_range(mm, want, have);
+		if (want == heap->start)
+			free_region(heap);
+		else
+			heap->end = want;
+	}
+	mm->brk = new_brk;
+	return new_brk;
+}
+
+/* ---- whole spaces -------------------------------------------------------------- */
+
+struct mm *mm_new(void)
+{
+	struct mm *mm = kcalloc(1, sizeof *mm);
+	if (!mm)
+		return 0;
+	list_init(&mm->regions);
+	if (paging_create_space(&mm->space) != 0) {
+		kfree(mm);
+		return 0;
+	}
+	return mm;
+}
+
+void mm_free(struct mm *mm)
+{
+	struct list_node *node;
+	while ((node = mm->regions.next) != &mm->regions) {
+		struct vm_region *r = region_of(node);
+		drop_range(mm, r->start, r->end);
+		free_region(r);
+	}
+	paging_destroy_space(&mm->space);
+	kfree(mm);
+}
+
+/* One page of a region into the child, shared: read-only on both sides if the
+ * region is writable, so the first write on either side copies it. */
+static bool share_page(struct mm *from, struct mm *to, struct vm_region *r, uintptr_t page)
+{
+	phys_addr_t frame;
+	if (!paging_translate(&from->space, page, &frame, 0, 0))
+		return true;
+	if (!frame_share(frame)) { /* no room to count sharers: copy it now */
+		phys_addr_t copy = pmm_alloc_frame();
+		if (copy == PMM_NO_FRAME)
+			return false;
+		memcpy(phys_to_virt(copy), phys_to_virt(frame), PAGE_SIZE);
+		if (paging_map(&to->space, page, copy, PAGE_SIZE, page_flags(r->prot, true))) {
+			pmm_free_frame(copy);
+			return false;
+		}
+		to->pages++;
+		return true;
+	}
+	if (paging_map(&to->space, page, frame, PAGE_SIZE, page_flags(r->prot, false)) != 0) {
+		frame_release(frame);
+		return false;
+	}
+	to->pages++;
+	if (r->prot & VM_WRITE)
+		paging_protect(&from->space, page, page_flags(r->prot, false));
+	return true;
+}
+
+struct mm *mm_copy(struct mm *from)
+{
+	struct mm *to = mm_new();
+	if (!to)
+		return 0;
+	to->brk_start = from->brk_start;
+	to->brk = from->brk;
+	to->stack_top = from->stack_top;
+	struct list_node *node;
+	list_for_each(node, &from->regions)
+	{
+		struct vm_region *r = region_of(node);
+		if (vm_map(to, r->start, r->end - r->start, r->prot, r->kind, r->file, r->offset,
+			   r->file_size) != 0)
+			goto fail;
+		for (uintptr_t page = r->start; page < r->end; page += PAGE_SIZE)
+			if (!share_page(from, to, r, page))
+				goto fail;
+	}
+	return to;
+fail:
+	mm_free(to);
+	return 0;
+}
+
+#ifdef KEEL_TEST
+unsigned long vm_region_count(const struct mm *mm)
+{
+	unsigned long n = 0;
+	const struct list_node *node;
+	list_for_each(node, &mm->regions) n++;
+	return n;
+}
+#endif

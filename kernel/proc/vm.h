@@ -1,6 +1,12 @@
-/* A process's memory: regions of its lower half, each page a fresh zeroed frame
- * mapped with the region's protection. Eager for now (every page is mapped when
- * the region is made); demand paging and copy-on-write come with fork and mmap. */
+/* A process's memory (struct mm): its address space and the regions of its lower
+ * half. Pages come on demand: a region is only a promise until a page of it is
+ * touched, and then the page fault brings a zeroed frame, or the file's bytes for a
+ * file mapping. fork shares every frame copy-on-write (mm/frame_share.h): both
+ * sides map it read-only, and the first write copies it unless no one else maps it
+ * any more. The stack region grows down on faults below it, up to its limit.
+ *
+ * One task per process: nothing else touches a struct mm while its process runs,
+ * so it has no lock (threads, issue 15, bring one). */
 #pragma once
 
 #include <stdbool.h>
@@ -8,28 +14,79 @@
 #include <stdint.h>
 
 #include "../lib/list.h"
+#include "../mm/paging.h"
 
-struct process;
+struct inode;
 
-/* Protection: what PROT_READ/WRITE/EXEC ask, as page flags (mm/paging.h). */
-#define VM_WRITE (1u << 0)
-#define VM_EXEC	 (1u << 1)
+/* Protection, as PROT_READ/WRITE/EXEC say. */
+#define VM_READ	 (1u << 0)
+#define VM_WRITE (1u << 1)
+#define VM_EXEC	 (1u << 2)
+
+/* Kinds of region. */
+#define VM_GROWSDOWN (1u << 0) /* the stack */
+#define VM_HEAP	     (1u << 1) /* brk's */
+
+#define STACK_LIMIT (8ul << 20) /* Linux's default RLIMIT_STACK */
+#define STACK_GAP   (1ul << 20) /* kept unmapped below the stack: Linux's stack_guard_gap */
 
 struct vm_region {
-	uintptr_t start, end; /* page-aligned, [start, end) */
+	struct list_node link; /* in start order */
+	uintptr_t start, end;  /* page-aligned, [start, end) */
 	unsigned prot;
-	struct list_node link;
+	unsigned kind;
+	struct inode *file; /* a private file mapping: its bytes from `offset` */
+	uint64_t offset;
+	uint64_t file_size; /* bytes of the file the mapping covers; zeroes after them */
 };
 
-/* Maps [start, start + size) (page-aligned) as a new region of zeroed pages.
- * Returns 0, -EINVAL for a range outside user space or over another region, or
- * -ENOMEM (and nothing stays mapped). */
-int vm_map_zeroed(struct process *p, uintptr_t start, size_t size, unsigned prot);
+struct mm {
+	struct address_space space;
+	struct list_node regions;
+	uintptr_t brk_start, brk;
+	uintptr_t stack_top;
+	unsigned long pages; /* frames mapped now, for tests and /proc later */
+};
 
-/* Writes into the process's pages through the kernel's own mapping of their
- * frames, whatever their protection (for exec, before the program runs). False if
- * some page is not mapped. */
-bool vm_poke(struct process *p, uintptr_t addr, const void *src, size_t size);
+/* An empty mm (its page tables sharing the kernel half); NULL when memory ran out. */
+struct mm *mm_new(void);
+/* Unmaps everything, lets go of every frame and frees the mm; never the one loaded. */
+void mm_free(struct mm *mm);
+/* fork: a copy of `from` whose every page is shared copy-on-write. */
+struct mm *mm_copy(struct mm *from);
 
-/* Unmaps every region and frees its frames. */
-void vm_release(struct process *p);
+/* A region [start, start + size): page-aligned, in user space and over no other
+ * region (else -EINVAL). `file` may be NULL; with it, the region's pages start as
+ * `file_size` bytes of the file from `offset`, then zeroes. */
+int vm_map(struct mm *mm, uintptr_t start, size_t size, unsigned prot, unsigned kind,
+	   struct inode *file, uint64_t offset, uint64_t file_size);
+
+/* Unmaps whatever lies in [start, start + size), splitting regions. */
+int vm_unmap(struct mm *mm, uintptr_t start, size_t size);
+
+/* madvise(MADV_DONTNEED): the pages go; touched again, they start afresh. */
+int vm_discard(struct mm *mm, uintptr_t start, size_t size);
+
+/* mprotect: every page of the range must be mapped (else -ENOMEM). */
+int vm_protect(struct mm *mm, uintptr_t start, size_t size, unsigned prot);
+
+/* A free range of `size` bytes for mmap, highest first below the stack's reach;
+ * 0 if there is none. */
+uintptr_t vm_find_free(struct mm *mm, size_t size);
+
+/* brk(2): moves the heap's end; returns the break in effect afterwards. */
+uintptr_t vm_brk(struct mm *mm, uintptr_t new_brk);
+
+/* A page fault at `addr` in `mm` (loaded): true when it was a page not brought in
+ * yet, a copy-on-write, or stack growth, and is now resolved; false when the access
+ * is not allowed (the program gets SIGSEGV, a kernel copy EFAULT). `write` and
+ * `exec` say what the access was. ENOMEM also answers false. */
+bool vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
+
+/* Writes into the mm's pages through the kernel's mapping of their frames, bringing
+ * them in first (exec, before the program runs; the mm need not be loaded). */
+bool vm_poke(struct mm *mm, uintptr_t addr, const void *src, size_t size);
+
+#ifdef KEEL_TEST
+unsigned long vm_region_count(const struct mm *mm);
+#endif

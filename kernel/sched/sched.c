@@ -40,6 +40,16 @@ void sched_enter_space(struct address_space *space, struct process *process)
 	c->fs_base = 0;
 }
 
+void sched_set_fs_base(uint64_t base)
+{
+	uint64_t flags = cpu_irq_save();
+	struct cpu *c = this_cpu();
+	c->current->fs_base = base;
+	c->fs_base = base;
+	wrmsr(IA32_FS_BASE, base);
+	cpu_irq_restore(flags);
+}
+
 void sched_set_slice(unsigned ticks)
 {
 	slice_ticks = ticks ? ticks : 1;
@@ -111,7 +121,9 @@ static void switch_to(struct cpu *c, struct task *prev, struct task *next)
 		paging_switch_to(space);
 		c->space = space;
 	}
-	if (next->space && next->fs_base != c->fs_base) {
+	/* Always for a user task: its program may have changed the base without telling
+	 * us (a load of FS), so what the CPU holds is no proof of anything. */
+	if (next->space) {
 		wrmsr(IA32_FS_BASE, next->fs_base);
 		c->fs_base = next->fs_base;
 	}

@@ -34,6 +34,10 @@ struct process;
  * and on every switch back to it). Interrupts off. */
 void sched_enter_space(struct address_space *space, struct process *process);
 
+/* The running task's FS base (a user program's thread pointer), loaded now and on
+ * every switch back to it. */
+void sched_set_fs_base(uint64_t base);
+
 /* Gives up the CPU: the caller is switched away from if its state says it sleeps,
  * or put at the back of its run queue if it is still running. Interrupts may be on
  * or off; a task's interrupt state comes back with it. */
@@ -66,6 +70,10 @@ void sched_irq_exit(void);
 /* Sleeps at least `ms` milliseconds, waking on the first timer tick at or after the
  * deadline (sched/sleep.c). Before sched_init, it halts until then. */
 void sleep_ms(uint64_t ms);
+
+/* Sleeps until the clock reaches deadline_ns (clock_ns), or until a signal is
+ * pending: then false. From a task only. */
+bool sleep_interruptible(uint64_t deadline_ns);
 
 /* Time slice, in ticks, from now on (tests shorten it to preempt more often). */
 void sched_set_slice(unsigned ticks);

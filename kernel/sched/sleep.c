@@ -96,3 +96,25 @@ void sleep_tick(struct cpu *c)
 	c->last_tick_ns = now;
 	spin_unlock_irqrestore(&c->timer_lock, flags);
 }
+
+bool sleep_interruptible(uint64_t deadline_ns)
+{
+	struct task *t = current_task();
+	struct cpu *c = t->cpu;
+	sleep_arm(t, deadline_ns);
+	for (;;) {
+		uint64_t flags = spin_lock_irqsave(&c->timer_lock);
+		bool queued = sleeping(t);
+		if (queued)
+			__atomic_store_n(&t->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+		spin_unlock_irqrestore(&c->timer_lock, flags);
+		if (!queued)
+			return true;
+		if (signal_pending()) { /* checked after going to sleep: none is missed */
+			__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+			sleep_disarm(t);
+			return false;
+		}
+		schedule();
+	}
+}

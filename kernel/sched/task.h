@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../arch/trap.h"
 #include "../lib/list.h"
 #include "../mm/kstack.h"
 #include "cpu.h"
@@ -41,6 +42,8 @@ struct task {
 	struct address_space *space;
 	uint64_t fs_base;
 	struct process *process;
+	uint64_t signals; /* pending, bit n - 1 for signal n: set by proc/signal.c */
+	uint64_t blocked; /* rt_sigprocmask's mask (never SIGKILL or SIGSTOP) */
 	void (*fn)(void *arg);
 	void *arg;
 	int exit_status;
@@ -96,3 +99,18 @@ struct task *task_by_id(int id);
 void task_init(struct task *task, void *fpu, const char *name, enum task_priority priority);
 void task_build_first_frame(struct task *task);
 void task_add_to_table(struct task *task);
+
+/* Where a user task's registers are while it is in the kernel: the frame its entry
+ * (SYSCALL, or an interrupt from ring 3) built at the top of its kernel stack. */
+static inline struct trap_frame *task_user_frame(struct task *t)
+{
+	return (struct trap_frame *)(t->stack.top - sizeof(struct trap_frame));
+}
+
+/* Whether the running task has a signal pending: a sleep it may give up (a tty or
+ * pipe read, wait4, nanosleep) returns EINTR then. Kernel threads have none. */
+static inline bool signal_pending(void)
+{
+	struct task *t = current_task();
+	return t && (__atomic_load_n(&t->signals, __ATOMIC_ACQUIRE) & ~t->blocked) != 0;
+}

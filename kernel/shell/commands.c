@@ -14,6 +14,7 @@
 #include "../mm/heap.h"
 #include "../mm/mem.h"
 #include "../panic.h"
+#include "../proc/process.h"
 #include "../sched/task.h"
 
 #define MAX_ARGS 16
@@ -126,6 +127,38 @@ static void cmd_panic(int argc, char **argv)
 	panic("you asked for it (the shell's panic command)");
 }
 
+/* Why a program could not start, in words (the errno names of <asm-generic/errno*.h>). */
+static const char *start_error(int err)
+{
+	switch (-err) {
+	case 2: return "no such file (ENOENT)";
+	case 7: return "argument list too long (E2BIG)";
+	case 8: return "not a static x86-64 program (ENOEXEC)";
+	case 12: return "out of memory (ENOMEM)";
+	case 13: return "not an executable file (EACCES)";
+	case 20: return "a path component is not a directory (ENOTDIR)";
+	case 40: return "too many levels of symbolic links or scripts (ELOOP)";
+	default: return "could not start";
+	}
+}
+
+static void cmd_run(int argc, char **argv)
+{
+	static const char *const envp[] = {"HOME=/", "TERM=linux", "PATH=/bin:/sbin:/usr/bin", 0};
+	if (argc < 2) {
+		kprintf("usage: run PATH [ARGS...]\n");
+		return;
+	}
+	int status = 0;
+	int pid = process_run_foreground(argv[1], (const char *const *)argv + 1, envp, &status);
+	if (pid < 0)
+		kprintf("run: %s: %s (error %d)\n", argv[1], start_error(pid), -pid);
+	else if (status & 0x7F)
+		kprintf("run: %s (pid %d) ended by signal %d\n", argv[1], pid, status & 0x7F);
+	else if (status)
+		kprintf("run: %s (pid %d) exited with status %d\n", argv[1], pid, status >> 8);
+}
+
 static void cmd_reboot(int argc, char **argv)
 {
 	(void)argc, (void)argv;
@@ -149,6 +182,7 @@ static const struct command commands[] = {
 	{"cpu", "vendor, model and features", cmd_cpu},
 	{"irq", "interrupt counts per vector", cmd_irq},
 	{"ps", "tasks: id, name, state, CPU share, switches", cmd_ps},
+	{"run", "run a program: run PATH [ARGS...]", cmd_run},
 	{"dmesg", "the kernel's log (the last 64 KiB)", cmd_dmesg},
 	{"panic", "show what a kernel panic looks like", cmd_panic},
 	{"reboot", "restart the machine", cmd_reboot},
@@ -189,12 +223,13 @@ static int split(char *line, char **argv)
 
 void commands_run(char *line)
 {
-	char *argv[MAX_ARGS];
+	char *argv[MAX_ARGS + 1];
 	int argc = split(line, argv);
 	if (argc < 0) {
 		kprintf("too many arguments (at most %d)\n", MAX_ARGS - 1);
 		return;
 	}
+	argv[argc] = 0; /* run passes argv on as a program's */
 	if (argc == 0)
 		return;
 	for (unsigned i = 0; i < COMMAND_COUNT; i++) {

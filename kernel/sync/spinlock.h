@@ -16,6 +16,11 @@ struct spinlock {
 		0     \
 	}
 
+static inline void spin_lock_init(struct spinlock *lock)
+{
+	lock->locked = 0;
+}
+
 static inline uint64_t spin_lock_irqsave(struct spinlock *lock)
 {
 	uint64_t flags = cpu_irq_save();

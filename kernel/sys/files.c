@@ -1,81 +1,417 @@
-/* Descriptors, for now only the console's: 0, 1 and 2 write to it. (The VFS and a
- * descriptor table come with the file system.) Structures from Linux's UAPI:
- * struct iovec (<linux/uio.h>), struct winsize and TIOCGWINSZ (<asm/ioctls.h>). */
+/* Calls on descriptors: read and write (vectored, positional), open and close, dup,
+ * pipes, fcntl, ioctl, lseek, fstat, getdents64, ftruncate. Flags and structures
+ * from Linux's UAPI: <linux/fcntl.h>, struct iovec (<linux/uio.h>), struct stat
+ * (<asm/stat.h>). */
 #include <asm-generic/errno.h>
-#include <asm-generic/termios.h>
-#include <asm/ioctls.h>
+#include <asm/stat.h>
+#include <linux/fcntl.h>
+#include <linux/stat.h>
 #include <linux/uio.h>
 
 #include "../arch/usercopy.h"
-#include "../console.h"
+#include "../fs/file.h"
+#include "../fs/pipe.h"
+#include "../lib/string.h"
+#include "../mm/heap.h"
+#include "../proc/process.h"
 #include "sys.h"
 
-#define CHUNK	     256
-#define IOV_MAX	     1024 /* Linux's UIO_MAXIOV */
-#define CONSOLE_ROWS 25
-#define CONSOLE_COLS 80
+#define IOV_MAX 1024 /* Linux's UIO_MAXIOV */
 
-static bool is_console(uint64_t fd)
+static struct fd_table *files(void)
 {
-	return fd <= 2;
+	return process_current()->files;
 }
 
-/* Copies the user's bytes out in chunks and prints them; what was written, or
- * -EFAULT if nothing could be. */
-static long write_console(uintptr_t buf, uint64_t count)
+/* The open file at fd (a reference), or NULL. Linux takes descriptors as unsigned
+ * int: the upper half of the register is ignored. */
+static struct file *get(uint64_t fd)
 {
-	char chunk[CHUNK];
-	uint64_t done = 0;
-	while (done < count) {
-		size_t n = count - done < CHUNK ? count - done : CHUNK;
-		if (!copy_from_user(chunk, buf + done, n))
-			return done ? (long)done : -EFAULT;
-		console_write_n(chunk, n);
-		done += n;
-	}
-	return (long)done;
+	fd = (uint32_t)fd;
+	return fd < FD_MAX ? fd_get(files(), (int)fd) : 0;
+}
+
+static bool can_read(const struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static bool can_write(const struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+/* Linux's limit on one transfer (MAX_RW_COUNT): INT_MAX rounded down to a page. */
+static size_t clamp_count(uint64_t count)
+{
+	const size_t max = 0x7FFFF000;
+	return count > max ? max : (size_t)count;
+}
+
+static long do_read(struct file *f, uintptr_t buf, size_t n)
+{
+	if (!can_read(f) || !f->ops->read)
+		return -EBADF;
+	if (!user_range_ok(buf, n))
+		return -EFAULT;
+	return f->ops->read(f, buf, n);
+}
+
+static long do_write(struct file *f, uintptr_t buf, size_t n)
+{
+	if (!can_write(f) || !f->ops->write)
+		return -EBADF;
+	if (!user_range_ok(buf, n))
+		return -EFAULT;
+	return f->ops->write(f, buf, n);
+}
+
+long sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	struct file *f = get(fd);
+	if (!f)
+		return -EBADF;
+	long r = do_read(f, buf, clamp_count(count));
+	file_put(f);
+	return r;
 }
 
 long sys_write(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	(void)a4, (void)a5, (void)a6;
-	if (!is_console(fd))
+	struct file *f = get(fd);
+	if (!f)
 		return -EBADF;
-	if (!user_range_ok(buf, count))
-		return -EFAULT;
-	return write_console(buf, count);
+	long r = do_write(f, buf, clamp_count(count));
+	file_put(f);
+	return r;
+}
+
+/* readv and writev: every iovec is read and checked first (EFAULT, EINVAL), as
+ * Linux does, then each is transferred in turn until one comes up short. */
+static long vectored(uint64_t fd, uint64_t iov, uint64_t iovcnt, bool writing)
+{
+	if (iovcnt > IOV_MAX)
+		return -EINVAL;
+	struct iovec *v = kmalloc((iovcnt ? iovcnt : 1) * sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	long err = copy_from_user(v, iov, iovcnt * sizeof *v) ? 0 : -EFAULT;
+	uint64_t total = 0;
+	for (uint64_t i = 0; !err && i < iovcnt; i++) {
+		if ((int64_t)v[i].iov_len < 0 || v[i].iov_len > INT64_MAX - total)
+			err = -EINVAL;
+		else if (!user_range_ok((uintptr_t)v[i].iov_base, v[i].iov_len))
+			err = -EFAULT;
+		else
+			total += v[i].iov_len;
+	}
+	struct file *f = err ? 0 : get(fd);
+	if (!err && !f)
+		err = -EBADF;
+	long done = 0;
+	for (uint64_t i = 0; !err && i < iovcnt; i++) {
+		size_t len = clamp_count(v[i].iov_len);
+		if (len == 0)
+			continue;
+		long n = writing ? do_write(f, (uintptr_t)v[i].iov_base, len)
+				 : do_read(f, (uintptr_t)v[i].iov_base, len);
+		if (n < 0)
+			err = n;
+		else
+			done += n;
+		if (n < 0 || (size_t)n < len)
+			break;
+	}
+	if (f)
+		file_put(f);
+	kfree(v);
+	return done ? done : err;
+}
+
+long sys_readv(uint64_t fd, uint64_t iov, uint64_t iovcnt, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	return vectored(fd, iov, iovcnt, false);
 }
 
 long sys_writev(uint64_t fd, uint64_t iov, uint64_t iovcnt, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	(void)a4, (void)a5, (void)a6;
-	if (!is_console(fd))
-		return -EBADF;
-	if (iovcnt > IOV_MAX)
+	return vectored(fd, iov, iovcnt, true);
+}
+
+/* pread64 and pwrite64: at `offset`, leaving the file's own offset alone. */
+static long positional(uint64_t fd, uint64_t buf, uint64_t count, int64_t offset, bool writing)
+{
+	if (offset < 0)
 		return -EINVAL;
-	long total = 0;
-	for (uint64_t i = 0; i < iovcnt; i++) {
-		struct iovec v;
-		if (!copy_from_user(&v, iov + i * sizeof v, sizeof v))
-			return total ? total : -EFAULT;
-		if (!user_range_ok((uintptr_t)v.iov_base, v.iov_len))
-			return total ? total : -EFAULT;
-		long n = write_console((uintptr_t)v.iov_base, v.iov_len);
-		if (n < 0)
-			return total ? total : n;
-		total += n;
+	struct file *f = get(fd);
+	if (!f)
+		return -EBADF;
+	long r;
+	if (!f->ops->seekable)
+		r = -ESPIPE;
+	else if (!(writing ? can_write(f) : can_read(f)))
+		r = -EBADF;
+	else
+		r = file_transfer_at(f, buf, clamp_count(count), (uint64_t)offset, writing);
+	file_put(f);
+	return r;
+}
+
+long sys_pread64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t offset, uint64_t a5,
+		 uint64_t a6)
+{
+	(void)a5, (void)a6;
+	return positional(fd, buf, count, (int64_t)offset, false);
+}
+
+long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t offset, uint64_t a5,
+		  uint64_t a6)
+{
+	(void)a5, (void)a6;
+	return positional(fd, buf, count, (int64_t)offset, true);
+}
+
+long sys_openat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mode, uint64_t a5,
+		uint64_t a6)
+{
+	(void)a5, (void)a6;
+	char *name;
+	struct inode *base, *inode;
+	long err = user_path(path, &name);
+	if (err)
+		return err;
+	if (!(err = at_base((int)dirfd, name, &base))) {
+		uint32_t umask = process_current()->umask;
+		err = path_open(base, name, (unsigned)flags, (uint32_t)mode & ~umask, &inode);
+		inode_put(base);
 	}
-	return total;
+	kfree(name);
+	if (err)
+		return err;
+	struct file *f;
+	err = file_open(inode, (unsigned)flags, &f);
+	inode_put(inode);
+	if (err)
+		return err;
+	int fd = fd_install(files(), f, 0, flags & O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+long sys_open(uint64_t path, uint64_t flags, uint64_t mode, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a4;
+	return sys_openat((uint64_t)AT_FDCWD, path, flags, mode, a5, a6);
+}
+
+long sys_creat(uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4;
+	return sys_openat((uint64_t)AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode, a5, a6);
+}
+
+long sys_close(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return fd < FD_MAX ? fd_close(files(), (int)fd) : -EBADF;
+}
+
+long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	struct file *f = get(fd);
+	if (!f)
+		return -EBADF;
+	long r = file_seek(f, (int64_t)offset, (int)whence);
+	file_put(f);
+	return r;
+}
+
+/* ---- descriptors ------------------------------------------------------------------ */
+
+static long dup_to(uint64_t oldfd, uint64_t newfd, uint64_t flags, bool same_is_error)
+{
+	if (flags & ~(uint64_t)O_CLOEXEC)
+		return -EINVAL;
+	struct file *f = get(oldfd);
+	if (!f)
+		return -EBADF;
+	if (oldfd == newfd) {
+		file_put(f);
+		return same_is_error ? -EINVAL : (long)newfd;
+	}
+	if (newfd >= FD_MAX) {
+		file_put(f);
+		return -EBADF;
+	}
+	return fd_install_at(files(), f, (int)newfd, flags & O_CLOEXEC);
+}
+
+long sys_dup(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	struct file *f = get(fd);
+	if (!f)
+		return -EBADF;
+	int newfd = fd_install(files(), f, 0, false);
+	if (newfd < 0)
+		file_put(f);
+	return newfd;
+}
+
+long sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	return dup_to(oldfd, newfd, 0, false);
+}
+
+long sys_dup3(uint64_t oldfd, uint64_t newfd, uint64_t flags, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	return dup_to(oldfd, newfd, flags, true);
+}
+
+long sys_pipe2(uint64_t fds, uint64_t flags, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	struct file *r, *w;
+	int err = pipe_create((unsigned)flags, &r, &w);
+	if (err)
+		return err;
+	int pair[2] = {fd_install(files(), r, 0, flags & O_CLOEXEC), -1};
+	if (pair[0] >= 0)
+		pair[1] = fd_install(files(), w, 0, flags & O_CLOEXEC);
+	if (pair[0] < 0 || pair[1] < 0) {
+		if (pair[0] >= 0)
+			fd_close(files(), pair[0]);
+		else
+			file_put(r);
+		file_put(w);
+		return -EMFILE;
+	}
+	if (!copy_to_user(fds, pair, sizeof pair)) {
+		fd_close(files(), pair[0]);
+		fd_close(files(), pair[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_pipe(uint64_t fds, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2;
+	return sys_pipe2(fds, 0, a3, a4, a5, a6);
+}
+
+long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	struct file *f = get(fd);
+	if (!f)
+		return -EBADF;
+	long r;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg >= FD_MAX) {
+			r = -EINVAL;
+			break;
+		}
+		file_get(f);
+		r = fd_install(files(), f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+		if (r < 0)
+			file_put(f);
+		break;
+	case F_GETFD: r = fd_get_close_on_exec(files(), (int)fd) ? FD_CLOEXEC : 0; break;
+	case F_SETFD:
+		fd_set_close_on_exec(files(), (int)fd, arg & FD_CLOEXEC);
+		r = 0;
+		break;
+	case F_GETFL: r = f->flags; break;
+	case F_SETFL:
+		f->flags = (f->flags & ~(unsigned)(O_APPEND | O_NONBLOCK)) |
+			   ((unsigned)arg & (O_APPEND | O_NONBLOCK));
+		r = 0;
+		break;
+	default: r = -EINVAL;
+	}
+	file_put(f);
+	return r;
 }
 
 long sys_ioctl(uint64_t fd, uint64_t request, uint64_t arg, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	(void)a4, (void)a5, (void)a6;
-	if (!is_console(fd))
+	struct file *f = get(fd);
+	if (!f)
 		return -EBADF;
-	if (request == TIOCGWINSZ) {
-		struct winsize size = {.ws_row = CONSOLE_ROWS, .ws_col = CONSOLE_COLS};
-		return copy_to_user(arg, &size, sizeof size) ? 0 : -EFAULT;
-	}
-	return -ENOTTY;
+	long r = f->ops->ioctl ? f->ops->ioctl(f, (unsigned)request, arg) : -ENOTTY;
+	file_put(f);
+	return r;
+}
+
+long sys_fstat(uint64_t fd, uint64_t buf, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	struct file *f = get(fd);
+	if (!f)
+		return -EBADF;
+	struct stat st;
+	inode_stat(f->inode, &st);
+	file_put(f);
+	return copy_to_user(buf, &st, sizeof st) ? 0 : -EFAULT;
+}
+
+long sys_getdents64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a4, uint64_t a5,
+		    uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	struct file *f = get(fd);
+	if (!f)
+		return -EBADF;
+	long r = user_range_ok(buf, count) ? file_getdents(f, buf, clamp_count(count)) : -EFAULT;
+	file_put(f);
+	return r;
+}
+
+long sys_ftruncate(uint64_t fd, uint64_t length, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	if ((int64_t)length < 0)
+		return -EINVAL;
+	struct file *f = get(fd);
+	if (!f)
+		return -EBADF;
+	long r;
+	if (!can_write(f))
+		r = -EINVAL; /* Linux: EINVAL for a descriptor not open for writing */
+	else if (!S_ISREG(f->inode->mode))
+		r = -EINVAL;
+	else
+		r = inode_truncate(f->inode, length);
+	file_put(f);
+	return r;
+}
+
+long sys_fsync(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	struct file *f = get(fd);
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0; /* nothing is ever held back from the RAM file system */
+}
+
+long sys_sync(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return 0; /* nothing is ever held back from the RAM file system */
 }

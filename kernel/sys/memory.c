@@ -1,24 +1,125 @@
-/* brk(2): the heap just past the program's segments grows in whole pages of zeroes.
- * As on Linux, the call returns the break it now has: the old one if it could not
- * move it. (Shrinking, and the stack and mmap regions it must not run into, come
- * with mmap.) */
-#include "../mm/paging.h"
+/* Memory calls: brk, mmap (anonymous and private file mappings), munmap, mprotect,
+ * madvise. Flags from Linux's UAPI (<linux/mman.h>). Pages come on demand (proc/vm.h);
+ * MAP_SHARED of a file needs the page cache of a later issue: ENODEV for now, while
+ * MAP_SHARED | MAP_ANONYMOUS is taken as private (the same until fork). */
+#include <asm-generic/errno.h>
+#include <linux/fcntl.h>
+#include <linux/mman.h>
+#include <linux/stat.h>
+
+#include "../arch/usercopy.h"
+#include "../fs/file.h"
 #include "../proc/process.h"
 #include "../proc/vm.h"
 #include "sys.h"
 
-#define BRK_MAX (1ull << 30) /* a heap of at most 1 GiB past its start, for now */
+#define MMAP_LOWEST 0x10000ul /* Linux's default vm.mmap_min_addr: page 0 stays empty */
+
+static unsigned prot_of(uint64_t prot)
+{
+	return ((prot & PROT_READ) ? VM_READ : 0) | ((prot & PROT_WRITE) ? VM_WRITE : 0) |
+	       ((prot & PROT_EXEC) ? VM_EXEC : 0);
+}
+
+static uint64_t page_up(uint64_t n)
+{
+	return (n + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
 
 long sys_brk(uint64_t addr, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
-	struct process *p = process_current();
-	if (addr <= p->brk || addr - p->brk_start > BRK_MAX)
-		return (long)p->brk;
-	uintptr_t have = (p->brk + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	uintptr_t want = (addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	if (want > have && vm_map_zeroed(p, have, want - have, VM_WRITE) != 0)
-		return (long)p->brk;
-	p->brk = addr;
-	return (long)addr;
+	return (long)vm_brk(process_current()->mm, addr);
+}
+
+long sys_mmap(uint64_t addr, uint64_t length, uint64_t prot, uint64_t flags, uint64_t fd,
+	      uint64_t offset)
+{
+	struct mm *mm = process_current()->mm;
+	uint64_t type = flags & MAP_SHARED_VALIDATE;
+	bool anonymous = flags & MAP_ANONYMOUS;
+	if (length == 0 || (type != MAP_PRIVATE && type != MAP_SHARED) || offset % PAGE_SIZE ||
+	    (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	uint64_t size = page_up(length);
+	if (size < length || size > USER_END)
+		return -ENOMEM;
+	struct file *f = 0;
+	if (!anonymous) {
+		f = fd < FD_MAX ? fd_get(process_current()->files, (int)fd) : 0;
+		if (!f)
+			return -EBADF;
+		long err = !S_ISREG(f->inode->mode)		? -ENODEV
+			   : type == MAP_SHARED			? -ENODEV
+			   : (f->flags & O_ACCMODE) == O_WRONLY ? -EACCES
+								: 0;
+		if (err) {
+			file_put(f);
+			return err;
+		}
+	}
+	uint64_t start;
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		start = addr;
+		long bad = start % PAGE_SIZE || !user_range_ok(start, size) ? -EINVAL
+			   : start < MMAP_LOWEST			    ? -EPERM
+									    : 0;
+		if (bad) {
+			if (f)
+				file_put(f);
+			return bad;
+		}
+		if (flags & MAP_FIXED)
+			vm_unmap(mm, start, size);
+	} else {
+		start = vm_find_free(mm, size);
+	}
+	long err = start ? 0 : -ENOMEM;
+	if (!err) {
+		uint64_t file_size = 0;
+		if (f)
+			file_size = f->inode->size > offset ? f->inode->size - offset : 0;
+		err = vm_map(mm, start, size, prot_of(prot), 0, f ? f->inode : 0, offset,
+			     file_size < size ? file_size : size);
+		if (err == -EINVAL && (flags & MAP_FIXED_NOREPLACE))
+			err = -EEXIST;
+	}
+	if (f)
+		file_put(f);
+	return err ? err : (long)start;
+}
+
+long sys_munmap(uint64_t addr, uint64_t length, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	return vm_unmap(process_current()->mm, addr, length);
+}
+
+long sys_mprotect(uint64_t addr, uint64_t length, uint64_t prot, uint64_t a4, uint64_t a5,
+		  uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	if (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	return vm_protect(process_current()->mm, addr, length, prot_of(prot));
+}
+
+/* Advice is taken as given and ignored, as Linux may (MADV_DONTNEED's zeroing of
+ * anonymous pages aside: that one is done). */
+long sys_madvise(uint64_t addr, uint64_t length, uint64_t advice, uint64_t a4, uint64_t a5,
+		 uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	if (addr % PAGE_SIZE)
+		return -EINVAL;
+	if (advice == MADV_DONTNEED)
+		return vm_discard(process_current()->mm, addr, page_up(length));
+	return 0;
+}
+
+/* musl's realloc tries mremap for big blocks and copies when it fails. */
+long sys_mremap(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return -ENOMEM;
 }

@@ -1,19 +1,91 @@
-/* Process calls: a process is one task for now, so its pid is its thread id too.
- * ARCH_SET_FS and ARCH_GET_FS: <asm/prctl.h>. */
+/* Process calls: fork, vfork and clone (processes, not threads, for now), execve,
+ * exit, wait4, ids, groups and sessions, limits, the thread pointer. A process is one
+ * task, so its pid is its thread id too. Constants from Linux's UAPI: <linux/sched.h>
+ * (clone), <linux/wait.h>, <linux/resource.h>, <linux/prctl.h>, <asm/prctl.h>. */
 #include <asm-generic/errno.h>
 #include <asm/prctl.h>
+#include <linux/prctl.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
 
 #include "../arch/usercopy.h"
-#include "../arch/x86.h"
+#include "../lib/string.h"
+#include "../mm/heap.h"
+#include "../proc/exec.h"
 #include "../proc/process.h"
-#include "../sched/cpu.h"
+#include "../proc/vm.h"
+#include "../sched/sched.h"
 #include "../sched/task.h"
 #include "sys.h"
 
-long sys_getpid(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+long sys_fork(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
-	return process_current()->pid;
+	return process_fork(false, 0);
+}
+
+/* vfork: the parent waits until the child has exec'd or ended. The child gets a
+ * copy-on-write copy of the memory rather than the parent's own, which a correct
+ * vfork child cannot tell apart. */
+long sys_vfork(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return process_fork(true, 0);
+}
+
+/* clone as fork (SIGCHLD), or as vfork with CLONE_VM | CLONE_VFORK (musl's
+ * posix_spawn, on a stack of its own). Threads (CLONE_THREAD) come with issue 15. */
+long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
+	       uint64_t tls, uint64_t a6)
+{
+	(void)parent_tid, (void)child_tid, (void)tls, (void)a6;
+	uint64_t known = CSIGNAL | CLONE_VM | CLONE_VFORK;
+	if (flags & ~known)
+		return -EINVAL;
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+		return -EINVAL; /* shared memory without vfork's wait: a thread */
+	return process_fork(flags & CLONE_VFORK, stack);
+}
+
+/* Copies a NULL-terminated array of user strings into `a`. */
+static long copy_strings(struct exec_args *a, uintptr_t array, bool env, char *buf)
+{
+	for (uint64_t i = 0; array; i++) {
+		uint64_t s;
+		if (!copy_from_user(&s, array + i * 8, 8))
+			return -EFAULT;
+		if (!s)
+			return 0;
+		long len = strncpy_from_user(buf, s, ARG_STRING_MAX);
+		if (len < 0) {
+			char probe;
+			return copy_from_user(&probe, s + ARG_STRING_MAX - 1, 1) ? -E2BIG : -EFAULT;
+		}
+		long err = exec_args_add(a, buf, (size_t)len, env);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+long sys_execve(uint64_t path, uint64_t argv, uint64_t envp, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	char *name;
+	long err = user_path(path, &name);
+	if (err)
+		return err;
+	struct exec_args args = {0};
+	char *buf = kmalloc(ARG_STRING_MAX);
+	err = buf ? copy_strings(&args, argv, false, buf) : -ENOMEM;
+	if (!err)
+		err = copy_strings(&args, envp, true, buf);
+	kfree(buf);
+	if (!err)
+		err = process_exec(name, &args);
+	exec_args_free(&args);
+	kfree(name);
+	return err;
 }
 
 long sys_exit_group(uint64_t status, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
@@ -23,25 +95,89 @@ long sys_exit_group(uint64_t status, uint64_t a2, uint64_t a3, uint64_t a4, uint
 	process_exit(WAIT_EXITED((int)status));
 }
 
+long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage, uint64_t a5,
+	       uint64_t a6)
+{
+	(void)a5, (void)a6;
+	int wait_status = 0;
+	long r = process_wait4((int)pid, &wait_status, (int)options);
+	if (r > 0 && status && !copy_to_user(status, &wait_status, sizeof wait_status))
+		return -EFAULT;
+	if (r > 0 && rusage) {
+		struct rusage usage = {0}; /* not counted yet */
+		if (!copy_to_user(rusage, &usage, sizeof usage))
+			return -EFAULT;
+	}
+	return r;
+}
+
+/* ---- ids ------------------------------------------------------------------------ */
+
+long sys_getpid(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return process_current()->pid;
+}
+
+long sys_getppid(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return process_getppid();
+}
+
+/* getuid, geteuid, getgid, getegid: everyone is root. */
+long sys_get_root_id(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return 0;
+}
+
+long sys_setpgid(uint64_t pid, uint64_t pgid, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	return process_setpgid((int)pid, (int)pgid);
+}
+
+long sys_getpgid(uint64_t pid, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return process_getpgid((int)pid);
+}
+
+long sys_getpgrp(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return process_getpgid(0);
+}
+
+long sys_setsid(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return process_setsid();
+}
+
+long sys_getsid(uint64_t pid, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return process_getsid((int)pid);
+}
+
+/* ---- the thread pointer and the rest libc asks for at start-up --------------------- */
+
 /* The thread pointer musl and glibc set before main: the FS base, kept per task and
- * loaded on every switch to it. Only user addresses: a kernel address there would
- * give the program a way into the kernel's half through %fs. */
+ * loaded on every switch to it. Only user addresses, as Linux (EPERM otherwise): a
+ * kernel address there would give the program a way into the kernel's half. */
 long sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a3, uint64_t a4, uint64_t a5,
 		    uint64_t a6)
 {
 	(void)a3, (void)a4, (void)a5, (void)a6;
 	struct task *t = current_task();
 	switch (code) {
-	case ARCH_SET_FS: {
+	case ARCH_SET_FS:
 		if (addr >= USER_END)
 			return -EPERM;
-		uint64_t flags = cpu_irq_save();
-		t->fs_base = addr;
-		this_cpu()->fs_base = addr;
-		wrmsr(IA32_FS_BASE, addr);
-		cpu_irq_restore(flags);
+		sched_set_fs_base(addr);
 		return 0;
-	}
 	case ARCH_GET_FS: return copy_to_user(addr, &t->fs_base, sizeof t->fs_base) ? 0 : -EFAULT;
 	default: return -EINVAL;
 	}
@@ -53,4 +189,84 @@ long sys_set_tid_address(uint64_t tidptr, uint64_t a2, uint64_t a3, uint64_t a4,
 {
 	(void)tidptr, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
 	return process_current()->pid;
+}
+
+/* Accepted: the list matters only to threads that die holding a lock. */
+long sys_set_robust_list(uint64_t head, uint64_t len, uint64_t a3, uint64_t a4, uint64_t a5,
+			 uint64_t a6)
+{
+	(void)head, (void)a3, (void)a4, (void)a5, (void)a6;
+	return len == 24 ? 0 : -EINVAL; /* sizeof(struct robust_list_head) */
+}
+
+/* Not there, and libc knows to carry on: no report. */
+long sys_enosys_quietly(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+			uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return -ENOSYS;
+}
+
+static bool limit_of(unsigned resource, struct rlimit *r)
+{
+	if (resource >= RLIM_NLIMITS)
+		return false;
+	r->rlim_cur = r->rlim_max = RLIM_INFINITY;
+	if (resource == RLIMIT_STACK)
+		r->rlim_cur = STACK_LIMIT;
+	else if (resource == RLIMIT_NOFILE)
+		r->rlim_cur = r->rlim_max = 1024;
+	else if (resource == RLIMIT_NPROC)
+		r->rlim_cur = r->rlim_max = PROCESS_MAX;
+	else if (resource == RLIMIT_CORE)
+		r->rlim_cur = 0;
+	return true;
+}
+
+/* The limits Keel has, read-only: setting one is accepted but changes nothing yet. */
+long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t new_limit, uint64_t old_limit,
+		   uint64_t a5, uint64_t a6)
+{
+	(void)new_limit, (void)a5, (void)a6;
+	struct rlimit r;
+	if (pid && (int)pid != process_current()->pid)
+		return -ESRCH;
+	if (!limit_of((unsigned)resource, &r))
+		return -EINVAL;
+	if (old_limit && !copy_to_user(old_limit, &r, sizeof r))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_getrlimit(uint64_t resource, uint64_t limit, uint64_t a3, uint64_t a4, uint64_t a5,
+		   uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	return sys_prlimit64(0, resource, 0, limit, 0, 0);
+}
+
+long sys_setrlimit(uint64_t resource, uint64_t limit, uint64_t a3, uint64_t a4, uint64_t a5,
+		   uint64_t a6)
+{
+	(void)limit, (void)a3, (void)a4, (void)a5, (void)a6;
+	return resource < RLIM_NLIMITS ? 0 : -EINVAL;
+}
+
+long sys_prctl(uint64_t option, uint64_t arg2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	struct process *p = process_current();
+	char name[PROCESS_NAME_MAX];
+	switch (option) {
+	case PR_SET_NAME:
+		if (strncpy_from_user(name, arg2, sizeof name) < 0 &&
+		    !copy_from_user(name, arg2, sizeof name - 1))
+			return -EFAULT;
+		name[sizeof name - 1] = 0;
+		strncpy_safe(p->name, name, sizeof p->name);
+		task_set_name(current_task(), name);
+		return 0;
+	case PR_GET_NAME: return copy_to_user(arg2, p->name, sizeof p->name) ? 0 : -EFAULT;
+	default: return -EINVAL;
+	}
 }

@@ -1,0 +1,387 @@
+/* Open files (regular files and directories of the RAM file system; devices through
+ * fs/devices.c) and descriptor tables. */
+#include "file.h"
+
+#include <asm-generic/errno.h>
+#include <asm-generic/fcntl.h>
+#include <asm/stat.h>
+#include <linux/fs.h>
+#include <linux/stat.h>
+
+#include "../arch/usercopy.h"
+#include "../lib/bitmap.h"
+#include "../lib/string.h"
+#include "../mm/heap.h"
+#include "devices.h"
+
+/* ---- regular files and directories ------------------------------------------------ */
+
+/* Regular files go through a kernel buffer, a chunk at a time: fs_lock is never
+ * held across a user copy (vfs.h). */
+#define CHUNK 4096
+
+/* n bytes between the user's buf and the file at *offset, which moves on. With
+ * `append`, each chunk goes at the end of the file (O_APPEND). */
+static long regular_io(struct inode *inode, uintptr_t buf, size_t n, uint64_t *offset, bool writing,
+		       bool append)
+{
+	uint8_t *bounce = kmalloc(CHUNK);
+	if (!bounce)
+		return -ENOMEM;
+	size_t done = 0;
+	long err = 0;
+	while (done < n) {
+		size_t want = n - done < CHUNK ? n - done : CHUNK;
+		if (writing && !copy_from_user(bounce, buf + done, want)) {
+			err = -EFAULT;
+			break;
+		}
+		mutex_lock(&fs_lock);
+		if (append)
+			*offset = inode->size;
+		long moved = writing ? ramfs_write(inode, *offset, bounce, want)
+				     : ramfs_read(inode, *offset, bounce, want);
+		mutex_unlock(&fs_lock);
+		if (moved <= 0) {
+			err = moved;
+			break;
+		}
+		if (!writing && !copy_to_user(buf + done, bounce, (size_t)moved)) {
+			err = -EFAULT;
+			break;
+		}
+		*offset += (uint64_t)moved;
+		done += (size_t)moved;
+		if ((size_t)moved < want)
+			break;
+	}
+	kfree(bounce);
+	return done ? (long)done : err;
+}
+
+static long regular_read(struct file *f, uintptr_t buf, size_t n)
+{
+	return regular_io(f->inode, buf, n, &f->offset, false, false);
+}
+
+static long regular_write(struct file *f, uintptr_t buf, size_t n)
+{
+	return regular_io(f->inode, buf, n, &f->offset, true, f->flags & O_APPEND);
+}
+
+long file_transfer_at(struct file *f, uintptr_t buf, size_t n, uint64_t offset, bool writing)
+{
+	if (!S_ISREG(f->inode->mode))
+		return writing ? f->ops->write(f, buf, n) : f->ops->read(f, buf, n);
+	return regular_io(f->inode, buf, n, &offset, writing, false);
+}
+
+int inode_truncate(struct inode *inode, uint64_t size)
+{
+	mutex_lock(&fs_lock);
+	int err = ramfs_truncate(inode, size);
+	mutex_unlock(&fs_lock);
+	return err;
+}
+
+static long directory_read(struct file *f, uintptr_t buf, size_t n)
+{
+	(void)f, (void)buf, (void)n;
+	return -EISDIR;
+}
+
+static const struct file_ops regular_ops = {
+	.read = regular_read, .write = regular_write, .seekable = true};
+static const struct file_ops directory_ops = {.read = directory_read, .seekable = true};
+
+struct file *file_new(struct inode *inode, const struct file_ops *ops, unsigned flags)
+{
+	struct file *f = kcalloc(1, sizeof *f);
+	if (!f)
+		return 0;
+	f->inode = inode;
+	if (inode)
+		inode_get(inode);
+	f->ops = ops;
+	f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+	f->refs = 1;
+	return f;
+}
+
+int file_open(struct inode *inode, unsigned flags, struct file **out)
+{
+	const struct file_ops *ops;
+	if (S_ISREG(inode->mode))
+		ops = &regular_ops;
+	else if (S_ISDIR(inode->mode))
+		ops = &directory_ops;
+	else if (S_ISCHR(inode->mode) && (ops = device_ops(inode->rdev)))
+		;
+	else
+		return -ENXIO;
+	struct file *f = file_new(inode, ops, flags);
+	if (!f)
+		return -ENOMEM;
+	*out = f;
+	return 0;
+}
+
+void file_get(struct file *f)
+{
+	__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
+}
+
+void file_put(struct file *f)
+{
+	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	if (f->ops->release)
+		f->ops->release(f);
+	if (f->inode)
+		inode_put(f->inode);
+	kfree(f);
+}
+
+long file_seek(struct file *f, int64_t offset, int whence)
+{
+	if (!f->ops->seekable)
+		return -ESPIPE;
+	mutex_lock(&fs_lock);
+	int64_t base = whence == SEEK_SET   ? 0
+		       : whence == SEEK_CUR ? (int64_t)f->offset
+		       : whence == SEEK_END ? (int64_t)(f->inode ? f->inode->size : 0)
+					    : -1;
+	long result;
+	if (base < 0)
+		result = -EINVAL;
+	else if (offset < 0 && base + offset < 0)
+		result = -EINVAL;
+	else if (offset > 0 && base > INT64_MAX - offset)
+		result = -EOVERFLOW;
+	else
+		result = (long)(f->offset = (uint64_t)(base + offset));
+	mutex_unlock(&fs_lock);
+	return result;
+}
+
+/* ---- getdents64 ------------------------------------------------------------------- */
+
+/* Linux's struct linux_dirent64 (include/linux/dirent.h; not in the UAPI headers):
+ * d_ino, d_off, d_reclen, d_type, then the name and a NUL, padded to 8 bytes.
+ * d_type is the S_IF* type shifted down 12 (DT_DIR = 4, DT_REG = 8, ...). */
+struct dirent64_head {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+} __attribute__((packed));
+
+#define DIRENT_NAME_AT 19
+
+#define DIRENTS_MAX (32 * 1024) /* records built per call, before the copy out */
+
+/* Puts one record at out + *at; false when it does not fit. */
+static bool put_dirent(uint8_t *out, size_t size, size_t *at, const struct inode *inode,
+		       const char *name, int64_t next)
+{
+	size_t len = strlen(name), reclen = (DIRENT_NAME_AT + len + 1 + 7) & ~(size_t)7;
+	if (*at + reclen > size)
+		return false;
+	struct dirent64_head head = {inode->ino, next, (uint16_t)reclen,
+				     (uint8_t)((inode->mode & S_IFMT) >> 12)};
+	memset(out + *at, 0, reclen);
+	memcpy(out + *at, &head, sizeof head);
+	memcpy(out + *at + DIRENT_NAME_AT, name, len);
+	*at += reclen;
+	return true;
+}
+
+/* The records from index `from` on into out; the index after the last one put. */
+static uint64_t list_entries(struct inode *dir, uint64_t from, uint8_t *out, size_t size,
+			     size_t *at, bool *full)
+{
+	uint64_t index = 0;
+	const struct list_node *node = &dir->entries;
+	for (;; index++) {
+		const struct inode *inode;
+		const char *name;
+		if (index == 0) {
+			inode = dir, name = ".";
+		} else if (index == 1) {
+			inode = dir->parent ? dir->parent : dir, name = "..";
+		} else {
+			node = node->next;
+			if (node == &dir->entries)
+				return index;
+			const struct dir_entry *e = list_entry(node, struct dir_entry, link);
+			inode = e->inode, name = e->name;
+		}
+		if (index >= from && !put_dirent(out, size, at, inode, name, (int64_t)index + 1)) {
+			*full = true;
+			return index;
+		}
+	}
+}
+
+/* The offset is the index of the next entry: 0 is ".", 1 "..", then the entries in
+ * creation order. (An entry removed while a reader is part-way may make it skip one
+ * that follows; Linux's own RAM file system keeps a cursor instead.) */
+long file_getdents(struct file *f, uintptr_t buf, size_t size)
+{
+	struct inode *dir = f->inode;
+	if (!dir || !S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	if (size == 0)
+		return -EINVAL; /* too small for any record, as Linux says */
+	size_t room = size < DIRENTS_MAX ? size : DIRENTS_MAX, at = 0;
+	uint8_t *out = kmalloc(room);
+	if (!out)
+		return -ENOMEM;
+	bool full = false;
+	mutex_lock(&fs_lock);
+	uint64_t next = list_entries(dir, f->offset, out, room, &at, &full);
+	mutex_unlock(&fs_lock);
+	long result = at ? (long)at : full ? -EINVAL : 0; /* EINVAL: not one record fits */
+	if (at && !copy_to_user(buf, out, at))
+		result = -EFAULT;
+	else if (at)
+		f->offset = next;
+	kfree(out);
+	return result;
+}
+
+void inode_stat(const struct inode *inode, struct stat *st)
+{
+	memset(st, 0, sizeof *st);
+	st->st_dev = 1;
+	st->st_ino = inode->ino;
+	st->st_nlink = inode->nlink;
+	st->st_mode = inode->mode;
+	st->st_uid = inode->uid;
+	st->st_gid = inode->gid;
+	st->st_rdev = inode->rdev;
+	st->st_size = (long)inode->size;
+	st->st_blksize = 4096;
+	st->st_blocks = (long)((inode->size + 511) / 512);
+	st->st_atime = (unsigned long)inode->atime.sec;
+	st->st_atime_nsec = (unsigned long)inode->atime.nsec;
+	st->st_mtime = (unsigned long)inode->mtime.sec;
+	st->st_mtime_nsec = (unsigned long)inode->mtime.nsec;
+	st->st_ctime = (unsigned long)inode->ctime.sec;
+	st->st_ctime_nsec = (unsigned long)inode->ctime.nsec;
+}
+
+/* ---- descriptor tables ------------------------------------------------------------ */
+
+struct fd_table *fd_table_new(void)
+{
+	struct fd_table *t = kcalloc(1, sizeof *t);
+	if (t)
+		spin_lock_init(&t->lock);
+	return t;
+}
+
+struct fd_table *fd_table_copy(struct fd_table *from)
+{
+	struct fd_table *t = fd_table_new();
+	if (!t)
+		return 0;
+	uint64_t flags = spin_lock_irqsave(&from->lock);
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if ((t->files[fd] = from->files[fd]))
+			file_get(t->files[fd]);
+	memcpy(t->close_on_exec, from->close_on_exec, sizeof t->close_on_exec);
+	spin_unlock_irqrestore(&from->lock, flags);
+	return t;
+}
+
+void fd_table_free(struct fd_table *t)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (t->files[fd])
+			file_put(t->files[fd]);
+	kfree(t);
+}
+
+void fd_close_on_exec(struct fd_table *t)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (bitmap_test(t->close_on_exec, (uint64_t)fd))
+			fd_close(t, fd);
+}
+
+static void set_cloexec_locked(struct fd_table *t, int fd, bool on)
+{
+	if (on)
+		bitmap_set(t->close_on_exec, (uint64_t)fd);
+	else
+		bitmap_clear(t->close_on_exec, (uint64_t)fd);
+}
+
+int fd_install(struct fd_table *t, struct file *f, int lowest, bool close_on_exec)
+{
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	int fd = lowest;
+	while (fd < FD_MAX && t->files[fd])
+		fd++;
+	if (fd < FD_MAX) {
+		t->files[fd] = f;
+		set_cloexec_locked(t, fd, close_on_exec);
+	}
+	spin_unlock_irqrestore(&t->lock, flags);
+	return fd < FD_MAX ? fd : -EMFILE;
+}
+
+int fd_install_at(struct fd_table *t, struct file *f, int fd, bool close_on_exec)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return -EBADF;
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	struct file *old = t->files[fd];
+	t->files[fd] = f;
+	set_cloexec_locked(t, fd, close_on_exec);
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (old)
+		file_put(old);
+	return fd;
+}
+
+struct file *fd_get(struct fd_table *t, int fd)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return 0;
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	struct file *f = t->files[fd];
+	if (f)
+		file_get(f);
+	spin_unlock_irqrestore(&t->lock, flags);
+	return f;
+}
+
+int fd_close(struct fd_table *t, int fd)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return -EBADF;
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	struct file *f = t->files[fd];
+	t->files[fd] = 0;
+	set_cloexec_locked(t, fd, false);
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+
+bool fd_get_close_on_exec(struct fd_table *t, int fd)
+{
+	return fd >= 0 && fd < FD_MAX && bitmap_test(t->close_on_exec, (uint64_t)fd);
+}
+
+void fd_set_close_on_exec(struct fd_table *t, int fd, bool on)
+{
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	if (fd >= 0 && fd < FD_MAX && t->files[fd])
+		set_cloexec_locked(t, fd, on);
+	spin_unlock_irqrestore(&t->lock, flags);
+}

@@ -1,0 +1,245 @@
+/* The RAM file system: inodes in the kernel heap, directories as lists of entries,
+ * file data in whole frames (through the direct map), allocated as they are first
+ * written, so a file with holes costs only the pages written. Everything here runs
+ * with fs_lock held, and so never touches user memory: a page fault there may need
+ * fs_lock itself (a program's pages come from its file). */
+#include "ramfs.h"
+
+#include <asm-generic/errno-base.h>
+#include <linux/stat.h>
+
+#include "../arch/clock.h"
+#include "../lib/string.h"
+#include "../mm/heap.h"
+#include "../mm/paging.h"
+#include "../mm/pmm.h"
+
+struct mutex fs_lock;
+static struct inode *root;
+static uint64_t next_ino = 1;
+
+struct inode *fs_root(void)
+{
+	return root;
+}
+
+struct inode *ramfs_make_root(void)
+{
+	mutex_init(&fs_lock, "fs");
+	root = ramfs_new_inode(S_IFDIR | 0755);
+	if (root) {
+		root->nlink = 2; /* "." and ".." */
+		root->refs = 1;	 /* never freed */
+	}
+	return root;
+}
+
+void inode_now(struct timestamp *t)
+{
+	uint64_t ns = clock_ns(); /* since boot: there is no wall clock yet */
+	t->sec = (int64_t)(ns / 1000000000);
+	t->nsec = (int64_t)(ns % 1000000000);
+}
+
+struct inode *ramfs_new_inode(uint32_t mode)
+{
+	struct inode *inode = kcalloc(1, sizeof *inode);
+	if (!inode)
+		return 0;
+	inode->ino = next_ino++;
+	inode->mode = mode;
+	list_init(&inode->entries);
+	inode_now(&inode->mtime);
+	inode->atime = inode->ctime = inode->mtime;
+	return inode;
+}
+
+static void free_pages_from(struct inode *inode, size_t first)
+{
+	for (size_t i = first; i < inode->page_slots; i++) {
+		if (inode->pages[i])
+			pmm_free_frame(virt_to_phys(inode->pages[i]));
+		inode->pages[i] = 0;
+	}
+}
+
+static void free_inode(struct inode *inode)
+{
+	free_pages_from(inode, 0);
+	kfree(inode->pages);
+	kfree(inode->target);
+	kfree(inode);
+}
+
+void inode_get(struct inode *inode)
+{
+	__atomic_add_fetch(&inode->refs, 1, __ATOMIC_RELAXED);
+}
+
+void inode_put_locked(struct inode *inode)
+{
+	if (__atomic_sub_fetch(&inode->refs, 1, __ATOMIC_ACQ_REL) == 0 && inode->nlink == 0)
+		free_inode(inode);
+}
+
+void inode_put(struct inode *inode)
+{
+	mutex_lock(&fs_lock);
+	inode_put_locked(inode);
+	mutex_unlock(&fs_lock);
+}
+
+/* ---- directories ------------------------------------------------------------------ */
+
+struct dir_entry *ramfs_find(struct inode *dir, const char *name, size_t len)
+{
+	struct list_node *node;
+	list_for_each(node, &dir->entries)
+	{
+		struct dir_entry *e = list_entry(node, struct dir_entry, link);
+		if (strnlen(e->name, len + 1) == len && memcmp(e->name, name, len) == 0)
+			return e;
+	}
+	return 0;
+}
+
+int ramfs_add(struct inode *dir, const char *name, size_t len, struct inode *inode)
+{
+	struct dir_entry *e = kmalloc(sizeof *e + len + 1);
+	if (!e)
+		return -ENOMEM;
+	memcpy(e->name, name, len);
+	e->name[len] = 0;
+	e->inode = inode;
+	list_push_back(&dir->entries, &e->link);
+	inode->nlink++;
+	if (S_ISDIR(inode->mode)) {
+		inode->nlink++; /* its own "." */
+		inode->parent = dir;
+		dir->nlink++; /* its ".." */
+	}
+	inode_now(&dir->mtime);
+	dir->ctime = dir->mtime;
+	return 0;
+}
+
+void ramfs_remove(struct inode *dir, struct dir_entry *e)
+{
+	struct inode *inode = e->inode;
+	list_remove(&e->link);
+	kfree(e);
+	inode->nlink--;
+	if (S_ISDIR(inode->mode)) {
+		inode->nlink--;
+		dir->nlink--;
+	}
+	inode_now(&dir->mtime);
+	dir->ctime = inode->ctime = dir->mtime;
+	if (inode->nlink == 0 && __atomic_load_n(&inode->refs, __ATOMIC_ACQUIRE) == 0)
+		free_inode(inode);
+}
+
+bool ramfs_dir_empty(const struct inode *dir)
+{
+	return list_empty(&dir->entries);
+}
+
+/* ---- file data -------------------------------------------------------------------- */
+
+/* Room in the page table of a file for page `index`. */
+static bool grow_slots(struct inode *inode, size_t index)
+{
+	if (index < inode->page_slots)
+		return true;
+	size_t slots = inode->page_slots ? inode->page_slots : 4;
+	while (slots <= index)
+		slots *= 2;
+	uint8_t **pages = krealloc(inode->pages, slots * sizeof *pages);
+	if (!pages)
+		return false;
+	memset(pages + inode->page_slots, 0, (slots - inode->page_slots) * sizeof *pages);
+	inode->pages = pages;
+	inode->page_slots = slots;
+	return true;
+}
+
+static uint8_t *page_for_write(struct inode *inode, size_t index)
+{
+	if (!grow_slots(inode, index))
+		return 0;
+	if (!inode->pages[index]) {
+		phys_addr_t frame = pmm_alloc_frame();
+		if (frame == PMM_NO_FRAME)
+			return 0;
+		inode->pages[index] = phys_to_virt(frame);
+		memset(inode->pages[index], 0, PAGE_SIZE);
+	}
+	return inode->pages[index];
+}
+
+long ramfs_read(struct inode *inode, uint64_t offset, void *buf, size_t n)
+{
+	static const uint8_t zeroes[PAGE_SIZE];
+	if (offset >= inode->size)
+		return 0;
+	if (n > inode->size - offset)
+		n = inode->size - offset;
+	size_t done = 0;
+	while (done < n) {
+		uint64_t at = offset + done;
+		size_t index = at / PAGE_SIZE, in_page = at % PAGE_SIZE;
+		size_t chunk = PAGE_SIZE - in_page < n - done ? PAGE_SIZE - in_page : n - done;
+		const uint8_t *page = index < inode->page_slots && inode->pages[index]
+					      ? inode->pages[index]
+					      : zeroes;
+		memcpy((uint8_t *)buf + done, page + in_page, chunk);
+		done += chunk;
+	}
+	inode_now(&inode->atime);
+	return (long)done;
+}
+
+long ramfs_write(struct inode *inode, uint64_t offset, const void *buf, size_t n)
+{
+	if (offset + n < offset)
+		return -EFBIG;
+	size_t done = 0;
+	while (done < n) {
+		uint64_t at = offset + done;
+		size_t in_page = at % PAGE_SIZE;
+		size_t chunk = PAGE_SIZE - in_page < n - done ? PAGE_SIZE - in_page : n - done;
+		uint8_t *page = page_for_write(inode, at / PAGE_SIZE);
+		if (!page)
+			return done ? (long)done : -ENOSPC;
+		memcpy(page + in_page, (const uint8_t *)buf + done, chunk);
+		done += chunk;
+		if (at + chunk > inode->size)
+			inode->size = at + chunk;
+	}
+	inode_now(&inode->mtime);
+	inode->ctime = inode->mtime;
+	return (long)done;
+}
+
+int ramfs_truncate(struct inode *inode, uint64_t size)
+{
+	if (size < inode->size) {
+		size_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+		free_pages_from(inode, keep);
+		if (size % PAGE_SIZE && keep - 1 < inode->page_slots && inode->pages[keep - 1])
+			memset(inode->pages[keep - 1] + size % PAGE_SIZE, 0,
+			       PAGE_SIZE - size % PAGE_SIZE);
+	}
+	inode->size = size;
+	inode_now(&inode->mtime);
+	inode->ctime = inode->mtime;
+	return 0;
+}
+
+long fs_read_kernel(struct inode *inode, uint64_t offset, void *buf, size_t n)
+{
+	mutex_lock(&fs_lock);
+	long got = ramfs_read(inode, offset, buf, n);
+	mutex_unlock(&fs_lock);
+	return got;
+}

@@ -1,0 +1,469 @@
+/* Calls on path names: stat and access, making and removing names (mkdir, unlink,
+ * rmdir, link, symlink, rename), readlink, the working directory, modes and owners
+ * (kept, not enforced: everyone is root), umask. The *at forms take a directory
+ * descriptor or AT_FDCWD (<linux/fcntl.h>); the old forms are those with AT_FDCWD. */
+#include <asm-generic/errno.h>
+#include <asm/stat.h>
+#include <linux/fcntl.h>
+#include <linux/stat.h>
+
+#include "../arch/usercopy.h"
+#include "../fs/file.h"
+#include "../lib/string.h"
+#include "../mm/heap.h"
+#include "../proc/process.h"
+#include "sys.h"
+
+#define AT_CWD ((uint64_t)AT_FDCWD)
+
+long user_path(uintptr_t path, char **out)
+{
+	char *name = kmalloc(PATH_MAX);
+	if (!name)
+		return -ENOMEM;
+	long len = strncpy_from_user(name, path, PATH_MAX);
+	if (len < 0) {
+		/* No NUL in PATH_MAX bytes that could be read: too long, or a bad address. */
+		char probe;
+		bool readable = copy_from_user(&probe, path + PATH_MAX - 1, 1);
+		kfree(name);
+		return readable ? -ENAMETOOLONG : -EFAULT;
+	}
+	*out = name;
+	return 0;
+}
+
+long at_base(int dirfd, const char *path, struct inode **base)
+{
+	struct process *p = process_current();
+	if (path[0] == '/' || dirfd == AT_FDCWD) {
+		*base = path[0] == '/' ? fs_root() : p->cwd;
+		inode_get(*base);
+		return 0;
+	}
+	struct file *f = dirfd >= 0 ? fd_get(p->files, dirfd) : 0;
+	if (!f)
+		return -EBADF;
+	long err = S_ISDIR(f->inode->mode) ? 0 : -ENOTDIR;
+	if (!err) {
+		*base = f->inode;
+		inode_get(*base);
+	}
+	file_put(f);
+	return err;
+}
+
+/* The inode a (dirfd, path) pair names: a reference. AT_EMPTY_PATH with "" names
+ * dirfd's own file. */
+static long lookup_at(uint64_t dirfd, uintptr_t upath, unsigned flags, struct inode **out)
+{
+	char *path;
+	long err = user_path(upath, &path);
+	if (err)
+		return err;
+	if (!path[0] && (flags & AT_EMPTY_PATH)) {
+		struct file *f = fd_get(process_current()->files, (int)dirfd);
+		kfree(path);
+		if (!f && (int)dirfd == AT_FDCWD) {
+			*out = process_current()->cwd;
+			inode_get(*out);
+			return 0;
+		}
+		if (!f)
+			return -EBADF;
+		*out = f->inode;
+		inode_get(*out);
+		file_put(f);
+		return 0;
+	}
+	struct inode *base;
+	if (!(err = at_base((int)dirfd, path, &base))) {
+		err = path_lookup(base, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW,
+				  out);
+		inode_put(base);
+	}
+	kfree(path);
+	return err;
+}
+
+/* ---- stat and access -------------------------------------------------------------- */
+
+long sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t buf, uint64_t flags, uint64_t a5,
+		    uint64_t a6)
+{
+	(void)a5, (void)a6;
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+		return -EINVAL;
+	struct inode *inode;
+	long err = lookup_at(dirfd, path, (unsigned)flags, &inode);
+	if (err)
+		return err;
+	struct stat st;
+	inode_stat(inode, &st);
+	inode_put(inode);
+	return copy_to_user(buf, &st, sizeof st) ? 0 : -EFAULT;
+}
+
+long sys_stat(uint64_t path, uint64_t buf, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	return sys_newfstatat(AT_CWD, path, buf, 0, 0, 0);
+}
+
+long sys_lstat(uint64_t path, uint64_t buf, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	return sys_newfstatat(AT_CWD, path, buf, AT_SYMLINK_NOFOLLOW, 0, 0);
+}
+
+/* As root: a file exists for F_OK, R_OK and W_OK; X_OK needs an execute bit
+ * somewhere (or a directory). */
+long sys_faccessat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, uint64_t a5,
+		   uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	if (mode & ~(uint64_t)7)
+		return -EINVAL;
+	struct inode *inode;
+	long err = lookup_at(dirfd, path, 0, &inode);
+	if (err)
+		return err;
+	if ((mode & 1) && !S_ISDIR(inode->mode) && !(inode->mode & 0111))
+		err = -EACCES;
+	inode_put(inode);
+	return err;
+}
+
+long sys_access(uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3;
+	return sys_faccessat(AT_CWD, path, mode, a4, a5, a6);
+}
+
+/* ---- making and removing names ------------------------------------------------------ */
+
+/* Runs fn on (base, path) for a user path relative to dirfd. */
+static long with_path(uint64_t dirfd, uintptr_t upath,
+		      long (*fn)(struct inode *base, const char *path, uint64_t arg), uint64_t arg)
+{
+	char *path;
+	struct inode *base;
+	long err = user_path(upath, &path);
+	if (err)
+		return err;
+	if (!(err = at_base((int)dirfd, path, &base))) {
+		err = fn(base, path, arg);
+		inode_put(base);
+	}
+	kfree(path);
+	return err;
+}
+
+static long make_dir(struct inode *base, const char *path, uint64_t mode)
+{
+	uint32_t umask = process_current()->umask;
+	return path_create(base, path, S_IFDIR | ((uint32_t)mode & 07777 & ~umask), 0, 0, 0);
+}
+
+long sys_mkdirat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, uint64_t a5,
+		 uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	return with_path(dirfd, path, make_dir, mode);
+}
+
+long sys_mkdir(uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3;
+	return sys_mkdirat(AT_CWD, path, mode, a4, a5, a6);
+}
+
+static long unlink_name(struct inode *base, const char *path, uint64_t directory)
+{
+	return path_unlink(base, path, directory);
+}
+
+long sys_unlinkat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t a4, uint64_t a5,
+		  uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	if (flags & ~(uint64_t)AT_REMOVEDIR)
+		return -EINVAL;
+	return with_path(dirfd, path, unlink_name, (flags & AT_REMOVEDIR) != 0);
+}
+
+long sys_unlink(uint64_t path, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2, (void)a3;
+	return sys_unlinkat(AT_CWD, path, 0, a4, a5, a6);
+}
+
+long sys_rmdir(uint64_t path, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2, (void)a3;
+	return sys_unlinkat(AT_CWD, path, AT_REMOVEDIR, a4, a5, a6);
+}
+
+/* Two user paths, each with its directory (link, rename); fn gets both. */
+static long with_two_paths(uint64_t dirfd1, uintptr_t upath1, uint64_t dirfd2, uintptr_t upath2,
+			   int (*fn)(struct inode *, const char *, struct inode *, const char *))
+{
+	char *a = 0, *b = 0;
+	struct inode *base_a = 0, *base_b = 0;
+	long err = user_path(upath1, &a);
+	if (!err)
+		err = user_path(upath2, &b);
+	if (!err)
+		err = at_base((int)dirfd1, a, &base_a);
+	if (!err)
+		err = at_base((int)dirfd2, b, &base_b);
+	if (!err)
+		err = fn(base_a, a, base_b, b);
+	if (base_a)
+		inode_put(base_a);
+	if (base_b)
+		inode_put(base_b);
+	kfree(a);
+	kfree(b);
+	return err;
+}
+
+long sys_linkat(uint64_t olddirfd, uint64_t oldpath, uint64_t newdirfd, uint64_t newpath,
+		uint64_t flags, uint64_t a6)
+{
+	(void)a6;
+	if (flags & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return with_two_paths(olddirfd, oldpath, newdirfd, newpath, path_link);
+}
+
+long sys_link(uint64_t oldpath, uint64_t newpath, uint64_t a3, uint64_t a4, uint64_t a5,
+	      uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	return with_two_paths(AT_CWD, oldpath, AT_CWD, newpath, path_link);
+}
+
+long sys_renameat2(uint64_t olddirfd, uint64_t oldpath, uint64_t newdirfd, uint64_t newpath,
+		   uint64_t flags, uint64_t a6)
+{
+	(void)a6;
+	if (flags)
+		return -EINVAL; /* RENAME_NOREPLACE, _EXCHANGE, _WHITEOUT: not yet */
+	return with_two_paths(olddirfd, oldpath, newdirfd, newpath, path_rename);
+}
+
+long sys_renameat(uint64_t olddirfd, uint64_t oldpath, uint64_t newdirfd, uint64_t newpath,
+		  uint64_t a5, uint64_t a6)
+{
+	(void)a5, (void)a6;
+	return sys_renameat2(olddirfd, oldpath, newdirfd, newpath, 0, 0);
+}
+
+long sys_rename(uint64_t oldpath, uint64_t newpath, uint64_t a3, uint64_t a4, uint64_t a5,
+		uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	return sys_renameat2(AT_CWD, oldpath, AT_CWD, newpath, 0, 0);
+}
+
+long sys_symlinkat(uint64_t target, uint64_t dirfd, uint64_t linkpath, uint64_t a4, uint64_t a5,
+		   uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	char *to, *path;
+	struct inode *base;
+	long err = user_path(target, &to);
+	if (err)
+		return err;
+	if (!to[0])
+		err = -ENOENT;
+	else if (!(err = user_path(linkpath, &path))) {
+		if (!(err = at_base((int)dirfd, path, &base))) {
+			err = path_create(base, path, S_IFLNK | 0777, 0, to, 0);
+			inode_put(base);
+		}
+		kfree(path);
+	}
+	kfree(to);
+	return err;
+}
+
+long sys_symlink(uint64_t target, uint64_t linkpath, uint64_t a3, uint64_t a4, uint64_t a5,
+		 uint64_t a6)
+{
+	(void)a3;
+	return sys_symlinkat(target, AT_CWD, linkpath, a4, a5, a6);
+}
+
+long sys_readlinkat(uint64_t dirfd, uint64_t path, uint64_t buf, uint64_t size, uint64_t a5,
+		    uint64_t a6)
+{
+	(void)a5, (void)a6;
+	if ((int64_t)size <= 0)
+		return -EINVAL;
+	struct inode *inode;
+	long err = lookup_at(dirfd, path, AT_SYMLINK_NOFOLLOW, &inode);
+	if (err)
+		return err;
+	if (!S_ISLNK(inode->mode)) {
+		inode_put(inode);
+		return -EINVAL;
+	}
+	size_t n = inode->size < size ? inode->size : size; /* no NUL, as readlink(2) */
+	bool ok = copy_to_user(buf, inode->target, n);
+	inode_put(inode);
+	return ok ? (long)n : -EFAULT;
+}
+
+long sys_readlink(uint64_t path, uint64_t buf, uint64_t size, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a4;
+	return sys_readlinkat(AT_CWD, path, buf, size, a5, a6);
+}
+
+/* ---- the working directory ---------------------------------------------------------- */
+
+static long change_dir(struct inode *dir)
+{
+	if (!S_ISDIR(dir->mode)) {
+		inode_put(dir);
+		return -ENOTDIR;
+	}
+	struct process *p = process_current();
+	struct inode *old = p->cwd;
+	p->cwd = dir;
+	inode_put(old);
+	return 0;
+}
+
+long sys_chdir(uint64_t path, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	struct inode *dir;
+	long err = lookup_at(AT_CWD, path, 0, &dir);
+	return err ? err : change_dir(dir);
+}
+
+long sys_fchdir(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	struct file *f = fd < FD_MAX ? fd_get(process_current()->files, (int)fd) : 0;
+	if (!f)
+		return -EBADF;
+	struct inode *dir = f->inode;
+	inode_get(dir);
+	file_put(f);
+	return change_dir(dir);
+}
+
+long sys_getcwd(uint64_t buf, uint64_t size, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	char *path = kmalloc(PATH_MAX);
+	if (!path)
+		return -ENOMEM;
+	long len = path_of(process_current()->cwd, path, PATH_MAX);
+	if (len > 0 && (uint64_t)len > size)
+		len = -ERANGE;
+	if (len > 0 && !copy_to_user(buf, path, (size_t)len))
+		len = -EFAULT;
+	kfree(path);
+	return len;
+}
+
+/* ---- modes, owners, times --------------------------------------------------------- */
+
+static long set_mode(struct inode *inode, uint64_t mode)
+{
+	mutex_lock(&fs_lock);
+	inode->mode = (inode->mode & S_IFMT) | ((uint32_t)mode & 07777);
+	inode_now(&inode->ctime);
+	mutex_unlock(&fs_lock);
+	inode_put(inode);
+	return 0;
+}
+
+long sys_fchmodat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, uint64_t a5,
+		  uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	struct inode *inode;
+	long err = lookup_at(dirfd, path, 0, &inode);
+	return err ? err : set_mode(inode, mode);
+}
+
+long sys_chmod(uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3;
+	return sys_fchmodat(AT_CWD, path, mode, a4, a5, a6);
+}
+
+long sys_fchmod(uint64_t fd, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	struct file *f = fd < FD_MAX ? fd_get(process_current()->files, (int)fd) : 0;
+	if (!f)
+		return -EBADF;
+	inode_get(f->inode);
+	long err = set_mode(f->inode, mode);
+	file_put(f);
+	return err;
+}
+
+long sys_fchownat(uint64_t dirfd, uint64_t path, uint64_t uid, uint64_t gid, uint64_t flags,
+		  uint64_t a6)
+{
+	(void)a6;
+	struct inode *inode;
+	long err = lookup_at(dirfd, path, (unsigned)flags, &inode);
+	if (err)
+		return err;
+	mutex_lock(&fs_lock);
+	if ((uint32_t)uid != (uint32_t)-1)
+		inode->uid = (uint32_t)uid;
+	if ((uint32_t)gid != (uint32_t)-1)
+		inode->gid = (uint32_t)gid;
+	inode_now(&inode->ctime);
+	mutex_unlock(&fs_lock);
+	inode_put(inode);
+	return 0;
+}
+
+long sys_chown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	return sys_fchownat(AT_CWD, path, uid, gid, 0, 0);
+}
+
+long sys_lchown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	return sys_fchownat(AT_CWD, path, uid, gid, AT_SYMLINK_NOFOLLOW, 0);
+}
+
+long sys_umask(uint64_t mask, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	struct process *p = process_current();
+	uint32_t old = p->umask;
+	p->umask = (uint32_t)mask & 0777;
+	return old;
+}
+
+long sys_truncate(uint64_t path, uint64_t length, uint64_t a3, uint64_t a4, uint64_t a5,
+		  uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	if ((int64_t)length < 0)
+		return -EINVAL;
+	struct inode *inode;
+	long err = lookup_at(AT_CWD, path, 0, &inode);
+	if (err)
+		return err;
+	err = S_ISDIR(inode->mode) ? -EISDIR : S_ISREG(inode->mode) ? 0 : -EINVAL;
+	if (!err)
+		err = inode_truncate(inode, length);
+	inode_put(inode);
+	return err;
+}

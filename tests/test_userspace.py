@@ -1,0 +1,122 @@
+"""The shipped image's user space, typed over COM1: /init starts user/sh.c, which runs
+pipelines, files, redirections and the tools; Ctrl-C ends the command running; a
+faulting program is reported and its status is Linux's; init starts the shell again
+when it exits; poweroff(reboot(2)) ends QEMU. Where the same binaries can run on this
+machine's Linux, their output there is the reference. Also the kernel shell's `run`."""
+
+import re
+import subprocess
+
+from harness import BUILD, DISK, check, tail, test
+from test_shell import Machine, expect
+
+USER = BUILD / "user"
+PROMPT = "$ "
+
+
+def user_shell():
+    return Machine(image=DISK / "hdd.img", prompt=PROMPT)
+
+
+def on_linux(command):
+    """What user/sh.c prints for `command` on this machine's Linux, /bin being
+    build/user (the same static binaries as in the image)."""
+    out = subprocess.run([str(USER / "sh"), "-c", command], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True,
+                         env={"PATH": str(USER), "HOME": "/"}, timeout=10)
+    return out.stdout
+
+
+def lines(text):
+    return [l.rstrip("\r") for l in text.replace("\r\n", "\n").split("\n")]
+
+
+def output_of(m, command):
+    """What `command` printed, without its echo (the first line)."""
+    return "\n".join(lines(m.run(command))[1:]).strip("\n")
+
+
+@test
+def init_runs_the_user_shell_and_a_pipeline_counts_as_on_linux():
+    with user_shell() as m:
+        for command in ("echo a b | wc -w", "echo one two three | cat | wc -w",
+                        "echo 'quoted  words' \"and $HOME\"", "false; echo $?", "true && echo yes",
+                        "nosuch; echo $?"):
+            got = output_of(m, command)
+            want = on_linux(command).strip("\n")
+            check(got == want, f"{command!r} printed {got!r} on Keel, {want!r} on Linux")
+
+
+@test
+def files_can_be_made_written_listed_read_and_removed():
+    with user_shell() as m:
+        got = output_of(m, "mkdir -p /tmp/a/b && cd /tmp/a && echo hello > f && "
+                           "echo more >> f && cat f && ls | cat")
+        check(got.split("\n") == ["hello", "more", "b", "f"], f"got {got!r}")
+        got = output_of(m, "cat < f | wc -l; rm f; cat f; echo $?")
+        check(re.fullmatch(r"2\ncat: f: No such file or directory\n1", got), f"got {got!r}")
+        got = output_of(m, "cd /; rm -r /tmp/a; ls /tmp; echo done")
+        check(got == "done", f"/tmp not empty after rm -r, or: {got!r}")
+
+
+@test
+def a_large_file_goes_through_a_pipe_whole():
+    """/bin/sh (tens of KiB) through cat and a pipe: more than the pipe holds."""
+    size = (USER / "sh").stat().st_size
+    with user_shell() as m:
+        got = output_of(m, "cat /bin/sh | cat | wc -c")
+        check(got.strip() == str(size), f"wc -c said {got!r}, /bin/sh has {size} bytes")
+
+
+@test
+def ctrl_c_ends_the_command_and_the_shell_goes_on():
+    with user_shell() as m:
+        # The inner shell is not interactive: SIGINT is at its default from its start,
+        # so once it has printed, ^C cannot fall between a fork and the child's reset.
+        m.type("sh -c 'echo started; sleep 30'\r")
+        m.wait_for(r"^started\r?$")
+        m.type("\x03")
+        m.wait_for(r"\^C\r?\n" + re.escape(PROMPT))
+        got = output_of(m, "echo status $?")
+        check(got == "status 130", f"after ^C: {got!r} (Linux: 128 + SIGINT = 130)")
+
+
+@test
+def a_faulting_program_is_reported_and_the_shell_sees_sigsegv():
+    with user_shell() as m:
+        got = m.run("fault; echo status $?")
+        expect(got, r"^keel: pid \d+ \(fault\): SIGSEGV, #PF page fault at rip 0x[0-9a-f]+, "
+                    r"address 0\r?$", "the one-line report")
+        expect(got, r"^status 139\r?$", "128 + SIGSEGV, as sh reports it on Linux")
+
+
+@test
+def init_starts_the_shell_again_when_it_exits():
+    with user_shell() as m:
+        m.type("exit 7\r")
+        m.wait_for(r"init: sh exited with status 7, starting it again")
+        m.wait_for(re.escape(PROMPT))
+        check(output_of(m, "echo back") == "back", "the new shell does not answer")
+
+
+@test
+def poweroff_through_reboot_2_ends_qemu():
+    with user_shell() as m:
+        m.type("poweroff\r")
+        try:
+            status = m.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            status = None
+        check(status is not None, f"QEMU still runs after poweroff:\n{tail(m.output)}")
+
+
+@test
+def the_kernel_shell_runs_programs_with_run():
+    with Machine() as m:  # no /init in this image: the kernel's shell
+        out = m.run("run /bin/hello one two")
+        expect(out, r"^hello from user space, pid \d+", "hello's greeting")
+        expect(out, r"^argv\[2\] = two", "its arguments")
+        expect(out, r"^run: /bin/hello \(pid \d+\) exited with status 3", "its exit status")
+        out = m.run("run /bin/nothing")
+        expect(out, r"^run: /bin/nothing: no such file \(ENOENT\)", "a clear error")
+        expect(m.run("echo still here"), r"^still here", "the kernel shell goes on")
