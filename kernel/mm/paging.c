@@ -109,15 +109,20 @@ static bool is_current(const struct address_space *as)
 
 /* Finds the entries on the way to virt: path[0] in the PML4, path[1] in the PDPT,
  * and so on, down to the leaf (a 2 MiB PD entry or a 4 KiB PT entry). Returns the
- * leaf's level (2 or 3), or -1 if nothing is mapped there. */
-static int find_path(const struct address_space *as, uintptr_t virt, uint64_t *path[4])
+ * leaf's level (2 or 3), or -1 if nothing is mapped there; then *absent (if given)
+ * is the level whose entry is missing. */
+static int find_path_or_gap(const struct address_space *as, uintptr_t virt, uint64_t *path[4],
+			    int *absent)
 {
 	uint64_t *table = table_at(as->pml4);
 	for (int level = 0, shift = TOP_SHIFT; level < 4; level++, shift -= 9) {
 		uint64_t *entry = &table[index_at(virt, shift)];
 		path[level] = entry;
-		if (!(*entry & PTE_PRESENT))
+		if (!(*entry & PTE_PRESENT)) {
+			if (absent)
+				*absent = level;
 			return -1;
+		}
 		if (level == 3 || (level == 2 && (*entry & PTE_HUGE)))
 			return level;
 		if (*entry & PTE_HUGE)
@@ -125,6 +130,11 @@ static int find_path(const struct address_space *as, uintptr_t virt, uint64_t *p
 		table = table_at(*entry & PTE_ADDRESS);
 	}
 	return -1;
+}
+
+static int find_path(const struct address_space *as, uintptr_t virt, uint64_t *path[4])
+{
+	return find_path_or_gap(as, virt, path, 0);
 }
 
 static int map_page(struct address_space *as, uintptr_t virt, phys_addr_t phys, size_t size,
@@ -249,6 +259,27 @@ bool paging_direct_mapped(phys_addr_t phys)
 }
 
 /* ---- the public operations, under the lock ------------------------------------------ */
+
+uintptr_t paging_next_mapped(const struct address_space *as, uintptr_t virt, uintptr_t end)
+{
+	uint64_t held = spin_lock_irqsave(&tables_lock);
+	while (virt < end) {
+		uint64_t *path[4];
+		int absent = 3;
+		if (!canonical(virt)) {
+			virt = end;
+			break;
+		}
+		if (find_path_or_gap(as, virt, path, &absent) >= 0)
+			break;
+		uint64_t span = 1ull
+				<< (TOP_SHIFT - 9 * absent); /* what the missing entry covers */
+		uintptr_t next = (virt & ~(span - 1)) + span;
+		virt = next > virt ? next : end;
+	}
+	spin_unlock_irqrestore(&tables_lock, held);
+	return virt;
+}
 
 int paging_map(struct address_space *as, uintptr_t virt, phys_addr_t phys, size_t size,
 	       uint64_t flags)

@@ -93,6 +93,11 @@ int paging_protect(struct address_space *as, uintptr_t virt, uint64_t flags);
 bool paging_translate(const struct address_space *as, uintptr_t virt, phys_addr_t *phys,
 		      uint64_t *flags, size_t *size);
 
+/* The first page at or above virt and below end that something maps in `as`, or end
+ * if none: walks that skip whole absent tables, so a process that reserved a
+ * terabyte and touched a page is freed in a few steps, not 2^28 lookups. */
+uintptr_t paging_next_mapped(const struct address_space *as, uintptr_t virt, uintptr_t end);
+
 /* True when phys lies in the direct map (all RAM and the first 4 GiB). */
 bool paging_direct_mapped(phys_addr_t phys);
 

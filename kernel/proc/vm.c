@@ -135,10 +135,17 @@ static void drop_page(struct mm *mm, uintptr_t page)
 	}
 }
 
+/* The mapped pages of [start, end), skipping what no table maps. */
+#define for_each_mapped_page(mm, page, start, end)                                            \
+	for (uintptr_t page = paging_next_mapped(&(mm)->space, (start), (end)); page < (end); \
+	     page = paging_next_mapped(&(mm)->space, page + PAGE_SIZE, (end)))
+
 static void drop_range(struct mm *mm, uintptr_t start, uintptr_t end)
 {
-	for (uintptr_t page = start; page < end; page += PAGE_SIZE)
+	for_each_mapped_page(mm, page, start, end)
+	{
 		drop_page(mm, page);
+	}
 }
 
 /* ---- faults ------------------------------------------------------------------- */
@@ -338,7 +345,8 @@ int vm_protect(struct mm *mm, uintptr_t start, size_t size, unsigned prot)
 		if (r->start < start || r->end > end)
 			continue;
 		r->prot = prot;
-		for (uintptr_t page = r->start; page < r->end; page += PAGE_SIZE) {
+		for_each_mapped_page(mm, page, r->start, r->end)
+		{
 			phys_addr_t frame;
 			if (paging_translate(&mm->space, page, &frame, 0, 0))
 				paging_protect(&mm->space, page,
@@ -471,9 +479,11 @@ struct mm *mm_copy(struct mm *from)
 		if (vm_map(to, r->start, r->end - r->start, r->prot, r->kind, r->file, r->offset,
 			   r->file_size) != 0)
 			goto fail;
-		for (uintptr_t page = r->start; page < r->end; page += PAGE_SIZE)
+		for_each_mapped_page(from, page, r->start, r->end)
+		{
 			if (!share_page(from, to, r, page))
 				goto fail;
+		}
 	}
 	return to;
 fail:

@@ -11,6 +11,9 @@
 #include "../arch/x86.h"
 #include "../console.h"
 #include "../lib/string.h"
+#include "../mm/heap.h"
+#include "../mm/paging.h"
+#include "../mm/pmm.h"
 #include "../panic.h"
 #include "fwcfg.h"
 #include "qemu_exit.h"
@@ -91,4 +94,14 @@ void ktest_main(void)
 	console_go_synchronous(); /* COM1 gets the summary before QEMU goes */
 	qemu_exit(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
 	halt_forever();
+}
+
+uint64_t ktest_frames_not_in_use(void)
+{
+	struct pmm_stats frames;
+	struct heap_stats heap;
+	heap_drain();
+	pmm_get_stats(&frames);
+	heap_get_stats(&heap);
+	return frames.free_frames + heap.bytes_reserved / PAGE_SIZE;
 }

@@ -31,6 +31,12 @@ struct ktest_case {
 		__attribute__((used, section(".ktests"), aligned(8))) = {#name, name}; \
 	static void name(void)
 
+/* Frames that nothing but the heap's drained caches holds: free frames plus the
+ * heap's pages after heap_drain. Each heap size class keeps one slab when drained,
+ * so a test that reaches a class nothing used before would otherwise see a frame
+ * "lost". */
+uint64_t ktest_frames_not_in_use(void);
+
 /* Records a failure for the running test (the first one counts). */
 __attribute__((format(printf, 3, 4))) void ktest_fail(const char *file, int line, const char *fmt,
 						      ...);
