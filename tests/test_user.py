@@ -98,13 +98,27 @@ def an_entry_point_or_segment_in_the_kernel_half_is_refused():
 @test
 def refused_files_and_two_hundred_more_programs_give_back_every_frame_and_heap_block():
     text = boot()
-    check(re.search(r"^user: after the refused files and 200 more runs: 0 frames and 0 heap "
-                    r"blocks not back$",
+    check(re.search(r"^user: after the refused files, 200 more runs and the fork bomb: 0 frames "
+                    r"and 0 heap blocks not back$",
                     text, re.M), f"memory not all back:\n{tail(text, 10)}")
     hellos = len(re.findall(r"^malloc\(100000\): ok, last byte k$", text, re.M))
     faults = len(re.findall(r"^keel: pid \d+ \(fault\): SIGSEGV", text, re.M))
     check(hellos == 1 + 101 and faults == 1 + 101,
           f"{hellos} hello and {faults} fault runs finished, not 102 of each")
+
+
+@test
+def a_fork_bomb_meets_the_process_limit_and_every_child_is_reaped():
+    text = boot()
+    bomb = re.search(r"^forklimit: (\d+) children, then fork: (.*); (\d+) reaped$", text, re.M)
+    check(bomb, f"no line from forklimit:\n{tail(text, 20)}")
+    children, error, reaped = int(bomb.group(1)), bomb.group(2), int(bomb.group(3))
+    check(error == "Resource temporarily unavailable",  # musl's strerror(EAGAIN)
+          f"fork failed with {error!r}, not EAGAIN")
+    check(1000 <= children < 1024 and reaped == children,
+          f"{children} children (the limit is 1024 processes), {reaped} reaped")
+    check(re.search(r"^user: fork bomb: pid \d+ ended with wait status 0$", text, re.M),
+          f"forklimit did not exit 0:\n{tail(text, 20)}")
 
 
 @test
@@ -115,7 +129,7 @@ def with_smep_and_smap_on_user_programs_run_the_same():
     text = boot("max")
     check("user: SMEP on, SMAP on" in text, f"SMEP and SMAP not on with -cpu max:\n{tail(text)}")
     same_as_linux(text)
-    check(re.search(r"^user: after the refused files and 200 more runs: 0 frames and 0 heap "
-                    r"blocks not back$",
+    check(re.search(r"^user: after the refused files, 200 more runs and the fork bomb: 0 frames "
+                    r"and 0 heap blocks not back$",
                     text, re.M), f"memory not all back:\n{tail(text, 10)}")
 

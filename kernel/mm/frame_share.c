@@ -45,17 +45,14 @@ static struct slot *insert_slot(phys_addr_t frame)
 	return &slots[i];
 }
 
-/* Room for one more at a load of at most 1/2. Called with the lock held; the heap's
- * lock nests inside (it never takes this one). */
-static bool make_room(void)
+#define MIN_CAPACITY 256
+
+/* The table rebuilt with `new_capacity` slots (0: none at all), tombstones gone.
+ * Called with the lock held; the heap's lock nests inside (it never takes this one). */
+static bool rehash(size_t new_capacity)
 {
-	if ((used + 1) * 2 <= capacity)
-		return true;
-	size_t new_capacity = capacity ? capacity : 256;
-	while ((live + 1) * 2 > new_capacity / 2)
-		new_capacity *= 2;
-	struct slot *fresh = kcalloc(new_capacity, sizeof *fresh);
-	if (!fresh)
+	struct slot *fresh = 0;
+	if (new_capacity && !(fresh = kcalloc(new_capacity, sizeof *fresh)))
 		return false;
 	struct slot *old = slots;
 	size_t old_capacity = capacity;
@@ -65,6 +62,27 @@ static bool make_room(void)
 			insert_slot(old[i].frame)->extra = old[i].extra;
 	kfree(old);
 	return true;
+}
+
+/* Room for one more at a load of at most 1/2. */
+static bool make_room(void)
+{
+	if ((used + 1) * 2 <= capacity)
+		return true;
+	size_t new_capacity = capacity ? capacity : MIN_CAPACITY;
+	while ((live + 1) * 2 > new_capacity / 2)
+		new_capacity *= 2;
+	return rehash(new_capacity);
+}
+
+/* After a fork bomb the table would keep its high-water size: give room back when
+ * it is mostly empty (a failed rehash just keeps the old table). */
+static void shrink(void)
+{
+	if (live == 0)
+		rehash(0);
+	else if (capacity > MIN_CAPACITY && live * 8 < capacity)
+		rehash(capacity / 2);
 }
 
 bool frame_share(phys_addr_t frame)
@@ -91,6 +109,7 @@ void frame_release(phys_addr_t frame)
 	if (s && --s->extra == 0) {
 		s->frame = TOMBSTONE;
 		live--;
+		shrink();
 	}
 	spin_unlock_irqrestore(&lock, flags);
 	if (last)

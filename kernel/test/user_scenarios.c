@@ -16,6 +16,7 @@
 #include "../mm/pmm.h"
 #include "../panic.h"
 #include "../proc/process.h"
+#include "ktest.h"
 
 #define KERNEL_HALF 0xFFFF800000000000ull
 
@@ -45,12 +46,6 @@ static uint8_t *hello_bytes(size_t *size)
 	return copy;
 }
 
-static uint64_t free_frames(void)
-{
-	struct pmm_stats s;
-	pmm_get_stats(&s);
-	return s.free_frames;
-}
 
 /* Runs a program to its end; prints and returns its wait status (or -errno). */
 static int run(const char *what, const char *path, const char *const argv[])
@@ -108,13 +103,12 @@ static void user_programs(void)
 	run("fault", "/bin/fault", fault_argv);
 
 	/* From here on, every run and every refused file gives back each frame and heap
-	 * block it took. Counted after one more round: a heap class keeps one empty slab
-	 * once it has had one. */
+	 * block it took (frames the heap keeps for its size classes count as back). */
 	make_bad_files();
 	run_again(0, fault_argv);
 	run_again(1, fault_argv);
 	heap_drain();
-	uint64_t frames = free_frames();
+	uint64_t frames = ktest_frames_not_in_use();
 	size_t blocks = heap_live_blocks();
 
 	run("not an ELF", "/tmp/not-elf", fault_argv);
@@ -125,10 +119,12 @@ static void user_programs(void)
 	run("a directory", "/tmp", fault_argv);
 	for (int i = 0; i < 200; i++)
 		run_again(i, fault_argv);
+	static const char *const forklimit_argv[] = {"forklimit", 0};
+	run("fork bomb", "/bin/forklimit", forklimit_argv);
 	heap_drain();
-	kprintf("user: after the refused files and 200 more runs: %ld frames and %ld heap "
-		"blocks not back\n",
-		(long)(frames - free_frames()), (long)(heap_live_blocks() - blocks));
+	kprintf("user: after the refused files, 200 more runs and the fork bomb: %ld frames "
+		"and %ld heap blocks not back\n",
+		(long)(frames - ktest_frames_not_in_use()), (long)(heap_live_blocks() - blocks));
 	kprintf("halted.\n");
 	cpu_disable_interrupts();
 	console_go_synchronous();
