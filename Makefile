@@ -132,7 +132,7 @@ help:
 	@echo "make run-vga    boot disk/hdd.img in a QEMU window"
 	@echo "make test       every test; ends with 'N passed, N failed'"
 	@echo "make lint       clang-format check and cppcheck over the C sources"
-	@echo "make bench      boot time, allocators, scheduler costs (not part of make test)"
+	@echo "make bench      boot, allocators, scheduler; system calls against Linux (not in make test)"
 	@echo "make size       bytes left in the boot sector, and the kernel's size"
 	@echo "make gdb        QEMU paused + GDB with build/kernel.elf, stopped at kmain"
 	@echo "make gdb-boot   the same for the boot sector, in real mode, from 0x7C00"
@@ -367,6 +367,7 @@ bench: deps all test-kernel $(BUILD)/bench/bench_frames
 	python3 tests/bench_sched.py
 	@[ ! -f tests/bench_heap.py ] || python3 tests/bench_heap.py
 	$(BUILD)/bench/bench_frames
+	python3 tests/bench_user.py
 
 # The frame allocator on the host, against glibc (tests/bench_frames.c).
 $(BUILD)/bench/bench_frames: | $(DEPS_FIRST)
