@@ -122,6 +122,8 @@ int file_open(struct inode *inode, unsigned flags, struct file **out)
 	struct file *f = file_new(inode, ops, flags);
 	if (!f)
 		return -ENOMEM;
+	if (S_ISREG(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
+		__atomic_add_fetch(&inode->writers, 1, __ATOMIC_RELAXED);
 	*out = f;
 	return 0;
 }
@@ -137,6 +139,8 @@ void file_put(struct file *f)
 		return;
 	if (f->ops->release)
 		f->ops->release(f);
+	if (f->inode && f->ops == &regular_ops && (f->flags & O_ACCMODE) != O_RDONLY)
+		__atomic_sub_fetch(&f->inode->writers, 1, __ATOMIC_RELAXED);
 	if (f->inode)
 		inode_put(f->inode);
 	kfree(f);
@@ -196,36 +200,37 @@ static bool put_dirent(uint8_t *out, size_t size, size_t *at, const struct inode
 	return true;
 }
 
-/* The records from index `from` on into out; the index after the last one put. */
+/* The records at positions from `from` on into out; the position to go on from. */
 static uint64_t list_entries(struct inode *dir, uint64_t from, uint8_t *out, size_t size,
 			     size_t *at, bool *full)
 {
-	uint64_t index = 0;
 	const struct list_node *node = &dir->entries;
-	for (;; index++) {
+	for (uint64_t position = 0;; position++) {
 		const struct inode *inode;
 		const char *name;
-		if (index == 0) {
+		if (position == 0) {
 			inode = dir, name = ".";
-		} else if (index == 1) {
+		} else if (position == 1) {
 			inode = dir->parent ? dir->parent : dir, name = "..";
 		} else {
 			node = node->next;
 			if (node == &dir->entries)
-				return index;
+				return position > from ? position : from;
 			const struct dir_entry *e = list_entry(node, struct dir_entry, link);
-			inode = e->inode, name = e->name;
+			inode = e->inode, name = e->name, position = e->position;
 		}
-		if (index >= from && !put_dirent(out, size, at, inode, name, (int64_t)index + 1)) {
+		if (position >= from &&
+		    !put_dirent(out, size, at, inode, name, (int64_t)position + 1)) {
 			*full = true;
-			return index;
+			return position;
 		}
 	}
 }
 
-/* The offset is the index of the next entry: 0 is ".", 1 "..", then the entries in
- * creation order. (An entry removed while a reader is part-way may make it skip one
- * that follows; Linux's own RAM file system keeps a cursor instead.) */
+/* The offset is the position of the next entry: 0 is ".", 1 "..", then each entry's
+ * own, given when it was made and rising in list order. So removing entries while
+ * reading (rm -r does) skips nothing and repeats nothing. A directory removed while
+ * open reads as ENOENT, as on Linux. */
 long file_getdents(struct file *f, uintptr_t buf, size_t size)
 {
 	struct inode *dir = f->inode;
@@ -237,11 +242,16 @@ long file_getdents(struct file *f, uintptr_t buf, size_t size)
 	uint8_t *out = kmalloc(room);
 	if (!out)
 		return -ENOMEM;
-	bool full = false;
+	bool full = false, removed;
 	mutex_lock(&fs_lock);
-	uint64_t next = list_entries(dir, f->offset, out, room, &at, &full);
+	uint64_t next = 0;
+	if (!(removed = dir->nlink == 0))
+		next = list_entries(dir, f->offset, out, room, &at, &full);
 	mutex_unlock(&fs_lock);
-	long result = at ? (long)at : full ? -EINVAL : 0; /* EINVAL: not one record fits */
+	long result = removed ? -ENOENT
+		      : at    ? (long)at
+		      : full  ? -EINVAL
+			      : 0; /* EINVAL: no record fits */
 	if (at && !copy_to_user(buf, out, at))
 		result = -EFAULT;
 	else if (at)
@@ -276,8 +286,10 @@ void inode_stat(const struct inode *inode, struct stat *st)
 struct fd_table *fd_table_new(void)
 {
 	struct fd_table *t = kcalloc(1, sizeof *t);
-	if (t)
+	if (t) {
 		spin_lock_init(&t->lock);
+		t->limit = FD_MAX;
+	}
 	return t;
 }
 
@@ -291,6 +303,7 @@ struct fd_table *fd_table_copy(struct fd_table *from)
 		if ((t->files[fd] = from->files[fd]))
 			file_get(t->files[fd]);
 	memcpy(t->close_on_exec, from->close_on_exec, sizeof t->close_on_exec);
+	t->limit = from->limit;
 	spin_unlock_irqrestore(&from->lock, flags);
 	return t;
 }
@@ -321,21 +334,21 @@ static void set_cloexec_locked(struct fd_table *t, int fd, bool on)
 int fd_install(struct fd_table *t, struct file *f, int lowest, bool close_on_exec)
 {
 	uint64_t flags = spin_lock_irqsave(&t->lock);
-	int fd = lowest;
-	while (fd < FD_MAX && t->files[fd])
+	int fd = lowest, limit = t->limit;
+	while (fd < limit && t->files[fd])
 		fd++;
-	if (fd < FD_MAX) {
+	if (fd < limit) {
 		t->files[fd] = f;
 		set_cloexec_locked(t, fd, close_on_exec);
 	}
 	spin_unlock_irqrestore(&t->lock, flags);
-	return fd < FD_MAX ? fd : -EMFILE;
+	return fd < limit ? fd : -EMFILE;
 }
 
 int fd_install_at(struct fd_table *t, struct file *f, int fd, bool close_on_exec)
 {
-	if (fd < 0 || fd >= FD_MAX)
-		return -EBADF;
+	if (fd < 0 || fd >= __atomic_load_n(&t->limit, __ATOMIC_RELAXED))
+		return -EBADF; /* as Linux: dup2 past RLIMIT_NOFILE */
 	uint64_t flags = spin_lock_irqsave(&t->lock);
 	struct file *old = t->files[fd];
 	t->files[fd] = f;

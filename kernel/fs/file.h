@@ -10,6 +10,7 @@
 
 struct fd_table {
 	struct spinlock lock;
+	int limit; /* RLIMIT_NOFILE's soft limit, at most FD_MAX: new descriptors lie below */
 	struct file *files[FD_MAX];
 	uint64_t close_on_exec[FD_MAX / 64];
 };

@@ -338,7 +338,8 @@ static bool is_below(const struct inode *dir, const struct inode *ancestor)
 	return false;
 }
 
-static int rename_locked(struct inode *from, struct name fn, struct inode *to, struct name tn)
+static int rename_locked(struct inode *from, struct name fn, struct inode *to, struct name tn,
+			 bool replace)
 {
 	if (is_dot(fn) || is_dotdot(fn) || is_dot(tn) || is_dotdot(tn))
 		return -EBUSY;
@@ -349,6 +350,8 @@ static int rename_locked(struct inode *from, struct name fn, struct inode *to, s
 		return -ENOENT;
 	struct inode *inode = src->inode;
 	struct dir_entry *dst = ramfs_find(to, tn.start, tn.len);
+	if (dst && !replace)
+		return -EEXIST;
 	if (dst && dst->inode == inode)
 		return 0; /* two names of one file: nothing to do, as on Linux */
 	bool dir = S_ISDIR(inode->mode);
@@ -370,8 +373,8 @@ static int rename_locked(struct inode *from, struct name fn, struct inode *to, s
 	return err;
 }
 
-int path_rename(struct inode *old_base, const char *old, struct inode *new_base,
-		const char *new_path)
+static int rename_paths(struct inode *old_base, const char *old, struct inode *new_base,
+			const char *new_path, bool replace)
 {
 	int links = 0;
 	struct inode *from, *to;
@@ -381,13 +384,25 @@ int path_rename(struct inode *old_base, const char *old, struct inode *new_base,
 	if (!err) {
 		err = walk_parent(new_base, new_path, &links, &to, &tn);
 		if (!err) {
-			err = rename_locked(from, fn, to, tn);
+			err = rename_locked(from, fn, to, tn, replace);
 			inode_put_locked(to);
 		}
 		inode_put_locked(from);
 	}
 	mutex_unlock(&fs_lock);
 	return err;
+}
+
+int path_rename(struct inode *old_base, const char *old, struct inode *new_base,
+		const char *new_path)
+{
+	return rename_paths(old_base, old, new_base, new_path, true);
+}
+
+int path_rename_noreplace(struct inode *old_base, const char *old, struct inode *new_base,
+			  const char *new_path)
+{
+	return rename_paths(old_base, old, new_base, new_path, false);
 }
 
 /* The name `child` has in `dir`, or NULL. */

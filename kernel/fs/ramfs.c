@@ -111,6 +111,7 @@ int ramfs_add(struct inode *dir, const char *name, size_t len, struct inode *ino
 	memcpy(e->name, name, len);
 	e->name[len] = 0;
 	e->inode = inode;
+	e->position = dir->next_position++ + 2; /* after "." (0) and ".." (1) */
 	list_push_back(&dir->entries, &e->link);
 	inode->nlink++;
 	if (S_ISDIR(inode->mode)) {

@@ -47,11 +47,13 @@ struct inode {
 	uint64_t size;
 	uint32_t rdev; /* devices: major << 8 | minor (Linux's numbers) */
 	struct timestamp atime, mtime, ctime;
-	int refs; /* open files, working directories, lookups under way */
+	int refs;    /* open files, working directories, lookups under way */
+	int writers; /* open files that may write it: exec says ETXTBSY then */
 	const struct file_ops *fops;
 	/* The RAM file system's own. */
 	struct list_node entries; /* a directory: struct dir_entry, in creation order */
 	struct inode *parent;	  /* a directory: its ".." */
+	uint64_t next_position;	  /* a directory: the next entry's position (getdents) */
 	uint8_t **pages;	  /* a regular file: its data, a page each (NULL: zeroes) */
 	size_t page_slots;
 	char *target; /* a symbolic link */
@@ -60,7 +62,8 @@ struct inode {
 struct dir_entry {
 	struct list_node link;
 	struct inode *inode;
-	char name[]; /* NUL-terminated */
+	uint64_t position; /* its getdents offset: rising in list order, never reused */
+	char name[];	   /* NUL-terminated */
 };
 
 struct file {
@@ -106,6 +109,9 @@ int path_link(struct inode *old_base, const char *old, struct inode *new_base,
 int path_unlink(struct inode *base, const char *path, bool directory);
 int path_rename(struct inode *old_base, const char *old, struct inode *new_base,
 		const char *new_path);
+/* rename with RENAME_NOREPLACE: -EEXIST when the new name exists. */
+int path_rename_noreplace(struct inode *old_base, const char *old, struct inode *new_base,
+			  const char *new_path);
 
 /* The absolute path of directory `dir` into buf (size bytes); its length with the
  * NUL, or -errno (ENOENT once removed, ERANGE if it does not fit). */

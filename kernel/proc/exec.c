@@ -342,6 +342,8 @@ static int load_path(struct inode *cwd, const char *path, struct exec_args *args
 		return err;
 	if (!S_ISREG(file->mode) || !(file->mode & 0111))
 		err = -EACCES;
+	else if (__atomic_load_n(&file->writers, __ATOMIC_RELAXED))
+		err = -ETXTBSY; /* as Linux: someone may be writing it */
 	else
 		err = load_file(cwd, file, path, args, out, depth);
 	inode_put(file);

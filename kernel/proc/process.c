@@ -45,7 +45,7 @@ struct process *process_current(void)
 	return t ? t->process : 0;
 }
 
-static struct process *find_locked(int pid)
+struct process *process_find_locked(int pid)
 {
 	struct list_node *node;
 	list_for_each(node, &table)
@@ -131,7 +131,12 @@ static void process_start(void *arg)
 	sched_set_fs_base(p->first_fs_base);
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
 	p->task = current_task(); /* signals can reach it from here on */
+	__atomic_or_fetch(&p->task->signals, p->early_signals, __ATOMIC_RELEASE);
+	p->early_signals = 0;
 	spin_unlock_irqrestore(&proc_lock, flags);
+	cpu_enable_interrupts(); /* a whole context now: a signal sent before it ran ends it */
+	signal_deliver();
+	cpu_disable_interrupts();
 	user_enter(&frame);
 }
 
@@ -199,6 +204,7 @@ int process_spawn(const char *path, const char *const argv[], const char *const 
 		return -ENOMEM;
 	p->kernel_waits = true;
 	p->umask = 022;
+	process_limits_default(p);
 	p->cwd = fs_root();
 	inode_get(p->cwd);
 	struct exec_args args = {0};
@@ -241,6 +247,7 @@ int process_fork(bool vfork, uintptr_t stack)
 	if (!p)
 		return -ENOMEM;
 	p->umask = parent->umask;
+	memcpy(p->limits, parent->limits, sizeof p->limits);
 	p->cwd = parent->cwd;
 	inode_get(p->cwd);
 	memcpy(p->actions, parent->actions, sizeof p->actions);
@@ -325,7 +332,7 @@ int process_run_foreground(const char *path, const char *const argv[], const cha
 
 static struct process *init_process(void)
 {
-	struct process *init = find_locked(1);
+	struct process *init = process_find_locked(1);
 	return init && init->state == PROCESS_ALIVE ? init : 0;
 }
 
@@ -455,7 +462,7 @@ int process_wait4(int pid, int *wait_status, int options)
 static bool zombie_for_kernel(int pid, struct process **out)
 {
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
-	struct process *p = find_locked(pid);
+	struct process *p = process_find_locked(pid);
 	bool ready = p && p->state == PROCESS_ZOMBIE;
 	if (ready)
 		*out = p;
@@ -467,7 +474,7 @@ int process_wait(int pid, int *wait_status)
 {
 	struct process *p = 0;
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
-	struct process *found = find_locked(pid);
+	struct process *found = process_find_locked(pid);
 	bool ok = found && found->kernel_waits && !found->reaping;
 	if (ok)
 		found->reaping = true;
@@ -524,18 +531,18 @@ int process_getppid(void)
 int process_setpgid(int pid, int pgid)
 {
 	struct process *me = process_current();
+	pid = pid ? pid : me->pid;
+	pgid = pgid ? pgid : pid;
 	if (pgid < 0)
-		return -EINVAL;
+		return -EINVAL; /* Linux's order: setpgid(-1, 0) is EINVAL, not ESRCH */
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
-	struct process *p = pid == 0 ? me : find_locked(pid);
+	struct process *p = process_find_locked(pid);
 	int err = 0;
 	if (!p || (p != me && p->parent != me))
 		err = -ESRCH;
 	else if (p->sid == p->pid || p->sid != me->sid)
 		err = -EPERM; /* a session leader, or another session's */
 	else {
-		if (pgid == 0)
-			pgid = p->pid;
 		if (pgid != p->pid) { /* joining a group: it must exist in this session */
 			bool exists = false;
 			struct list_node *node;
@@ -574,7 +581,7 @@ static int query(int pid, bool session)
 {
 	struct process *me = process_current();
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
-	struct process *p = pid == 0 ? me : find_locked(pid);
+	struct process *p = pid == 0 ? me : process_find_locked(pid);
 	int result = !p ? -ESRCH : session ? p->sid : p->pgid;
 	spin_unlock_irqrestore(&proc_lock, flags);
 	return result;
@@ -624,7 +631,7 @@ static void user_fault(struct trap_frame *f)
 	struct process *p = process_current();
 	if (!p)
 		return; /* ring 3 without a process: cannot happen */
-	int sig = signal_for(f->vector);
+	int sig = f->vector == VECTOR_PAGE_FAULT ? p->page_fault_signal : signal_for(f->vector);
 	kprintf("keel: pid %d (%s): %s, %s at rip %#lx", p->pid, p->name, signal_name(sig),
 		trap_name(f->vector), f->rip);
 	if (f->vector == VECTOR_PAGE_FAULT)
@@ -647,10 +654,11 @@ static bool user_page_fault(struct trap_frame *f, uintptr_t address)
 		return false;
 	if (f->rflags & RFLAGS_IF)
 		cpu_enable_interrupts(); /* a file mapping's page may have to wait for fs_lock */
-	bool resolved =
+	enum vm_fault_result result =
 		vm_fault(p->mm, address, f->error_code & PF_WRITE, f->error_code & PF_FETCH);
 	cpu_disable_interrupts();
-	return resolved;
+	p->page_fault_signal = result == VM_FAULT_BUS ? SIGBUS : SIGSEGV;
+	return result == VM_FAULT_DONE;
 }
 
 static void back_to_user(struct trap_frame *f)

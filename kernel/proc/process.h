@@ -10,6 +10,7 @@
 #pragma once
 
 #include <asm/signal.h>
+#include <linux/resource.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,13 +54,25 @@ struct process {
 	bool vfork_done;		   /* a vfork child: it has exec'd or ended */
 	struct wait_queue vfork_wait;	   /* its parent waits here */
 	uint64_t start_ns;
-	uint64_t unknown_syscalls[8]; /* a bit per number reported already (< 512) */
+	struct rlimit limits[RLIM_NLIMITS]; /* NOFILE's soft limit is files->limit's too */
+	uint64_t early_signals;		    /* sent before its task ran: handed to it then */
+	int page_fault_signal;		    /* what the last unresolved page fault sends */
+	uint64_t unknown_syscalls[8];	    /* a bit per number reported already (< 512) */
 };
 
 extern struct spinlock proc_lock;
 
-/* Internal to proc/: the table's list (of all_link), proc_lock held. */
+/* Internal to proc/: the table's list (of all_link), and the process with a pid
+ * (NULL if none); proc_lock held. */
 struct list_node *process_table(void);
+struct process *process_find_locked(int pid);
+
+/* Resource limits (limits.c). Linux's defaults for a process the kernel starts. */
+void process_limits_default(struct process *p);
+/* prlimit64: process `pid`'s (0: the caller's) limit into *old (if given), then the
+ * new one (if given). -ESRCH, -EINVAL (no such resource, cur above max), -EPERM
+ * (above what Keel can give). */
+int process_limit(int pid, unsigned resource, const struct rlimit *new_limit, struct rlimit *old);
 
 /* Linux's wait status for an exit code, and for a signal that ended a process. */
 #define WAIT_EXITED(code)  (((code)&0xFF) << 8)

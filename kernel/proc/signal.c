@@ -37,8 +37,12 @@ static bool discarded(const struct process *p, int sig)
 
 void signal_send_locked(struct process *p, int sig)
 {
-	if (p->state != PROCESS_ALIVE || discarded(p, sig) || !p->task)
+	if (p->state != PROCESS_ALIVE || discarded(p, sig))
 		return;
+	if (!p->task) { /* not started yet: its task takes these when it first runs */
+		p->early_signals |= BIT(sig);
+		return;
+	}
 	__atomic_or_fetch(&p->task->signals, BIT(sig), __ATOMIC_RELEASE);
 	sched_wake(p->task); /* out of an interruptible sleep, to see it */
 }
@@ -71,9 +75,9 @@ int signal_kill(int pid, int sig)
 			      : pid == 0  ? p->pgid == me->pgid
 			      : pid == -1 ? p->pid != 1 && p != me
 					  : p->pgid == -pid;
-		if (!chosen || p->state != PROCESS_ALIVE)
+		if (!chosen)
 			continue;
-		found++;
+		found++; /* a zombie counts, as on Linux: it exists until reaped */
 		if (sig) /* 0 only asks whether the target exists */
 			signal_send_locked(p, sig);
 	}

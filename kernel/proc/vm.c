@@ -168,24 +168,39 @@ static struct vm_region *stack_below(struct mm *mm, uintptr_t addr)
 	return 0;
 }
 
-bool vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec)
+/* Whether `page` of file mapping r lies wholly past the file's end (as it is now). */
+static bool past_end_of_file(const struct vm_region *r, uintptr_t page)
+{
+	uint64_t size = __atomic_load_n(&r->file->size, __ATOMIC_RELAXED);
+	return r->offset + (page - r->start) >= page_up(size);
+}
+
+static enum vm_fault_result done_if(bool resolved)
+{
+	return resolved ? VM_FAULT_DONE : VM_FAULT_SEGV;
+}
+
+enum vm_fault_result vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec)
 {
 	if (addr >= USER_END)
-		return false;
+		return VM_FAULT_SEGV;
 	uintptr_t page = page_down(addr);
 	struct vm_region *r = region_at(mm, addr);
 	if (!r && (r = stack_below(mm, addr)))
 		r->start = page; /* the stack grows down to here */
 	if (!r || (write && !(r->prot & VM_WRITE)) || (exec && !(r->prot & VM_EXEC)) ||
 	    !(r->prot & (VM_READ | VM_WRITE | VM_EXEC)))
-		return false;
+		return VM_FAULT_SEGV;
 	phys_addr_t frame;
 	uint64_t flags;
-	if (!paging_translate(&mm->space, page, &frame, &flags, 0))
-		return bring_in(mm, r, page);
+	if (!paging_translate(&mm->space, page, &frame, &flags, 0)) {
+		if ((r->kind & VM_FILE_ONLY) && past_end_of_file(r, page))
+			return VM_FAULT_BUS;
+		return done_if(bring_in(mm, r, page));
+	}
 	if (write && !(flags & PAGE_WRITABLE))
-		return copy_on_write(mm, r, page, frame);
-	return true; /* another CPU's work, or a stale TLB entry: try again */
+		return done_if(copy_on_write(mm, r, page, frame));
+	return VM_FAULT_DONE; /* another CPU's work, or a stale TLB entry: try again */
 }
 
 bool vm_poke(struct mm *mm, uintptr_t addr, const void *src, size_t size)
@@ -406,6 +421,55 @@ uintptr_t vm_brk(struct mm *mm, uintptr_t new_brk)
 	}
 	mm->brk = new_brk;
 	return new_brk;
+}
+
+/* Moves the region at [old, old + size) (alone in it) to `to`, page by page: each
+ * frame is mapped at its new place before its old mapping goes, so no page is ever
+ * missing from both. If a page table cannot be had for the new place, the pages
+ * not yet moved stay where they were and -ENOMEM is returned with the two halves
+ * as regions of their own. */
+static long move_region(struct mm *mm, struct vm_region *r, uintptr_t to, size_t new_size)
+{
+	uintptr_t old = r->start;
+	int err = vm_map(mm, to, new_size, r->prot, r->kind & ~VM_HEAP, r->file, r->offset,
+			 r->file_size);
+	if (err)
+		return err;
+	for_each_mapped_page(mm, page, r->start, r->end)
+	{
+		phys_addr_t frame;
+		uint64_t flags;
+		paging_translate(&mm->space, page, &frame, &flags, 0);
+		if (paging_map(&mm->space, to + (page - old), frame, PAGE_SIZE, flags) != 0) {
+			vm_unmap(mm, to + (page - old), new_size - (page - old));
+			vm_unmap(mm, old, page - old); /* moved already: no pages there */
+			return -ENOMEM;
+		}
+		paging_unmap(&mm->space, page);
+	}
+	free_region(r);
+	return (long)to;
+}
+
+long vm_remap(struct mm *mm, uintptr_t old, size_t old_size, size_t new_size, bool may_move)
+{
+	struct vm_region *r = region_at(mm, old);
+	if (!r || old_size > r->end - old)
+		return -EFAULT;
+	if (new_size <= old_size) {
+		if (new_size < old_size)
+			vm_unmap(mm, old + new_size, old_size - new_size);
+		return (long)old;
+	}
+	bool at_end = old + old_size == r->end && !(r->kind & (VM_GROWSDOWN | VM_HEAP));
+	if (at_end && user_range_ok(old, new_size) && !overlaps(mm, r->end, old + new_size)) {
+		r->end = old + new_size; /* the new pages come as the region's others do */
+		return (long)old;
+	}
+	uintptr_t to = may_move ? vm_find_free(mm, new_size) : 0;
+	if (!to || split_around(mm, old, old + old_size) != 0)
+		return -ENOMEM;
+	return move_region(mm, region_at(mm, old), to, new_size);
 }
 
 /* ---- whole spaces -------------------------------------------------------------- */

@@ -26,6 +26,14 @@ struct inode;
 /* Kinds of region. */
 #define VM_GROWSDOWN (1u << 0) /* the stack */
 #define VM_HEAP	     (1u << 1) /* brk's */
+#define VM_FILE_ONLY (1u << 2) /* mmap of a file: a page past the file's end is SIGBUS */
+
+/* What a page fault comes to (vm_fault). */
+enum vm_fault_result {
+	VM_FAULT_DONE, /* resolved: try the access again */
+	VM_FAULT_SEGV, /* not allowed, or no memory: SIGSEGV (a kernel copy: EFAULT) */
+	VM_FAULT_BUS,  /* a file mapping's page past the file's end: SIGBUS */
+};
 
 #define STACK_LIMIT (8ul << 20) /* Linux's default RLIMIT_STACK */
 #define STACK_GAP   (1ul << 20) /* kept unmapped below the stack: Linux's stack_guard_gap */
@@ -74,14 +82,20 @@ int vm_protect(struct mm *mm, uintptr_t start, size_t size, unsigned prot);
  * 0 if there is none. */
 uintptr_t vm_find_free(struct mm *mm, size_t size);
 
+/* mremap(2) of [old, old + old_size), which must lie in one region (else -EFAULT),
+ * to new_size bytes (page multiples): shrinks in place, grows in place when the room
+ * after it is free, else moves the region (its frames, not copies) if may_move, else
+ * -ENOMEM. Returns the new start or -errno. */
+long vm_remap(struct mm *mm, uintptr_t old, size_t old_size, size_t new_size, bool may_move);
+
 /* brk(2): moves the heap's end; returns the break in effect afterwards. */
 uintptr_t vm_brk(struct mm *mm, uintptr_t new_brk);
 
-/* A page fault at `addr` in `mm` (loaded): true when it was a page not brought in
- * yet, a copy-on-write, or stack growth, and is now resolved; false when the access
- * is not allowed (the program gets SIGSEGV, a kernel copy EFAULT). `write` and
- * `exec` say what the access was. ENOMEM also answers false. */
-bool vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
+/* A page fault at `addr` in `mm` (loaded): DONE when it was a page not brought in
+ * yet, a copy-on-write, or stack growth, and is now resolved; SEGV when the access
+ * is not allowed (or memory ran out); BUS past a mapped file's end. `write` and
+ * `exec` say what the access was. */
+enum vm_fault_result vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
 
 /* Writes into the mm's pages through the kernel's mapping of their frames, bringing
  * them in first (exec, before the program runs; the mm need not be loaded). */

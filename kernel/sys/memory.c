@@ -9,6 +9,7 @@
 
 #include "../arch/usercopy.h"
 #include "../fs/file.h"
+#include "../mm/pmm.h"
 #include "../proc/process.h"
 #include "../proc/vm.h"
 #include "sys.h"
@@ -32,6 +33,18 @@ long sys_brk(uint64_t addr, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, 
 	return (long)vm_brk(process_current()->mm, addr);
 }
 
+/* Linux's default overcommit heuristic: one private writable mapping larger than all
+ * of RAM is refused (swap there is none); the rest is promised and comes on demand. */
+static bool more_than_memory(uint64_t size, uint64_t prot, uint64_t flags)
+{
+	struct pmm_stats frames;
+	if ((flags & MAP_SHARED_VALIDATE) != MAP_PRIVATE || !(prot & PROT_WRITE) ||
+	    (flags & MAP_NORESERVE))
+		return false;
+	pmm_get_stats(&frames);
+	return size / PAGE_SIZE > frames.total_frames;
+}
+
 long sys_mmap(uint64_t addr, uint64_t length, uint64_t prot, uint64_t flags, uint64_t fd,
 	      uint64_t offset)
 {
@@ -42,7 +55,7 @@ long sys_mmap(uint64_t addr, uint64_t length, uint64_t prot, uint64_t flags, uin
 	    (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
 	uint64_t size = page_up(length);
-	if (size < length || size > USER_END)
+	if (size < length || size > USER_END || more_than_memory(size, prot, flags))
 		return -ENOMEM;
 	struct file *f = 0;
 	if (!anonymous) {
@@ -61,9 +74,10 @@ long sys_mmap(uint64_t addr, uint64_t length, uint64_t prot, uint64_t flags, uin
 	uint64_t start;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		start = addr;
-		long bad = start % PAGE_SIZE || !user_range_ok(start, size) ? -EINVAL
-			   : start < MMAP_LOWEST			    ? -EPERM
-									    : 0;
+		long bad = !user_range_ok(start, size) ? -ENOMEM /* Linux's order */
+			   : start % PAGE_SIZE	       ? -EINVAL
+			   : start < MMAP_LOWEST       ? -EPERM
+						       : 0;
 		if (bad) {
 			if (f)
 				file_put(f);
@@ -79,8 +93,8 @@ long sys_mmap(uint64_t addr, uint64_t length, uint64_t prot, uint64_t flags, uin
 		uint64_t file_size = 0;
 		if (f)
 			file_size = f->inode->size > offset ? f->inode->size - offset : 0;
-		err = vm_map(mm, start, size, prot_of(prot), 0, f ? f->inode : 0, offset,
-			     file_size < size ? file_size : size);
+		err = vm_map(mm, start, size, prot_of(prot), f ? VM_FILE_ONLY : 0, f ? f->inode : 0,
+			     offset, file_size < size ? file_size : size);
 		if (err == -EINVAL && (flags & MAP_FIXED_NOREPLACE))
 			err = -EEXIST;
 	}
@@ -117,9 +131,19 @@ long sys_madvise(uint64_t addr, uint64_t length, uint64_t advice, uint64_t a4, u
 	return 0;
 }
 
-/* musl's realloc tries mremap for big blocks and copies when it fails. */
-long sys_mremap(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+/* mremap: shrink, grow in place, or move (MREMAP_MAYMOVE); Linux's checks first.
+ * MREMAP_FIXED and MREMAP_DONTUNMAP are not done here: EINVAL. */
+long sys_mremap(uint64_t old, uint64_t old_size, uint64_t new_size, uint64_t flags, uint64_t a5,
+		uint64_t a6)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
-	return -ENOMEM;
+	(void)a5, (void)a6;
+	if (flags & ~(uint64_t)MREMAP_MAYMOVE || old % PAGE_SIZE)
+		return -EINVAL;
+	old_size = page_up(old_size);
+	new_size = page_up(new_size);
+	if (new_size == 0)
+		return -EINVAL;
+	if (old_size == 0 || !user_range_ok(old, old_size))
+		return old_size ? -EFAULT : -EINVAL; /* size 0: Linux's shared-copy case */
+	return vm_remap(process_current()->mm, old, old_size, new_size, flags & MREMAP_MAYMOVE);
 }

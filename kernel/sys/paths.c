@@ -5,6 +5,7 @@
 #include <asm-generic/errno.h>
 #include <asm/stat.h>
 #include <linux/fcntl.h>
+#include <linux/fs.h>
 #include <linux/stat.h>
 
 #include "../arch/usercopy.h"
@@ -36,6 +37,8 @@ long user_path(uintptr_t path, char **out)
 long at_base(int dirfd, const char *path, struct inode **base)
 {
 	struct process *p = process_current();
+	if (!path[0])
+		return -ENOENT; /* as Linux: "" names nothing without AT_EMPTY_PATH */
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
 		*base = path[0] == '/' ? fs_root() : p->cwd;
 		inode_get(*base);
@@ -118,14 +121,15 @@ long sys_lstat(uint64_t path, uint64_t buf, uint64_t a3, uint64_t a4, uint64_t a
 
 /* As root: a file exists for F_OK, R_OK and W_OK; X_OK needs an execute bit
  * somewhere (or a directory). */
-long sys_faccessat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, uint64_t a5,
-		   uint64_t a6)
+long sys_faccessat2(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t flags, uint64_t a5,
+		    uint64_t a6)
 {
-	(void)a4, (void)a5, (void)a6;
-	if (mode & ~(uint64_t)7)
+	(void)a5, (void)a6;
+	if (mode & ~(uint64_t)7 ||
+	    flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	struct inode *inode;
-	long err = lookup_at(dirfd, path, 0, &inode);
+	long err = lookup_at(dirfd, path, (unsigned)flags, &inode);
 	if (err)
 		return err;
 	if ((mode & 1) && !S_ISDIR(inode->mode) && !(inode->mode & 0111))
@@ -134,10 +138,18 @@ long sys_faccessat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, ui
 	return err;
 }
 
+/* faccessat has no flags argument: whatever the fourth register holds is not one. */
+long sys_faccessat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, uint64_t a5,
+		   uint64_t a6)
+{
+	(void)a4;
+	return sys_faccessat2(dirfd, path, mode, 0, a5, a6);
+}
+
 long sys_access(uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
-	(void)a3;
-	return sys_faccessat(AT_CWD, path, mode, a4, a5, a6);
+	(void)a3, (void)a4;
+	return sys_faccessat2(AT_CWD, path, mode, 0, a5, a6);
 }
 
 /* ---- making and removing names ------------------------------------------------------ */
@@ -248,8 +260,10 @@ long sys_renameat2(uint64_t olddirfd, uint64_t oldpath, uint64_t newdirfd, uint6
 		   uint64_t flags, uint64_t a6)
 {
 	(void)a6;
+	if (flags == RENAME_NOREPLACE)
+		return with_two_paths(olddirfd, oldpath, newdirfd, newpath, path_rename_noreplace);
 	if (flags)
-		return -EINVAL; /* RENAME_NOREPLACE, _EXCHANGE, _WHITEOUT: not yet */
+		return -EINVAL; /* RENAME_EXCHANGE, RENAME_WHITEOUT: not yet */
 	return with_two_paths(olddirfd, oldpath, newdirfd, newpath, path_rename);
 }
 
@@ -415,6 +429,8 @@ long sys_fchownat(uint64_t dirfd, uint64_t path, uint64_t uid, uint64_t gid, uin
 		  uint64_t a6)
 {
 	(void)a6;
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
 	struct inode *inode;
 	long err = lookup_at(dirfd, path, (unsigned)flags, &inode);
 	if (err)

@@ -207,49 +207,42 @@ long sys_enosys_quietly(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint
 	return -ENOSYS;
 }
 
-static bool limit_of(unsigned resource, struct rlimit *r)
-{
-	if (resource >= RLIM_NLIMITS)
-		return false;
-	r->rlim_cur = r->rlim_max = RLIM_INFINITY;
-	if (resource == RLIMIT_STACK)
-		r->rlim_cur = STACK_LIMIT;
-	else if (resource == RLIMIT_NOFILE)
-		r->rlim_cur = r->rlim_max = 1024;
-	else if (resource == RLIMIT_NPROC)
-		r->rlim_cur = r->rlim_max = PROCESS_MAX;
-	else if (resource == RLIMIT_CORE)
-		r->rlim_cur = 0;
-	return true;
-}
-
-/* The limits Keel has, read-only: setting one is accepted but changes nothing yet. */
+/* prlimit64, getrlimit and setrlimit. As on Linux, a bad old_limit is EFAULT after
+ * the new limit is set. */
 long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t new_limit, uint64_t old_limit,
 		   uint64_t a5, uint64_t a6)
 {
-	(void)new_limit, (void)a5, (void)a6;
-	struct rlimit r;
-	if (pid && (int)pid != process_current()->pid)
-		return -ESRCH;
-	if (!limit_of((unsigned)resource, &r))
-		return -EINVAL;
-	if (old_limit && !copy_to_user(old_limit, &r, sizeof r))
+	(void)a5, (void)a6;
+	struct rlimit want, had;
+	if (new_limit && !copy_from_user(&want, new_limit, sizeof want))
 		return -EFAULT;
-	return 0;
+	if ((int)pid < 0)
+		return -ESRCH;
+	int err = process_limit((int)pid, (unsigned)resource, new_limit ? &want : 0, &had);
+	if (!err && old_limit && !copy_to_user(old_limit, &had, sizeof had))
+		return -EFAULT;
+	return err;
 }
 
 long sys_getrlimit(uint64_t resource, uint64_t limit, uint64_t a3, uint64_t a4, uint64_t a5,
 		   uint64_t a6)
 {
 	(void)a3, (void)a4, (void)a5, (void)a6;
-	return sys_prlimit64(0, resource, 0, limit, 0, 0);
+	struct rlimit r;
+	int err = process_limit(0, (unsigned)resource, 0, &r);
+	if (err)
+		return err;
+	return copy_to_user(limit, &r, sizeof r) ? 0 : -EFAULT;
 }
 
 long sys_setrlimit(uint64_t resource, uint64_t limit, uint64_t a3, uint64_t a4, uint64_t a5,
 		   uint64_t a6)
 {
-	(void)limit, (void)a3, (void)a4, (void)a5, (void)a6;
-	return resource < RLIM_NLIMITS ? 0 : -EINVAL;
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	struct rlimit r;
+	if (!copy_from_user(&r, limit, sizeof r))
+		return -EFAULT;
+	return process_limit(0, (unsigned)resource, &r, 0);
 }
 
 long sys_prctl(uint64_t option, uint64_t arg2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)

@@ -69,6 +69,8 @@ long sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t buf, uint64_t flags,
 		    uint64_t a6);
 long sys_stat(uint64_t path, uint64_t buf, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_lstat(uint64_t path, uint64_t buf, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_faccessat2(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t flags, uint64_t a5,
+		    uint64_t a6);
 long sys_faccessat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, uint64_t a5,
 		   uint64_t a6);
 long sys_access(uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
