@@ -46,7 +46,6 @@ static uint8_t *hello_bytes(size_t *size)
 	return copy;
 }
 
-
 /* Runs a program to its end; prints and returns its wait status (or -errno). */
 static int run(const char *what, const char *path, const char *const argv[])
 {
