@@ -242,10 +242,11 @@ long file_getdents(struct file *f, uintptr_t buf, size_t size)
 	uint8_t *out = kmalloc(room);
 	if (!out)
 		return -ENOMEM;
-	bool full = false, removed;
+	bool full = false;
 	mutex_lock(&fs_lock);
 	uint64_t next = 0;
-	if (!(removed = dir->nlink == 0))
+	bool removed = dir->nlink == 0;
+	if (!removed)
 		next = list_entries(dir, f->offset, out, room, &at, &full);
 	mutex_unlock(&fs_lock);
 	long result = removed ? -ENOENT
