@@ -2231,6 +2231,34 @@ static void test_getdents(void)
 	}
 }
 
+/* rm -r's pattern: read a few entries, unlink them, read on. Every entry must be
+ * seen once, none skipped because earlier ones went away. */
+static void test_getdents_removing(void)
+{
+	enum { N = 300 };
+	char name[16];
+	mkdir("many", 0755);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "many/e%03d", i);
+		make_file(name, "", 0, 0644);
+	}
+	int fd = open("many", O_RDONLY | O_DIRECTORY), removed = 0;
+	char buf[256], path[32];
+	long n;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0)
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+			snprintf(path, sizeof path, "many/%.20s", d->d_name);
+			if (d->d_name[0] != '.' && unlink(path) == 0)
+				removed++;
+			off += d->d_reclen;
+		}
+	EXPECT_EQ(n, 0);
+	close(fd);
+	EXPECT_EQ(removed, N);
+	EXPECT_OK(rmdir("many"));
+}
+
 static void test_symlink(void)
 {
 	char buf[64];
@@ -2912,7 +2940,7 @@ static const struct test tests[] = {
 	T(stack_guard),	  T(wx),		T(faults),	    T(pipe_big),
 	T(pipe_eof),	  T(pipe_epipe),	T(pipe_flags),	    T(file_rw),
 	T(file_unlink_open), T(open_flags),	T(rename),	    T(dirs),
-	T(getdents),	  T(symlink),		T(link),	    T(dup),
+	T(getdents),	  T(getdents_removing), T(symlink),		T(link),	    T(dup),
 	T(fcntl),	  T(emfile),		T(stat),	    T(cwd),
 	T(chmod_chown),	  T(truncate),		T(access),	    T(names),
 	T(devices),	  T(clocks),		T(sleep),	    T(system),
