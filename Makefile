@@ -253,14 +253,18 @@ $(DISK)/hdd.img: $(BUILD)/mbr.bin $(BUILD)/kernel.load
 	dd if=/dev/zero of=$@.tmp bs=512 count=0 seek=$$(cat $(BUILD)/disk.sectors) status=none
 	mv $@.tmp $@
 
+# A kernel (with its initramfs) too big for a floppy gets no floppy image: a message,
+# and the hard-disk image is the one to use (make INITRAMFS=a-big-root does this).
 $(DISK)/floppy.img: $(BUILD)/mbr.bin $(BUILD)/kernel.load
 	@mkdir -p $(@D)
 	@set -e; eval "$$(cat $(BUILD)/kernel.sum)"; \
 	if [ $$((KERNEL_SECTORS + 1)) -gt $(FLOPPY_SECTORS) ]; then \
-		echo "kernel ($$KERNEL_SECTORS sectors) does not fit on a 1.44 MB floppy" >&2; exit 1; fi
-	dd if=$(BUILD)/mbr.bin of=$@.tmp bs=512 count=1 status=none
-	dd if=$(BUILD)/kernel.load of=$@.tmp bs=512 seek=1 conv=notrunc status=none
-	dd if=/dev/zero of=$@.tmp bs=512 count=0 seek=$(FLOPPY_SECTORS) status=none
+		rm -f $@; echo "$@: skipped: the kernel ($$KERNEL_SECTORS sectors) does not fit on a" \
+			"1.44 MB floppy ($(FLOPPY_SECTORS) sectors); boot $(DISK)/hdd.img instead" >&2; \
+		exit 0; fi; \
+	dd if=$(BUILD)/mbr.bin of=$@.tmp bs=512 count=1 status=none; \
+	dd if=$(BUILD)/kernel.load of=$@.tmp bs=512 seek=1 conv=notrunc status=none; \
+	dd if=/dev/zero of=$@.tmp bs=512 count=0 seek=$(FLOPPY_SECTORS) status=none; \
 	mv $@.tmp $@
 
 size: all
