@@ -13,13 +13,25 @@ global user_copy_bytes
 global user_copy_string
 
 ; uint64_t user_copy_bytes(void *dst, const void *src, uint64_t n): the bytes left
-; uncopied, 0 when all went.
+; uncopied, 0 when all went. Eight bytes a step, then the tail a byte a step: QEMU
+; TCG runs a REP one iteration at a time, whatever its size. A fault among the
+; words retries what is left a byte at a time, so the count stops at the very byte
+; that faults.
 user_copy_bytes:
         mov rcx, rdx
-.copy:  rep movsb
+        shr rcx, 3
+.words: rep movsq
+        mov ecx, edx
+        and ecx, 7
+.bytes: rep movsb
         xor eax, eax
         ret
-.fault: mov rax, rcx                    ; RCX counts the bytes still to go
+.words_fault:
+        and edx, 7                      ; RCX counts the words still to go
+        lea rcx, [rcx * 8 + rdx]
+        jmp .bytes
+.bytes_fault:
+        mov rax, rcx                    ; RCX counts the bytes still to go
         ret
 
 ; int64_t user_copy_string(char *dst, const char *src, uint64_t max): the string's
@@ -40,5 +52,6 @@ user_copy_string:
         ret
 
 section .extable progbits alloc noexec nowrite align=8
-        dq user_copy_bytes.copy, user_copy_bytes.fault
+        dq user_copy_bytes.words, user_copy_bytes.words_fault
+        dq user_copy_bytes.bytes, user_copy_bytes.bytes_fault
         dq user_copy_string.load, user_copy_string.fault

@@ -12,12 +12,18 @@
 #include "../lib/bitmap.h"
 #include "../lib/string.h"
 #include "../mm/heap.h"
+#include "../sched/sched.h"
+#include "../sched/task.h"
 #include "devices.h"
 
 /* ---- regular files and directories ------------------------------------------------ */
 
 /* Regular files go through a kernel buffer, a chunk at a time: fs_lock is never
- * held across a user copy (vfs.h). */
+ * held across a user copy (vfs.h). The buffer is the task's own, made on its first
+ * call and kept until it ends: a fresh one each call was a heap page mapped and
+ * unmapped (4 KiB is a large block), and the kernel stack has no room for a page.
+ * A task is in here once at most: a page fault in its user copies never comes back
+ * through regular_io. */
 #define CHUNK 4096
 
 /* n bytes between the user's buf and the file at *offset, which moves on. With
@@ -25,9 +31,10 @@
 static long regular_io(struct inode *inode, uintptr_t buf, size_t n, uint64_t *offset, bool writing,
 		       bool append)
 {
-	uint8_t *bounce = kmalloc(CHUNK);
-	if (!bounce)
+	struct task *self = current_task();
+	if (!self->bounce && !(self->bounce = kmalloc(CHUNK)))
 		return -ENOMEM;
+	uint8_t *bounce = self->bounce;
 	size_t done = 0;
 	long err = 0;
 	while (done < n) {
@@ -55,7 +62,6 @@ static long regular_io(struct inode *inode, uintptr_t buf, size_t n, uint64_t *o
 		if ((size_t)moved < want)
 			break;
 	}
-	kfree(bounce);
 	return done ? (long)done : err;
 }
 

@@ -45,6 +45,7 @@ static void task_free(struct task *t)
 	if (t->owns_stack)
 		kstack_free(&t->stack);
 	kfree(t->fpu);
+	kfree(t->bounce);
 	kfree(t);
 }
 

@@ -44,6 +44,7 @@ struct task {
 	struct process *process;
 	uint64_t signals; /* pending, bit n - 1 for signal n: set by proc/signal.c */
 	uint64_t blocked; /* rt_sigprocmask's mask (never SIGKILL or SIGSTOP) */
+	void *bounce;	  /* fs/file.c's buffer for regular files: its first use makes it */
 	void (*fn)(void *arg);
 	void *arg;
 	int exit_status;

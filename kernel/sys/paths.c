@@ -17,12 +17,23 @@
 
 #define AT_CWD ((uint64_t)AT_FDCWD)
 
+/* Most paths are short: a block of PATH_SHORT comes from a slab, where one of
+ * PATH_MAX would be a large block, a heap page mapped and unmapped for each path.
+ * A longer path is read again into that. */
+#define PATH_SHORT 256
+
 long user_path(uintptr_t path, char **out)
 {
-	char *name = kmalloc(PATH_MAX);
+	char *name = kmalloc(PATH_SHORT);
 	if (!name)
 		return -ENOMEM;
-	long len = strncpy_from_user(name, path, PATH_MAX);
+	long len = strncpy_from_user(name, path, PATH_SHORT);
+	if (len < 0) {
+		kfree(name);
+		if (!(name = kmalloc(PATH_MAX)))
+			return -ENOMEM;
+		len = strncpy_from_user(name, path, PATH_MAX);
+	}
 	if (len < 0) {
 		/* No NUL in PATH_MAX bytes that could be read: too long, or a bad address. */
 		char probe;
