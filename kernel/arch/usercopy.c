@@ -57,24 +57,34 @@ static void close_user(void)
 		clac();
 }
 
-bool copy_from_user(void *dst, uintptr_t src, size_t size)
+size_t copy_from_user_partial(void *dst, uintptr_t src, size_t size)
 {
 	if (!user_range_ok(src, size))
-		return false;
+		return 0;
 	open_user();
 	uint64_t left = user_copy_bytes(dst, (const void *)src, size);
 	close_user();
-	return left == 0;
+	return size - left;
+}
+
+size_t copy_to_user_partial(uintptr_t dst, const void *src, size_t size)
+{
+	if (!user_range_ok(dst, size))
+		return 0;
+	open_user();
+	uint64_t left = user_copy_bytes((void *)dst, src, size);
+	close_user();
+	return size - left;
+}
+
+bool copy_from_user(void *dst, uintptr_t src, size_t size)
+{
+	return copy_from_user_partial(dst, src, size) == size;
 }
 
 bool copy_to_user(uintptr_t dst, const void *src, size_t size)
 {
-	if (!user_range_ok(dst, size))
-		return false;
-	open_user();
-	uint64_t left = user_copy_bytes((void *)dst, src, size);
-	close_user();
-	return left == 0;
+	return copy_to_user_partial(dst, src, size) == size;
 }
 
 long strncpy_from_user(char *dst, uintptr_t src, size_t max)

@@ -19,6 +19,11 @@ bool user_range_ok(uintptr_t addr, size_t size);
 bool copy_from_user(void *dst, uintptr_t src, size_t size);
 bool copy_to_user(uintptr_t dst, const void *src, size_t size);
 
+/* The same, for read(2) and write(2), which move what they can as Linux does: the
+ * bytes copied before the first that faults (0 for a range not in user space). */
+size_t copy_from_user_partial(void *dst, uintptr_t src, size_t size);
+size_t copy_to_user_partial(uintptr_t dst, const void *src, size_t size);
+
 /* Copies a NUL-terminated string of at most max - 1 characters into dst (max bytes);
  * returns its length, or -1 if it faulted or found no NUL in time. */
 long strncpy_from_user(char *dst, uintptr_t src, size_t max);

@@ -37,11 +37,17 @@ static long regular_io(struct inode *inode, uintptr_t buf, size_t n, uint64_t *o
 	uint8_t *bounce = self->bounce;
 	size_t done = 0;
 	long err = 0;
-	while (done < n) {
+	bool faulted = false;
+	while (done < n && !faulted) {
 		size_t want = n - done < CHUNK ? n - done : CHUNK;
-		if (writing && !copy_from_user(bounce, buf + done, want)) {
-			err = -EFAULT;
-			break;
+		if (writing) { /* as Linux: what can be read of the buffer is written */
+			size_t got = copy_from_user_partial(bounce, buf + done, want);
+			faulted = got < want;
+			want = got;
+			if (!want) {
+				err = -EFAULT;
+				break;
+			}
 		}
 		mutex_lock(&fs_lock);
 		if (append)
@@ -53,9 +59,13 @@ static long regular_io(struct inode *inode, uintptr_t buf, size_t n, uint64_t *o
 			err = moved;
 			break;
 		}
-		if (!writing && !copy_to_user(buf + done, bounce, (size_t)moved)) {
-			err = -EFAULT;
-			break;
+		if (!writing) { /* the bytes that reached the user count, and no more */
+			size_t put = copy_to_user_partial(buf + done, bounce, (size_t)moved);
+			if (put < (size_t)moved) {
+				faulted = true;
+				err = -EFAULT;
+				moved = (long)put;
+			}
 		}
 		*offset += (uint64_t)moved;
 		done += (size_t)moved;
