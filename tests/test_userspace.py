@@ -111,6 +111,20 @@ def poweroff_through_reboot_2_ends_qemu():
 
 
 @test
+def poweroff_r_restarts_through_reboot_2():
+    """LINUX_REBOOT_CMD_RESTART resets the machine; QEMU runs with -no-reboot, so a
+    reset ends it, after the kernel said so."""
+    with user_shell() as m:
+        m.type("poweroff -r\r")
+        m.wait_for(r"^rebooting")
+        try:
+            status = m.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            status = None
+        check(status is not None, f"QEMU still runs after poweroff -r:\n{tail(m.output)}")
+
+
+@test
 def the_kernel_shell_runs_programs_with_run():
     with Machine() as m:  # no /init in this image: the kernel's shell
         out = m.run("run /bin/hello one two")
