@@ -1752,6 +1752,28 @@ static void do_divide(void *arg)
 			 "edx");
 }
 
+/* Takes memory 16 MiB at a time (each mapping within what mmap promises) and
+ * touches every page, until the kernel stops it. Exits 0 if 4 GiB were not enough. */
+static void exhaust_memory(void *arg)
+{
+	(void)arg;
+	for (int chunk = 0; chunk < 256; chunk++) {
+		char *p = mmap(0, 16 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(2);
+		for (long i = 0; i < 16 << 20; i += PAGE)
+			p[i] = 1;
+	}
+	_exit(0);
+}
+
+/* Memory exhaustion kills the process that faults (SIGKILL, Linux's OOM killer's
+ * signal), and the system goes on; the freeram test checks every frame came back. */
+static void test_out_of_memory(void)
+{
+	EXPECT_SIGNAL(in_child(exhaust_memory, 0), SIGKILL);
+}
+
 static void test_stack_guard(void)
 {
 	EXPECT_SIGNAL(in_child(overflow_stack, 0), SIGSEGV);
@@ -2937,7 +2959,7 @@ static const struct test tests[] = {
 	T(exec_elf_ok),	  T(exec_bad_elf),	T(exec_bad_segments), T(exec_errors),
 	T(exec_args),	  T(exec_e2big),	T(brk),		    T(brk_shrunk),
 	T(mmap_anon),	  T(mmap_errors),	T(mremap),	    T(mmap_file),
-	T(stack_guard),	  T(wx),		T(faults),	    T(pipe_big),
+	T(out_of_memory), T(stack_guard),	  T(wx),		T(faults),	    T(pipe_big),
 	T(pipe_eof),	  T(pipe_epipe),	T(pipe_flags),	    T(file_rw),
 	T(file_unlink_open), T(open_flags),	T(rename),	    T(dirs),
 	T(getdents),	  T(getdents_removing), T(symlink),		T(link),	    T(dup),

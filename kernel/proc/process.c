@@ -620,6 +620,7 @@ static const char *signal_name(int sig)
 	case SIGTRAP: return "SIGTRAP";
 	case SIGILL: return "SIGILL";
 	case SIGBUS: return "SIGBUS";
+	case SIGKILL: return "SIGKILL (out of memory)";
 	default: return "SIGSEGV";
 	}
 }
@@ -657,7 +658,10 @@ static bool user_page_fault(struct trap_frame *f, uintptr_t address)
 	enum vm_fault_result result =
 		vm_fault(p->mm, address, f->error_code & PF_WRITE, f->error_code & PF_FETCH);
 	cpu_disable_interrupts();
-	p->page_fault_signal = result == VM_FAULT_BUS ? SIGBUS : SIGSEGV;
+	/* Out of memory, the process is killed (Linux's OOM killer would pick one too). */
+	p->page_fault_signal = result == VM_FAULT_BUS	  ? SIGBUS
+			       : result == VM_FAULT_NOMEM ? SIGKILL
+							  : SIGSEGV;
 	return result == VM_FAULT_DONE;
 }
 

@@ -175,9 +175,10 @@ static bool past_end_of_file(const struct vm_region *r, uintptr_t page)
 	return r->offset + (page - r->start) >= page_up(size);
 }
 
+/* bring_in and copy_on_write fail only for want of memory. */
 static enum vm_fault_result done_if(bool resolved)
 {
-	return resolved ? VM_FAULT_DONE : VM_FAULT_SEGV;
+	return resolved ? VM_FAULT_DONE : VM_FAULT_NOMEM;
 }
 
 enum vm_fault_result vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec)

@@ -30,9 +30,10 @@ struct inode;
 
 /* What a page fault comes to (vm_fault). */
 enum vm_fault_result {
-	VM_FAULT_DONE, /* resolved: try the access again */
-	VM_FAULT_SEGV, /* not allowed, or no memory: SIGSEGV (a kernel copy: EFAULT) */
-	VM_FAULT_BUS,  /* a file mapping's page past the file's end: SIGBUS */
+	VM_FAULT_DONE,	/* resolved: try the access again */
+	VM_FAULT_SEGV,	/* not allowed: SIGSEGV (a kernel copy: EFAULT) */
+	VM_FAULT_BUS,	/* a file mapping's page past the file's end: SIGBUS */
+	VM_FAULT_NOMEM, /* allowed, but no frame or page table could be had */
 };
 
 #define STACK_LIMIT (8ul << 20) /* Linux's default RLIMIT_STACK */
@@ -93,8 +94,8 @@ uintptr_t vm_brk(struct mm *mm, uintptr_t new_brk);
 
 /* A page fault at `addr` in `mm` (loaded): DONE when it was a page not brought in
  * yet, a copy-on-write, or stack growth, and is now resolved; SEGV when the access
- * is not allowed (or memory ran out); BUS past a mapped file's end. `write` and
- * `exec` say what the access was. */
+ * is not allowed; BUS past a mapped file's end; NOMEM when memory ran out. `write`
+ * and `exec` say what the access was. */
 enum vm_fault_result vm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
 
 /* Writes into the mm's pages through the kernel's mapping of their frames, bringing
