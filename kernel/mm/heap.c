@@ -615,7 +615,16 @@ static void slab_return(struct heap_class *c, struct heap_span *s, unsigned i)
 	s->rec.free_head = NO_BLOCK; /* fresh again: hand blocks out in address order */
 	s->rec.bump = 0;
 	if (c->has_empty) {
-		slab_release(c, s);
+		/* Two empty slabs: keep the lower one. Pages the heap holds stay packed at
+		 * the bottom of its area, where they share page tables (see mem.c). */
+		struct heap_span *kept = span_of(c->partial.prev);
+		if (kept->rec.base < s->rec.base) {
+			slab_release(c, s);
+			return;
+		}
+		slab_release(c, kept);
+		list_remove(s);
+		list_insert_after(c->partial.prev, s);
 	} else {
 		c->has_empty = true;
 		list_remove(s);

@@ -11,20 +11,38 @@
 
 #define MAX_USABLE_RANGES   64
 #define MAX_RESERVED_RANGES 4
-#define HEAP_FREE_RANGES    128
+#define HEAP_FREE_RANGES    4096
 
 extern char __load_start[], __kernel_end[];
 
 /* ---- the heap's pages: fresh frames mapped at HEAP_BASE and up ------------------- */
 
-/* Virtual ranges the heap gave back, for reuse; one heap for the machine, so one
- * list. The heap's lock covers it: only the heap calls in here. */
+/* Virtual ranges the heap gave back, for reuse: sorted by address, never touching
+ * (a range given back merges with both neighbours), none ending at heap_top (that
+ * one lowers heap_top instead). Ranges are taken lowest first. All of this keeps
+ * the heap's pages packed at the bottom of its area: each 2 MiB of it where a page
+ * is mapped holds a page table, so pages left scattered after a burst (a fork bomb
+ * peaks at megabytes) would keep a page table each, and more after every burst.
+ * One heap for the machine, so one list; the heap's lock covers it (only the heap
+ * calls in here). */
 static struct {
 	uintptr_t base;
 	size_t pages;
 } free_ranges[HEAP_FREE_RANGES];
 static size_t free_range_count;
 static uintptr_t heap_top = HEAP_BASE;
+
+static uintptr_t range_end(size_t i)
+{
+	return free_ranges[i].base + free_ranges[i].pages * PAGE_SIZE;
+}
+
+static void remove_range(size_t i)
+{
+	free_range_count--;
+	for (; i < free_range_count; i++)
+		free_ranges[i] = free_ranges[i + 1];
+}
 
 static uintptr_t take_virtual_range(size_t pages)
 {
@@ -35,7 +53,7 @@ static uintptr_t take_virtual_range(size_t pages)
 		free_ranges[i].base += pages * PAGE_SIZE;
 		free_ranges[i].pages -= pages;
 		if (free_ranges[i].pages == 0)
-			free_ranges[i] = free_ranges[--free_range_count];
+			remove_range(i);
 		return base;
 	}
 	uintptr_t base = heap_top;
@@ -45,20 +63,37 @@ static uintptr_t take_virtual_range(size_t pages)
 
 static void give_back_virtual_range(uintptr_t base, size_t pages)
 {
-	for (size_t i = 0; i < free_range_count; i++) {
-		if (free_ranges[i].base + free_ranges[i].pages * PAGE_SIZE == base) {
-			free_ranges[i].pages += pages; /* grows an adjacent range */
-			return;
-		}
-		if (base + pages * PAGE_SIZE == free_ranges[i].base) {
-			free_ranges[i].base = base;
-			free_ranges[i].pages += pages;
-			return;
-		}
+	size_t i = 0; /* where it goes: the first range above it */
+	while (i < free_range_count && free_ranges[i].base < base)
+		i++;
+	uintptr_t end = base + pages * PAGE_SIZE;
+	bool joins_below = i > 0 && range_end(i - 1) == base;
+	bool joins_above = i < free_range_count && free_ranges[i].base == end;
+	if (joins_below && joins_above) {
+		free_ranges[i - 1].pages += pages + free_ranges[i].pages;
+		remove_range(i);
+	} else if (joins_below) {
+		free_ranges[i - 1].pages += pages;
+	} else if (joins_above) {
+		free_ranges[i].base = base;
+		free_ranges[i].pages += pages;
+	} else if (free_range_count < HEAP_FREE_RANGES) {
+		for (size_t j = free_range_count++; j > i; j--)
+			free_ranges[j] = free_ranges[j - 1];
+		free_ranges[i].base = base;
+		free_ranges[i].pages = pages;
+	} else {
+		/* Full: that many holes needs as many live page runs between them. Only
+		 * the addresses are lost, not the memory (the heap's area is 512 GiB). */
+		if (end == heap_top)
+			heap_top = base;
+		return;
 	}
-	if (free_range_count < HEAP_FREE_RANGES)
-		free_ranges[free_range_count++] = (typeof(free_ranges[0])){base, pages};
-	/* else: the addresses are lost, not the memory; there are 64 TiB of them */
+	/* A free range at the top is no range: the top comes down to it. */
+	if (range_end(free_range_count - 1) == heap_top) {
+		heap_top = free_ranges[free_range_count - 1].base;
+		free_range_count--;
+	}
 }
 
 static void heap_free_pages(void *pages, size_t count)
