@@ -236,10 +236,19 @@ static void pool_put(struct heap_pool *pool, void *record)
 	*(void **)record = pg->free;
 	pg->free = record;
 	if (pg->used-- == pool->per_page) {
-		pg->next = pool->pages;
-		if (pg->next)
-			pg->next->prev = pg;
-		pool->pages = pg;
+		/* Listed in address order, so records come from the lowest page: a page
+		 * up high, taken at a peak, empties and goes back (see mem.c). */
+		struct pool_page *before = NULL, *after = pool->pages;
+		while (after && after < pg)
+			before = after, after = after->next;
+		pg->prev = before;
+		pg->next = after;
+		if (after)
+			after->prev = pg;
+		if (before)
+			before->next = pg;
+		else
+			pool->pages = pg;
 	}
 	if (pg->used == 0 && (pg->prev || pg->next)) {
 		pool_unlink(pool, pg);
