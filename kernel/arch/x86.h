@@ -320,6 +320,20 @@ static inline bool rdrand64(uint64_t *value)
 	return ok;
 }
 
+/* RDSEED (CPUID.(EAX=7,ECX=0):EBX bit 18; SDM vol. 1, 7.3.17.2): the entropy source
+ * itself, where RDRAND is a generator it seeds. */
+static inline bool cpu_has_rdseed(void)
+{
+	return cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ebx & (1u << 18));
+}
+
+static inline bool rdseed64(uint64_t *value)
+{
+	uint8_t ok;
+	__asm__ volatile("rdseed %0; setc %1" : "=r"(*value), "=qm"(ok));
+	return ok;
+}
+
 /* Moves to a new stack and calls fn(arg) there; fn must not return. Used once, by
  * _start, to leave the boot sector's stack. */
 static inline __attribute__((noreturn)) void cpu_call_on_stack(void *stack_top, void (*fn)(void *),

@@ -8,6 +8,7 @@
 
 static struct spinlock lock = SPINLOCK_INIT;
 static uint64_t state;
+static enum { UNKNOWN, NOTHING, RDRAND, RDSEED_TOO } hardware; /* asked once: CPUID is slow */
 
 /* SplitMix64 (Steele, Lea and Flood, 2014): a 64-bit state stepped by the golden
  * ratio and mixed by two multiply-xorshift rounds. */
@@ -21,11 +22,15 @@ static uint64_t splitmix64(uint64_t *s)
 
 static uint64_t next_word(void)
 {
-	uint64_t hw = 0;
-	if (cpu_has_rdrand())
+	if (hardware == UNKNOWN)
+		hardware = !cpu_has_rdrand() ? NOTHING : cpu_has_rdseed() ? RDSEED_TOO : RDRAND;
+	uint64_t hw = 0, seed = 0;
+	if (hardware != NOTHING)
 		rdrand64(&hw); /* on failure hw stays 0: the generator still moves */
+	if (hardware == RDSEED_TOO)
+		rdseed64(&seed); /* fresh entropy into the state, when the CPU has some */
 	uint64_t flags = spin_lock_irqsave(&lock);
-	state ^= rdtsc();
+	state ^= rdtsc() ^ seed;
 	uint64_t word = splitmix64(&state) ^ hw;
 	spin_unlock_irqrestore(&lock, flags);
 	return word;
