@@ -1153,6 +1153,13 @@ static void get_stats_unlocked(struct heap_stats *stats)
 	stats->large_allocations = heap.large_count;
 	stats->large_pages = heap.large_pages;
 	stats->meta_pages = heap.meta_pages;
+	for (unsigned ci = 0; ci < HEAP_CLASSES; ci++)
+		stats->idle_pages += heap.classes[ci].has_empty;
+	const struct heap_pool *pools[] = {&heap.spans[0], &heap.spans[1], &heap.spans[2],
+					   &heap.larges};
+	for (unsigned i = 0; i < sizeof pools / sizeof pools[0]; i++)
+		for (const struct pool_page *pg = pools[i]->pages; pg; pg = pg->next)
+			stats->idle_pages += pg->used == 0;
 	stats->bytes_requested += heap.large_requested;
 	stats->bytes_reserved = heap.pages_held * HEAP_PAGE_SIZE;
 }

@@ -70,6 +70,7 @@ struct heap_stats {
 	struct heap_class_stats class_stats[HEAP_CLASSES];
 	size_t large_allocations, large_pages;
 	size_t meta_pages;	/* bookkeeping: slab/large records and the page registry */
+	size_t idle_pages;	/* kept with nothing in them: an empty slab, an empty record page */
 	size_t bytes_requested; /* sum of sizes asked for, live blocks */
 	size_t bytes_reserved;	/* pages held by the heap (slabs, large, meta), in bytes */
 };

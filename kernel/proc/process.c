@@ -301,6 +301,8 @@ int process_exec(const char *path, struct exec_args *args)
 		return err;
 	/* No way back from here: the old program goes. */
 	struct mm *old = p->mm;
+	if (old->peak_pages > p->peak_pages)
+		p->peak_pages = old->peak_pages; /* ru_maxrss outlives exec, as on Linux */
 	cpu_disable_interrupts();
 	p->mm = loaded.mm;
 	sched_enter_space(&p->mm->space, p);

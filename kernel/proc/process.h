@@ -57,6 +57,7 @@ struct process {
 	struct rlimit limits[RLIM_NLIMITS]; /* NOFILE's soft limit is files->limit's too */
 	uint64_t early_signals;		    /* sent before its task ran: handed to it then */
 	int page_fault_signal;		    /* what the last unresolved page fault sends */
+	unsigned long peak_pages;	    /* of the programs it ran before this one (exec) */
 	uint64_t unknown_syscalls[8];	    /* a bit per number reported already (< 512) */
 };
 

@@ -91,6 +91,12 @@ static void fill_page(struct vm_region *r, uintptr_t page, void *frame)
 	fs_read_kernel(r->file, r->offset + into, frame, n);
 }
 
+static void count_page(struct mm *mm)
+{
+	if (++mm->pages > mm->peak_pages)
+		mm->peak_pages = mm->pages;
+}
+
 static bool bring_in(struct mm *mm, struct vm_region *r, uintptr_t page)
 {
 	phys_addr_t frame = pmm_alloc_frame();
@@ -101,7 +107,7 @@ static bool bring_in(struct mm *mm, struct vm_region *r, uintptr_t page)
 		pmm_free_frame(frame);
 		return false;
 	}
-	mm->pages++;
+	count_page(mm);
 	return true;
 }
 
@@ -516,14 +522,14 @@ static bool share_page(struct mm *from, struct mm *to, struct vm_region *r, uint
 			pmm_free_frame(copy);
 			return false;
 		}
-		to->pages++;
+		count_page(to);
 		return true;
 	}
 	if (paging_map(&to->space, page, frame, PAGE_SIZE, page_flags(r->prot, false)) != 0) {
 		frame_release(frame);
 		return false;
 	}
-	to->pages++;
+	count_page(to);
 	if (r->prot & VM_WRITE)
 		paging_protect(&from->space, page, page_flags(r->prot, false));
 	return true;

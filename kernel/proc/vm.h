@@ -54,7 +54,8 @@ struct mm {
 	struct list_node regions;
 	uintptr_t brk_start, brk;
 	uintptr_t stack_top;
-	unsigned long pages; /* frames mapped now, for tests and /proc later */
+	unsigned long pages;	  /* frames mapped now, for tests and /proc later */
+	unsigned long peak_pages; /* the most it ever had: getrusage's ru_maxrss */
 };
 
 /* An empty mm (its page tables sharing the kernel half); NULL when memory ran out. */
