@@ -99,29 +99,29 @@ def init_starts_the_shell_again_when_it_exits():
         check(output_of(m, "echo back") == "back", "the new shell does not answer")
 
 
-@test
-def poweroff_through_reboot_2_ends_qemu():
+def check_command_ends_qemu(command, said=None):
+    """Types `command` at the shell; QEMU (run with -no-reboot) must end, after the
+    kernel printed `said` if given."""
     with user_shell() as m:
-        m.type("poweroff\r")
+        m.type(command + "\r")
+        if said:
+            m.wait_for(said)
         try:
             status = m.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             status = None
-        check(status is not None, f"QEMU still runs after poweroff:\n{tail(m.output)}")
+        check(status is not None, f"QEMU still runs after {command}:\n{tail(m.output)}")
+
+
+@test
+def poweroff_through_reboot_2_ends_qemu():
+    check_command_ends_qemu("poweroff")
 
 
 @test
 def poweroff_r_restarts_through_reboot_2():
-    """LINUX_REBOOT_CMD_RESTART resets the machine; QEMU runs with -no-reboot, so a
-    reset ends it, after the kernel said so."""
-    with user_shell() as m:
-        m.type("poweroff -r\r")
-        m.wait_for(r"^rebooting")
-        try:
-            status = m.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            status = None
-        check(status is not None, f"QEMU still runs after poweroff -r:\n{tail(m.output)}")
+    """LINUX_REBOOT_CMD_RESTART resets the machine; with -no-reboot a reset ends QEMU."""
+    check_command_ends_qemu("poweroff -r", said=r"^rebooting")
 
 
 @test

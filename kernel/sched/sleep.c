@@ -58,16 +58,13 @@ void sleep_disarm(struct task *t)
 	spin_unlock_irqrestore(&c->timer_lock, flags);
 }
 
-void sleep_ms(uint64_t ms)
+/* Sleeps until the tick takes the task off the queue (a stray wake-up only loops),
+ * or, if `interruptible`, until a signal is pending: then false. */
+static bool sleep_until(uint64_t deadline_ns, bool interruptible)
 {
-	if (!sched_can_sleep()) {
-		sleep_without_scheduler(ms);
-		return;
-	}
 	struct task *t = current_task();
 	struct cpu *c = t->cpu;
-	sleep_arm(t, clock_ns() + ms * NS_PER_MS);
-	/* Asleep until the tick takes it off the queue (a stray wake-up only loops). */
+	sleep_arm(t, deadline_ns);
 	for (;;) {
 		uint64_t flags = spin_lock_irqsave(&c->timer_lock);
 		bool queued = sleeping(t);
@@ -75,9 +72,23 @@ void sleep_ms(uint64_t ms)
 			__atomic_store_n(&t->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
 		spin_unlock_irqrestore(&c->timer_lock, flags);
 		if (!queued)
-			break;
+			return true;
+		if (interruptible && signal_pending()) { /* after going to sleep: none missed */
+			__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+			sleep_disarm(t);
+			return false;
+		}
 		schedule();
 	}
+}
+
+void sleep_ms(uint64_t ms)
+{
+	if (!sched_can_sleep()) {
+		sleep_without_scheduler(ms);
+		return;
+	}
+	sleep_until(clock_ns() + ms * NS_PER_MS, false);
 }
 
 void sleep_tick(struct cpu *c)
@@ -99,22 +110,5 @@ void sleep_tick(struct cpu *c)
 
 bool sleep_interruptible(uint64_t deadline_ns)
 {
-	struct task *t = current_task();
-	struct cpu *c = t->cpu;
-	sleep_arm(t, deadline_ns);
-	for (;;) {
-		uint64_t flags = spin_lock_irqsave(&c->timer_lock);
-		bool queued = sleeping(t);
-		if (queued)
-			__atomic_store_n(&t->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
-		spin_unlock_irqrestore(&c->timer_lock, flags);
-		if (!queued)
-			return true;
-		if (signal_pending()) { /* checked after going to sleep: none is missed */
-			__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
-			sleep_disarm(t);
-			return false;
-		}
-		schedule();
-	}
+	return sleep_until(deadline_ns, true);
 }
