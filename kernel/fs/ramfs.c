@@ -164,7 +164,9 @@ static bool grow_slots(struct inode *inode, size_t index)
 	return true;
 }
 
-static uint8_t *page_for_write(struct inode *inode, size_t index)
+/* The page to write `index` into; a new one is zeroed unless the write covers all
+ * of it (`whole`): unpacking the initramfs copies each page once, not twice. */
+static uint8_t *page_for_write(struct inode *inode, size_t index, bool whole)
 {
 	if (!grow_slots(inode, index))
 		return 0;
@@ -173,7 +175,8 @@ static uint8_t *page_for_write(struct inode *inode, size_t index)
 		if (frame == PMM_NO_FRAME)
 			return 0;
 		inode->pages[index] = phys_to_virt(frame);
-		memset(inode->pages[index], 0, PAGE_SIZE);
+		if (!whole)
+			memset(inode->pages[index], 0, PAGE_SIZE);
 	}
 	return inode->pages[index];
 }
@@ -192,7 +195,8 @@ long ramfs_read(struct inode *inode, uint64_t offset, void *buf, size_t n)
 		size_t chunk = PAGE_SIZE - in_page < n - done ? PAGE_SIZE - in_page : n - done;
 		const uint8_t *page = index < inode->page_slots && inode->pages[index]
 					      ? inode->pages[index]
-					      : zeroes;
+				      : inode->image ? inode->image + index * PAGE_SIZE
+						     : zeroes;
 		memcpy((uint8_t *)buf + done, page + in_page, chunk);
 		done += chunk;
 	}
@@ -200,16 +204,43 @@ long ramfs_read(struct inode *inode, uint64_t offset, void *buf, size_t n)
 	return (long)done;
 }
 
+void ramfs_attach_image(struct inode *inode, const uint8_t *data, uint64_t size)
+{
+	inode->image = data;
+	inode->size = size;
+}
+
+/* Before a file from the initramfs first changes: its bytes into pages of its own.
+ * On -ENOSPC nothing has changed. */
+static int detach_image(struct inode *inode)
+{
+	size_t count = (inode->size + PAGE_SIZE - 1) / PAGE_SIZE;
+	for (size_t i = 0; i < count; i++) {
+		size_t bytes = inode->size - i * PAGE_SIZE < PAGE_SIZE ? inode->size - i * PAGE_SIZE
+								       : PAGE_SIZE;
+		uint8_t *page = page_for_write(inode, i, bytes == PAGE_SIZE);
+		if (!page) {
+			free_pages_from(inode, 0);
+			return -ENOSPC;
+		}
+		memcpy(page, inode->image + i * PAGE_SIZE, bytes);
+	}
+	inode->image = 0;
+	return 0;
+}
+
 long ramfs_write(struct inode *inode, uint64_t offset, const void *buf, size_t n)
 {
 	if (offset + n < offset)
 		return -EFBIG;
+	if (inode->image && detach_image(inode))
+		return -ENOSPC;
 	size_t done = 0;
 	while (done < n) {
 		uint64_t at = offset + done;
 		size_t in_page = at % PAGE_SIZE;
 		size_t chunk = PAGE_SIZE - in_page < n - done ? PAGE_SIZE - in_page : n - done;
-		uint8_t *page = page_for_write(inode, at / PAGE_SIZE);
+		uint8_t *page = page_for_write(inode, at / PAGE_SIZE, chunk == PAGE_SIZE);
 		if (!page)
 			return done ? (long)done : -ENOSPC;
 		memcpy(page + in_page, (const uint8_t *)buf + done, chunk);
@@ -224,6 +255,10 @@ long ramfs_write(struct inode *inode, uint64_t offset, const void *buf, size_t n
 
 int ramfs_truncate(struct inode *inode, uint64_t size)
 {
+	if (inode->image && size == 0)
+		inode->image = 0; /* nothing of it to keep */
+	else if (inode->image && size != inode->size && detach_image(inode))
+		return -ENOSPC;
 	if (size < inode->size) {
 		size_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 		free_pages_from(inode, keep);

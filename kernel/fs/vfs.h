@@ -55,6 +55,7 @@ struct inode {
 	struct inode *parent;	  /* a directory: its ".." */
 	uint64_t next_position;	  /* a directory: the next entry's position (getdents) */
 	uint8_t **pages;	  /* a regular file: its data, a page each (NULL: zeroes) */
+	const uint8_t *image;	  /* or its bytes in the initramfs, read in place until changed */
 	size_t page_slots;
 	char *target; /* a symbolic link */
 };
@@ -124,6 +125,9 @@ long path_of(struct inode *dir, char *buf, size_t size);
 long ramfs_read(struct inode *inode, uint64_t offset, void *buf, size_t n);
 long ramfs_write(struct inode *inode, uint64_t offset, const void *buf, size_t n);
 int ramfs_truncate(struct inode *inode, uint64_t size);
+/* A new file's contents: `size` bytes at `data`, which stay where they are (the
+ * initramfs in the kernel image) and are copied only when the file first changes. */
+void ramfs_attach_image(struct inode *inode, const uint8_t *data, uint64_t size);
 
 /* Reads the file into a kernel buffer (exec), taking fs_lock. */
 long fs_read_kernel(struct inode *inode, uint64_t offset, void *buf, size_t n);
