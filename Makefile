@@ -168,13 +168,26 @@ $(BUILD)/kernel/%.o: kernel/%.asm $(wildcard kernel/arch/*.inc) $(BUILD)/options
 
 # ---- user programs (user/): static Linux programs, built with musl -----------
 USER_BUILD := build/user
-USER_PROGRAMS := $(patsubst user/%.c,$(USER_BUILD)/%,$(sort $(wildcard user/*.c)))
+USER_PROGRAMS := $(patsubst user/%.c,$(USER_BUILD)/%,$(sort $(wildcard user/*.c))) \
+	$(USER_BUILD)/hello-pie
 MUSL_GCC ?= musl-gcc
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
 
 $(USER_BUILD)/%: user/%.c | $(DEPS_FIRST)
 	@mkdir -p $(@D)
 	$(MUSL_GCC) $(USER_CFLAGS) -o $@ $<
+
+# hello again as a static PIE (ET_DYN, no interpreter: musl's rcrt1.o relocates it),
+# the other kind of program the ELF loader takes. Debian's musl-gcc specs always ask
+# for a dynamic linker, so ld links it: as `gcc -static-pie` would with musl's own.
+MUSL_LIB := /usr/lib/x86_64-linux-musl
+$(USER_BUILD)/hello-pie: user/hello.c | $(DEPS_FIRST)
+	@mkdir -p $(@D)
+	$(MUSL_GCC) -fPIE -O2 -Wall -Wextra -Werror -c -o $@.o $<
+	$(LD) -static -pie --no-dynamic-linker -z text -z noexecstack -o $@ $(MUSL_LIB)/rcrt1.o \
+		$(MUSL_LIB)/crti.o $$($(CC) -print-file-name=crtbeginS.o) $@.o -L$(MUSL_LIB) -lc \
+		$$($(CC) -print-libgcc-file-name) $$($(CC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o
+	rm -f $@.o
 
 # ---- the initramfs (kernel/fs/initramfs_image.asm) -----------------------------
 # INITRAMFS=PATH: a directory, or a newc .cpio archive. Without it, the programs of

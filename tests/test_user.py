@@ -44,19 +44,28 @@ def between(text, first, last):
     return text[start.start():end.start()]
 
 
-def same_as_linux(text):
-    block = between(text, r"^hello from user space", r"^user: hello: ")
-    linux, status = on_linux("hello", HELLO_ARGV, HELLO_ENV)
-    pid = re.compile(r"pid \d+")
-    check(pid.sub("pid N", block) == pid.sub("pid N", linux),
+def same_as_linux(text, program="hello", pid=1):
+    block = between(text, rf"^hello from user space, pid {pid}$", rf"^user: {program}: ")
+    linux, status = on_linux(program, HELLO_ARGV, HELLO_ENV)
+    pids = re.compile(r"pid \d+")
+    check(pids.sub("pid N", block) == pids.sub("pid N", linux),
           f"Keel printed:\n{block}\nLinux printed:\n{linux}")
-    check(f"user: hello: pid 1 ended with wait status {status:#x}" in text,
-          f"not wait status {status:#x} (Linux's) for hello:\n{tail(text, 40)}")
+    check(f"user: {program}: pid {pid} ended with wait status {status:#x}" in text,
+          f"not wait status {status:#x} (Linux's) for {program}:\n{tail(text, 40)}")
 
 
 @test
 def hello_prints_what_it_prints_on_linux_and_exits_with_its_status():
     same_as_linux(boot())
+
+
+@test
+def a_static_pie_runs_as_on_linux():
+    """hello again, linked as a static PIE (ET_DYN, no interpreter): loaded at
+    Linux's base for it, relocated by musl's rcrt1.o."""
+    elf = run(["readelf", "-hl", str(USER / "hello-pie")]).stdout
+    check("DYN" in elf and "INTERP" not in elf, f"hello-pie is not a static PIE:\n{elf}")
+    same_as_linux(boot(), "hello-pie", pid=3)
 
 
 @test
@@ -103,8 +112,8 @@ def refused_files_and_two_hundred_more_programs_give_back_every_frame_and_heap_b
                     text, re.M), f"memory not all back:\n{tail(text, 10)}")
     hellos = len(re.findall(r"^malloc\(100000\): ok, last byte k$", text, re.M))
     faults = len(re.findall(r"^keel: pid \d+ \(fault\): SIGSEGV", text, re.M))
-    check(hellos == 1 + 101 and faults == 1 + 101,
-          f"{hellos} hello and {faults} fault runs finished, not 102 of each")
+    check(hellos == 2 + 101 and faults == 1 + 101,  # hello, hello-pie, then the runs
+          f"{hellos} hello and {faults} fault runs finished, not 103 and 102")
 
 
 @test

@@ -100,6 +100,7 @@ static void user_programs(void)
 	run("hello", "/bin/hello", hello_argv);
 	static const char *const fault_argv[] = {"fault", 0};
 	run("fault", "/bin/fault", fault_argv);
+	run("hello-pie", "/bin/hello-pie", hello_argv); /* hello as a static PIE */
 
 	/* From here on, every run and every refused file gives back each frame and heap
 	 * block it took (frames the heap keeps for its size classes count as back). */
