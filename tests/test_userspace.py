@@ -127,6 +127,21 @@ def poweroff_r_restarts_through_reboot_2():
 
 
 @test
+def signal_handlers_run_as_on_linux():
+    """user/sigtest: handlers, siginfo, masks, SA_NODEFER, SA_RESETHAND, EINTR against
+    SA_RESTART, sigsuspend, SIGCHLD, SIGPIPE, recovery from SIGSEGV, SIGILL and SIGFPE
+    with siglongjmp, the alternate stack, the FPU kept: line for line as on Linux."""
+    linux = subprocess.run([str(USER / "sigtest")], capture_output=True, text=True,
+                           timeout=30).stdout.strip("\n")
+    check(linux.endswith("sigtest: done"), f"sigtest did not finish on Linux:\n{linux}")
+    with user_shell() as m:
+        got = output_of(m, "sigtest")
+    diff = [f"  Keel: {k!r}\n  Linux: {l!r}" for k, l in zip(lines(got), lines(linux)) if k != l]
+    check(lines(got) == lines(linux),
+          f"sigtest differs from Linux:\n" + "\n".join(diff[:10]) + f"\n{tail(got)}")
+
+
+@test
 def the_kernel_shell_runs_programs_with_run():
     with Machine() as m:  # no /init in this image: the kernel's shell
         out = m.run("run /bin/hello one two")

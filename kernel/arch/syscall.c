@@ -25,6 +25,8 @@ void syscall_entry(void);
 /* The offsets arch/asm_offsets.inc gives the assembly. */
 _Static_assert(offsetof(struct cpu, syscall_user_rsp) == 8, "asm_offsets.inc");
 _Static_assert(offsetof(struct cpu, syscall_kernel_rsp) == 16, "asm_offsets.inc");
+_Static_assert(offsetof(struct trap_frame, r11) == 32, "asm_offsets.inc");
+_Static_assert(offsetof(struct trap_frame, rcx) == 96, "asm_offsets.inc");
 _Static_assert(offsetof(struct trap_frame, vector) == 120, "asm_offsets.inc");
 _Static_assert(offsetof(struct trap_frame, rip) == 136, "asm_offsets.inc");
 _Static_assert(offsetof(struct trap_frame, cs) == 144, "asm_offsets.inc");

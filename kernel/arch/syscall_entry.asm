@@ -35,7 +35,7 @@ syscall_entry:
         push r11                        ; rflags
         push USER_CS                    ; cs
         push rcx                        ; rip
-        push 0                          ; error code
+        push rax                        ; "error code": the call's number, for restarts
         push SYSCALL_VECTOR
         push rax
         push rbx
@@ -58,8 +58,14 @@ syscall_entry:
         call syscall_dispatch
         cli
         ; SYSRET only to ring-3 code at a canonical address, with CS and SS as
-        ; SYSRET makes them; anything else goes back by IRETQ.
+        ; SYSRET makes them, and RCX and R11 as it leaves them (RIP and RFLAGS: a
+        ; sigreturn restores both as they were); anything else goes back by IRETQ.
         mov rcx, [rsp + FRAME_RIP]
+        cmp rcx, [rsp + FRAME_RCX]
+        jne trap_return
+        mov rax, [rsp + FRAME_RFLAGS]
+        cmp rax, [rsp + FRAME_R11]
+        jne trap_return
         mov rax, rcx
         shl rax, 16
         sar rax, 16

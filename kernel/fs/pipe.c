@@ -6,6 +6,7 @@
 #include <linux/stat.h>
 
 #include "../arch/usercopy.h"
+#include "../lib/restart.h"
 #include "../mm/heap.h"
 #include "../sched/task.h"
 #include "../sched/wait.h"
@@ -36,7 +37,7 @@ static int wait_on(struct pipe *p, struct wait_queue *wq, uint64_t *flags,
 	struct waiter w = {0};
 	while (!ready(p, want)) {
 		if (signal_pending())
-			return -EINTR;
+			return -ERESTARTSYS; /* restarted, or EINTR (lib/restart.h) */
 		wait_prepare(wq, &w);
 		spin_unlock_irqrestore(&p->lock, *flags);
 		schedule();

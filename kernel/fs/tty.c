@@ -9,6 +9,7 @@
  * kept but ^S and ^Q are ordinary characters), output processing beyond what the
  * console sinks do (COM1 gets "\r\n" for every "\n" in either mode). */
 #include "tty.h"
+#include "../lib/restart.h"
 
 #include <asm-generic/errno.h>
 #include <asm/ioctls.h>
@@ -337,7 +338,7 @@ static int wait_for_input(uint64_t *flags, bool canonical, unsigned want, uint64
 		if (can_read(canonical, want))
 			return 0;
 		if (signal_pending())
-			return -EINTR;
+			return -ERESTARTSYS; /* restarted, or EINTR (lib/restart.h) */
 		if (deadline_ns && clock_ns() >= deadline_ns)
 			return 0;
 		wait_prepare(&tty.readers, &w);

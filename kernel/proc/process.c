@@ -2,6 +2,7 @@
 
 #include <asm-generic/errno.h>
 #include <asm-generic/fcntl.h>
+#include <asm-generic/siginfo.h>
 #include <linux/wait.h>
 
 #include "../arch/clock.h"
@@ -12,6 +13,7 @@
 #include "../console.h"
 #include "../fs/file.h"
 #include "../fs/tty.h"
+#include "../lib/restart.h"
 #include "../lib/string.h"
 #include "../mm/heap.h"
 #include "../sched/sched.h"
@@ -131,6 +133,7 @@ static void process_start(void *arg)
 	sched_set_fs_base(p->first_fs_base);
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
 	p->task = current_task(); /* signals can reach it from here on */
+	p->task->blocked = p->first_blocked;
 	__atomic_or_fetch(&p->task->signals, p->early_signals, __ATOMIC_RELEASE);
 	p->early_signals = 0;
 	spin_unlock_irqrestore(&proc_lock, flags);
@@ -267,7 +270,10 @@ int process_fork(bool vfork, uintptr_t stack)
 	p->sid = parent->sid;
 	p->vfork_done = !vfork;
 	p->first_fs_base = current_task()->fs_base; /* the thread pointer: musl's TLS */
-	p->reaping = true;			    /* no one may claim it before its task runs */
+	p->first_blocked = current_task()->blocked; /* the mask is inherited */
+	p->altstack_sp = parent->altstack_sp, p->altstack_size = parent->altstack_size;
+	p->altstack_autodisarm = parent->altstack_autodisarm;
+	p->reaping = true; /* no one may claim it before its task runs */
 	int pid = enter_table(p, parent);
 	if (pid < 0) {
 		process_free(p);
@@ -380,6 +386,14 @@ void process_exit(int wait_status)
 	struct process *parent = p->parent;
 	p->wait_status = wait_status;
 	__atomic_store_n(&p->state, PROCESS_ZOMBIE, __ATOMIC_RELEASE);
+	if (parent) { /* SIGCHLD, ignored unless the parent has a handler for it */
+		bool killed = wait_status & 0x7F;
+		const struct signal_info info = {.code = killed ? CLD_KILLED : CLD_EXITED,
+						 .pid = p->pid,
+						 .status = killed ? wait_status & 0x7F
+								  : (wait_status >> 8) & 0xFF};
+		signal_queue_locked(parent, SIGCHLD, &info);
+	}
 	spin_unlock_irqrestore(&proc_lock, flags);
 
 	if (parent)
@@ -450,7 +464,7 @@ int process_wait4(int pid, int *wait_status, int options)
 		wait_event(me->child_exit,
 			   (found = find_zombie(me, pid, &zombie)) != 0 || signal_pending());
 		if (found == 0)
-			return -EINTR;
+			return -ERESTARTSYS; /* restarted, or EINTR (lib/restart.h) */
 	}
 	if (found <= 0)
 		return (int)found;
@@ -627,14 +641,31 @@ static const char *signal_name(int sig)
 	}
 }
 
-/* A fault in ring 3 the page-fault path could not resolve: one line, and the
- * program ends with the signal Linux would send (handlers come with issue 15). */
+/* siginfo's si_code for a fault (asm-generic/siginfo.h), as Linux gives it. */
+static int code_for(const struct process *p, uint64_t vector)
+{
+	switch (vector) {
+	case 0: return FPE_INTDIV;
+	case 1:
+	case 3: return TRAP_BRKPT;
+	case 6: return ILL_ILLOPN;
+	case VECTOR_PAGE_FAULT: return p->page_fault_code;
+	default: return SI_KERNEL; /* #GP and the rest */
+	}
+}
+
+/* A fault in ring 3 the page-fault path could not resolve: the program's handler
+ * for its signal, or one line and the end of the program, with the signal Linux
+ * would send. */
 static void user_fault(struct trap_frame *f)
 {
 	struct process *p = process_current();
 	if (!p)
 		return; /* ring 3 without a process: cannot happen */
 	int sig = f->vector == VECTOR_PAGE_FAULT ? p->page_fault_signal : signal_for(f->vector);
+	uint64_t addr = f->vector == VECTOR_PAGE_FAULT ? read_cr2() : f->rip;
+	if (sig != SIGKILL && signal_fault(sig, code_for(p, f->vector), addr))
+		return; /* on the way back to ring 3, the handler runs */
 	kprintf("keel: pid %d (%s): %s, %s at rip %#lx", p->pid, p->name, signal_name(sig),
 		trap_name(f->vector), f->rip);
 	if (f->vector == VECTOR_PAGE_FAULT)
@@ -645,8 +676,9 @@ static void user_fault(struct trap_frame *f)
 }
 
 /* #PF error code bits (Intel SDM vol. 3A, 4.7). */
-#define PF_WRITE (1u << 1)
-#define PF_FETCH (1u << 4)
+#define PF_PRESENT (1u << 0)
+#define PF_WRITE   (1u << 1)
+#define PF_FETCH   (1u << 4)
 
 /* A page fault on a user address, from ring 3 or from a user copy in the kernel:
  * demand paging, copy-on-write and stack growth. */
@@ -664,6 +696,9 @@ static bool user_page_fault(struct trap_frame *f, uintptr_t address)
 	p->page_fault_signal = result == VM_FAULT_BUS	  ? SIGBUS
 			       : result == VM_FAULT_NOMEM ? SIGKILL
 							  : SIGSEGV;
+	p->page_fault_code = result == VM_FAULT_BUS	    ? BUS_ADRERR
+			     : (f->error_code & PF_PRESENT) ? SEGV_ACCERR
+							    : SEGV_MAPERR;
 	return result == VM_FAULT_DONE;
 }
 

@@ -31,6 +31,15 @@ struct trap_frame;
 
 enum process_state { PROCESS_ALIVE, PROCESS_ZOMBIE };
 
+/* What siginfo_t will say of a pending signal: si_code, and the fields it selects
+ * (the sender's pid, a child's status, a fault's address). */
+struct signal_info {
+	int code;
+	int pid;
+	int status;
+	uint64_t addr;
+};
+
 struct process {
 	int pid, pgid, sid;
 	char name[PROCESS_NAME_MAX];
@@ -57,8 +66,16 @@ struct process {
 	struct rlimit limits[RLIM_NLIMITS]; /* NOFILE's soft limit is files->limit's too */
 	uint64_t early_signals;		    /* sent before its task ran: handed to it then */
 	int page_fault_signal;		    /* what the last unresolved page fault sends */
-	unsigned long peak_pages;	    /* of the programs it ran before this one (exec) */
-	uint64_t unknown_syscalls[8];	    /* a bit per number reported already (< 512) */
+	int page_fault_code;		    /* and its si_code */
+	/* Signal state Linux keeps per thread (one task a process here). */
+	struct signal_info signal_info[SIGNALS]; /* of each pending signal */
+	uint64_t first_blocked;			 /* fork: the parent's mask, for the child */
+	uint64_t saved_blocked;			 /* rt_sigsuspend's caller's mask */
+	bool restore_blocked;			 /* ...to put back after its handler */
+	uint64_t altstack_sp, altstack_size;	 /* sigaltstack: size 0 when none */
+	bool altstack_autodisarm;
+	unsigned long peak_pages;     /* of the programs it ran before this one (exec) */
+	uint64_t unknown_syscalls[8]; /* a bit per number reported already (< 512) */
 };
 
 extern struct spinlock proc_lock;
@@ -131,14 +148,35 @@ void process_init(void);
 int signal_kill(int pid, int sig);
 
 /* Sends `sig` to one process, or to every member of group `pgrp` (from interrupt
- * handlers too); proc_lock held by the caller for signal_send_locked. */
-void signal_send_locked(struct process *p, int sig);
+ * handlers too: the terminal's); proc_lock held by the caller for signal_queue_locked.
+ * `info` is what a handler's siginfo_t will say (NULL: sent by the kernel). */
+void signal_queue_locked(struct process *p, int sig, const struct signal_info *info);
 void signal_send_group(int pgrp, int sig);
 
-/* On every way back to ring 3: acts on pending signals the task has not blocked.
- * Signals still take only their default actions or are ignored (handlers come with
- * issue 15: a caught signal ends the process as its default would). */
+/* A fault's signal for the running process: true if a handler will take it (it is
+ * caught and not blocked), so the program goes on there; false if it must die. */
+bool signal_fault(int sig, int code, uint64_t addr);
+
+/* On every way back to ring 3: acts on pending signals the task has not blocked:
+ * the default action, or a handler run with Linux's signal frame (signal_frame.c).
+ * Also finishes an interrupted system call: restarted, or EINTR. */
 void signal_deliver(void);
+
+/* ---- the signal frame (proc/signal_frame.c) -------------------------------------- */
+
+/* Puts Linux's rt_sigframe (return address, ucontext with the registers, FPU state
+ * and `old_mask`, siginfo) on the user stack (or the alternate one) and points the
+ * frame at the handler. False if the stack cannot take it. */
+bool signal_frame_push(struct process *p, struct trap_frame *f, int sig,
+		       const struct sigaction *act, const struct signal_info *info,
+		       uint64_t old_mask);
+
+/* rt_sigreturn: the registers, mask, FPU state and alternate stack back from the
+ * frame at the user's stack; false if it cannot be read (the caller kills). */
+bool signal_frame_pop(struct process *p, struct trap_frame *f);
+
+/* Whether `sp` lies on the process's alternate signal stack. */
+bool signal_on_altstack(const struct process *p, uint64_t sp);
 
 /* execve: caught signals go back to their default action; ignored ones stay so. */
 void signal_reset_on_exec(struct process *p);

@@ -1,11 +1,17 @@
-/* Signal calls: rt_sigaction, rt_sigprocmask, kill, tkill, tgkill. struct sigaction
- * as the kernel takes it on x86-64 (<asm/signal.h>): handler, flags, restorer,
- * mask; sigsetsize must be 8. */
+/* Signal calls: rt_sigaction, rt_sigprocmask, rt_sigreturn, rt_sigsuspend,
+ * rt_sigpending, sigaltstack, pause, kill, tkill, tgkill. struct sigaction as the
+ * kernel takes it on x86-64 (<asm/signal.h>): handler, flags, restorer, mask;
+ * sigsetsize must be 8. */
 #include <asm-generic/errno.h>
 #include <asm/signal.h>
+#include <linux/signal.h>
 
+#include "../arch/trap.h"
 #include "../arch/usercopy.h"
+#include "../console.h"
+#include "../lib/restart.h"
 #include "../proc/process.h"
+#include "../sched/sched.h"
 #include "../sched/task.h"
 #include "sys.h"
 
@@ -74,4 +80,95 @@ long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a4, uint64_t
 	if (tgid != tid)
 		return -ESRCH;
 	return signal_kill((int)tid, (int)sig);
+}
+
+/* The restorer's call, at the end of a handler: everything back as the signal
+ * found it (signal_frame_pop). A frame that cannot be read ends the program with
+ * SIGSEGV, as on Linux. Returns the interrupted code's RAX, which the dispatcher
+ * puts back. */
+long sys_rt_sigreturn(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	struct process *p = process_current();
+	struct trap_frame *f = task_user_frame(current_task());
+	if (!signal_frame_pop(p, f)) {
+		kprintf("keel: pid %d (%s): SIGSEGV, a bad signal frame at rsp %#lx\n", p->pid,
+			p->name, f->rsp);
+		process_exit(WAIT_SIGNALED(SIGSEGV));
+	}
+	return (long)f->rax;
+}
+
+long sys_sigaltstack(uint64_t ss, uint64_t old_ss, uint64_t a3, uint64_t a4, uint64_t a5,
+		     uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	struct process *p = process_current();
+	uint64_t sp = task_user_frame(current_task())->rsp;
+	stack_t want, had = {(void *)p->altstack_sp, 0, p->altstack_size};
+	if (ss && !copy_from_user(&want, ss, sizeof want))
+		return -EFAULT;
+	had.ss_flags = !p->altstack_size ? SS_DISABLE : signal_on_altstack(p, sp) ? SS_ONSTACK : 0;
+	if (p->altstack_autodisarm)
+		had.ss_flags |= (int)SS_AUTODISARM;
+	if (ss) {
+		int mode = want.ss_flags & ~(int)SS_FLAG_BITS;
+		if (signal_on_altstack(p, sp))
+			return -EPERM;
+		if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+			return -EINVAL;
+		if (mode == SS_DISABLE) {
+			p->altstack_sp = p->altstack_size = 0;
+			p->altstack_autodisarm = false;
+		} else {
+			if (want.ss_size < MINSIGSTKSZ)
+				return -ENOMEM;
+			p->altstack_sp = (uint64_t)want.ss_sp;
+			p->altstack_size = want.ss_size;
+			p->altstack_autodisarm = want.ss_flags & SS_AUTODISARM;
+		}
+	}
+	if (old_ss && !copy_to_user(old_ss, &had, sizeof had))
+		return -EFAULT;
+	return 0;
+}
+
+/* Waits for a signal with `mask` as the mask; its handler runs with the caller's
+ * mask saved in the frame, which sigreturn puts back. Always EINTR, as on Linux. */
+long sys_rt_sigsuspend(uint64_t set, uint64_t sigsetsize, uint64_t a3, uint64_t a4, uint64_t a5,
+		       uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	struct task *t = current_task();
+	struct process *p = process_current();
+	uint64_t mask;
+	if (sigsetsize != SIGSET_SIZE)
+		return -EINVAL;
+	if (!copy_from_user(&mask, set, sizeof mask))
+		return -EFAULT;
+	p->saved_blocked = t->blocked;
+	p->restore_blocked = true;
+	t->blocked = mask & ~UNBLOCKABLE;
+	while (sleep_interruptible(UINT64_MAX))
+		;
+	return -ERESTARTNOHAND;
+}
+
+long sys_pause(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	while (sleep_interruptible(UINT64_MAX))
+		;
+	return -ERESTARTNOHAND;
+}
+
+long sys_rt_sigpending(uint64_t set, uint64_t sigsetsize, uint64_t a3, uint64_t a4, uint64_t a5,
+		       uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	if (sigsetsize != SIGSET_SIZE)
+		return -EINVAL;
+	struct task *t = current_task();
+	uint64_t pending = __atomic_load_n(&t->signals, __ATOMIC_ACQUIRE) & t->blocked;
+	return copy_to_user(set, &pending, sizeof pending) ? 0 : -EFAULT;
 }

@@ -153,6 +153,14 @@ long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oldact, uint64_t sigs
 		      uint64_t a6);
 long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oldset, uint64_t sigsetsize,
 			uint64_t a5, uint64_t a6);
+long sys_rt_sigreturn(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_rt_sigsuspend(uint64_t set, uint64_t sigsetsize, uint64_t a3, uint64_t a4, uint64_t a5,
+		       uint64_t a6);
+long sys_rt_sigpending(uint64_t set, uint64_t sigsetsize, uint64_t a3, uint64_t a4, uint64_t a5,
+		       uint64_t a6);
+long sys_sigaltstack(uint64_t ss, uint64_t old_ss, uint64_t a3, uint64_t a4, uint64_t a5,
+		     uint64_t a6);
+long sys_pause(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_kill(uint64_t pid, uint64_t sig, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_tkill(uint64_t tid, uint64_t sig, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a4, uint64_t a5, uint64_t a6);

@@ -117,6 +117,11 @@ static const syscall_fn calls[] = {
 	/* signals */
 	[__NR_rt_sigaction] = sys_rt_sigaction,
 	[__NR_rt_sigprocmask] = sys_rt_sigprocmask,
+	[__NR_rt_sigreturn] = sys_rt_sigreturn,
+	[__NR_rt_sigsuspend] = sys_rt_sigsuspend,
+	[__NR_rt_sigpending] = sys_rt_sigpending,
+	[__NR_sigaltstack] = sys_sigaltstack,
+	[__NR_pause] = sys_pause,
 	[__NR_kill] = sys_kill,
 	[__NR_tkill] = sys_tkill,
 	[__NR_tgkill] = sys_tgkill,
