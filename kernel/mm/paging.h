@@ -116,5 +116,5 @@ void paging_unmap_guard_page(void *page);
 bool paging_is_mapped(uintptr_t address);
 
 #ifdef KEEL_TEST /* for paging_test.c */
-extern uint64_t noexec_supported, direct_map_end;
+extern uint64_t noexec_supported, direct_map_end, kernel_half_tables;
 #endif
