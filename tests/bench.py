@@ -28,6 +28,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness import pin_cpus
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "build" / "bench"
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
@@ -147,18 +149,6 @@ def qemu_args(machine, image):
         return ["-machine", "q35", "-drive", f"file={image},format=raw,if=none,id=d",
                 "-device", "ide-hd,drive=d,bus=ide.0"]
     return ["-machine", "pc", "-drive", f"file={image},format=raw,if=floppy", "-boot", "a"]
-
-
-def pin_cpus():
-    """With two CPUs or more, every QEMU runs on the last one and this script on the
-    others: unpinned, QEMU's threads and the reader trade CPUs, and per-round ratios
-    spread about twice as wide (quartiles +-10% against +-4% on a 2-CPU machine).
-    Returns QEMU's CPU, or None."""
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) < 2:
-        return None
-    os.sched_setaffinity(0, cpus[:-1])
-    return cpus[-1]
 
 
 QEMU_CPU = None

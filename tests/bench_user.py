@@ -35,6 +35,8 @@ import sys
 import time
 from pathlib import Path
 
+from harness import pin_cpus
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "build" / "bench-user"
 LINUX_DIR = ROOT / "build" / "linux"
@@ -178,16 +180,6 @@ def build(debug_kernel):
 
 
 # ---- booting -----------------------------------------------------------------------
-
-def pin_cpus():
-    """As tests/bench.py: with two CPUs or more QEMU runs on the last one and this
-    script on the others. Returns QEMU's CPU, or None."""
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) < 2:
-        return None
-    os.sched_setaffinity(0, cpus[:-1])
-    return cpus[-1]
-
 
 QEMU_CPU = None
 
