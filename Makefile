@@ -141,6 +141,7 @@ help:
 	@echo "make screenshot docs/screenshot.png: the VGA screen after boot"
 	@echo "make compile_commands.json   for clangd and other editors"
 	@echo "make RELEASE=1 [run...]  the release kernel (heap without canaries), in build/release"
+	@echo "make BUSYBOX=1 [run...]  Debian's busybox-static and its ~300 applets in the root"
 	@echo "make deps       install missing tools with apt-get (run, test and bench do this)"
 	@echo "make clean      remove build/ and the disk images"
 
@@ -194,10 +195,14 @@ $(USER_BUILD)/hello-pie: user/hello.c | $(DEPS_FIRST)
 # user/: init as /init, the others in /bin (ROOT_INIT=0: init in /bin too, and the
 # kernel boots into its own shell). Remade on every run (a directory's contents have
 # no one date), replaced only when its bytes change.
+# BUSYBOX=1: the host's /bin/busybox (Debian's busybox-static, which tools/deps
+# installs) and its applet links join that root; init then starts busybox's shell.
 INITRAMFS ?=
 ROOT_INIT ?= 1
+BUSYBOX ?= 0
 INITRAMFS_CPIO := $(BUILD)/initramfs.cpio
-DEFAULT_ROOT := --programs $(if $(filter 0,$(ROOT_INIT)),--no-init) $(BUILD)/rootfs
+DEFAULT_ROOT := --programs $(if $(filter 0,$(ROOT_INIT)),--no-init) \
+	$(if $(filter 1,$(BUSYBOX)),--busybox /bin/busybox) $(BUILD)/rootfs
 $(INITRAMFS_CPIO): FORCE tools/mkinitramfs $(if $(INITRAMFS),,$(USER_PROGRAMS)) | $(DEPS_FIRST)
 	@mkdir -p $(@D)
 	@tools/mkinitramfs $@ $(if $(INITRAMFS),"$(INITRAMFS)",$(DEFAULT_ROOT) $(USER_PROGRAMS))

@@ -2,6 +2,7 @@
 
 #include <asm-generic/errno.h>
 #include <asm-generic/fcntl.h>
+#include <asm-generic/poll.h>
 #include <asm/signal.h>
 #include <linux/stat.h>
 
@@ -11,6 +12,7 @@
 #include "../sched/task.h"
 #include "../sched/wait.h"
 #include "file.h"
+#include "poll.h"
 #include "ramfs.h"
 
 #define PIPE_SIZE (64 * 1024)
@@ -75,6 +77,7 @@ static long pipe_read(struct file *f, uintptr_t buf, size_t n)
 			chunk[k++] = p->buf[p->head++ % PIPE_SIZE];
 		spin_unlock_irqrestore(&p->lock, flags);
 		wake_up(&p->can_write, WAKE_ALL);
+		poll_notify();
 		if (!copy_to_user(buf + done, chunk, k))
 			return done ? (long)done : -EFAULT;
 		done += k;
@@ -108,6 +111,7 @@ static long put_some(struct file *f, struct pipe *p, const char *chunk, size_t k
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (put)
 		wake_up(&p->can_read, WAKE_ALL);
+	poll_notify();
 	return err ? err : (long)put;
 }
 
@@ -153,15 +157,33 @@ static void pipe_release(struct file *f)
 	bool last = p->readers == 0 && p->writers == 0;
 	spin_unlock_irqrestore(&p->lock, flags);
 	wake_up(&p->can_read, WAKE_ALL);
+	poll_notify();
 	wake_up(&p->can_write, WAKE_ALL);
+	poll_notify();
 	if (last) {
 		kfree(p->buf);
 		kfree(p);
 	}
 }
 
-static const struct file_ops read_ops = {.read = pipe_read, .release = pipe_release};
-static const struct file_ops write_ops = {.write = pipe_write, .release = pipe_release};
+/* As Linux: readable with data, hung up when the writers are gone; writable with
+ * room for PIPE_BUF bytes, an error when the readers are gone. */
+static unsigned pipe_poll(struct file *f)
+{
+	struct pipe *p = f->private;
+	bool reader = f->ops->read != 0;
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+	unsigned mask = reader ? (used(p) ? POLLIN : 0) | (p->writers ? 0 : POLLHUP)
+			       : (PIPE_SIZE - used(p) >= PIPE_ATOM ? POLLOUT : 0) |
+					 (p->readers ? 0 : POLLERR);
+	spin_unlock_irqrestore(&p->lock, flags);
+	return mask;
+}
+
+static const struct file_ops read_ops = {
+	.read = pipe_read, .release = pipe_release, .poll = pipe_poll};
+static const struct file_ops write_ops = {
+	.write = pipe_write, .release = pipe_release, .poll = pipe_poll};
 
 static void free_file(struct file *f)
 {

@@ -87,6 +87,8 @@ static int unpack_regular(const char *path, const struct cpio_member *m, struct 
 	}
 	err = m->size ? write_data(inode, m) : 0;
 	inode_put(inode);
+	if (!err)
+		set_attributes(path, m); /* the archive's owner and date, as for the others */
 	return err;
 }
 

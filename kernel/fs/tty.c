@@ -12,6 +12,7 @@
 #include "../lib/restart.h"
 
 #include <asm-generic/errno.h>
+#include <asm-generic/poll.h>
 #include <asm/ioctls.h>
 #include <asm/signal.h>
 #include <asm/termbits.h>
@@ -27,6 +28,7 @@
 #include "../sched/sleep.h"
 #include "../sched/task.h"
 #include "../sched/wait.h"
+#include "poll.h"
 
 #define TTY_BUF	 4096 /* bytes ready for readers (a power of two) */
 #define LINE_MAX 4095 /* a canonical line, as Linux's N_TTY_BUF_SIZE - 1 */
@@ -264,8 +266,10 @@ static void receive(struct input_event event)
 	for (size_t i = 0; i < n; i++)
 		receive_locked(bytes[i]);
 	spin_unlock_irqrestore(&tty.lock, flags);
-	if (n)
+	if (n) {
 		wake_up(&tty.readers, WAKE_ALL);
+		poll_notify();
+	}
 }
 
 void tty_attach(int foreground_pgrp)
@@ -293,6 +297,7 @@ void tty_detach(void)
 	tty.fg_pgrp = 0;
 	spin_unlock_irqrestore(&tty.lock, flags);
 	wake_up(&tty.readers, WAKE_ALL);
+	poll_notify();
 }
 
 /* ---- reading ---------------------------------------------------------------------- */
@@ -412,6 +417,7 @@ static long set_termios(uintptr_t arg, unsigned cmd)
 	}
 	spin_unlock_irqrestore(&tty.lock, flags);
 	wake_up(&tty.readers, WAKE_ALL);
+	poll_notify();
 	return 0;
 }
 
@@ -444,4 +450,18 @@ static long tty_ioctl(struct file *f, unsigned cmd, uintptr_t arg)
 	}
 }
 
-const struct file_ops tty_ops = {.read = tty_read, .write = tty_write, .ioctl = tty_ioctl};
+/* Readable when a read would not wait (a line, or VMIN bytes; or end of file);
+ * output never waits. */
+static unsigned tty_poll(struct file *f)
+{
+	(void)f;
+	uint64_t flags = spin_lock_irqsave(&tty.lock);
+	bool canonical = tty.termios.c_lflag & ICANON;
+	unsigned want = tty.termios.c_cc[VMIN] ? tty.termios.c_cc[VMIN] : 1;
+	bool in = can_read(canonical, canonical ? 1 : want);
+	spin_unlock_irqrestore(&tty.lock, flags);
+	return (in ? POLLIN : 0) | POLLOUT;
+}
+
+const struct file_ops tty_ops = {
+	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl, .poll = tty_poll};

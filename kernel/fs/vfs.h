@@ -31,7 +31,10 @@ struct file_ops {
 	long (*write)(struct file *f, uintptr_t buf, size_t n);
 	long (*ioctl)(struct file *f, unsigned cmd, uintptr_t arg);
 	void (*release)(struct file *f); /* the last descriptor closed */
-	bool seekable;			 /* else lseek gives ESPIPE (ttys, pipes) */
+	/* poll(2): POLLIN, POLLOUT, POLLHUP, POLLERR as the file stands now; with
+	 * interrupts off, so spinlocks only. NULL: always ready (files, devices). */
+	unsigned (*poll)(struct file *f);
+	bool seekable; /* else lseek gives ESPIPE (ttys, pipes) */
 };
 
 struct timestamp {

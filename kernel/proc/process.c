@@ -9,6 +9,7 @@
 #include "../arch/gdt.h"
 #include "../arch/syscall.h"
 #include "../arch/trap.h"
+#include "../arch/usercopy.h"
 #include "../arch/x86.h"
 #include "../console.h"
 #include "../fs/file.h"
@@ -127,7 +128,8 @@ static void process_free(struct process *p)
 static void process_start(void *arg)
 {
 	struct process *p = arg;
-	struct trap_frame frame = *(struct trap_frame *)p->first_frame;
+	struct trap_frame *frame = task_user_frame(current_task()); /* where entries put it */
+	*frame = *(struct trap_frame *)p->first_frame;
 	cpu_disable_interrupts(); /* until the IRETQ: no switch with half a context */
 	sched_enter_space(&p->mm->space, p);
 	sched_set_fs_base(p->first_fs_base);
@@ -137,10 +139,14 @@ static void process_start(void *arg)
 	__atomic_or_fetch(&p->task->signals, p->early_signals, __ATOMIC_RELEASE);
 	p->early_signals = 0;
 	spin_unlock_irqrestore(&proc_lock, flags);
-	cpu_enable_interrupts(); /* a whole context now: a signal sent before it ran ends it */
-	signal_deliver();
+	cpu_enable_interrupts(); /* a whole context now */
+	if (p->set_child_tid) {	 /* in its own memory, now loaded; a bad address is ignored */
+		int pid = p->pid;
+		copy_to_user(p->set_child_tid, &pid, sizeof pid);
+	}
+	signal_deliver(); /* a signal sent before it ran */
 	cpu_disable_interrupts();
-	user_enter(&frame);
+	user_enter(frame);
 }
 
 static int start_task(struct process *p)
@@ -243,8 +249,10 @@ int process_spawn(const char *path, const char *const argv[], const char *const 
 	return pid;
 }
 
-int process_fork(bool vfork, uintptr_t stack)
+int process_fork(const struct fork_options *options)
 {
+	bool vfork = options->vfork;
+	uintptr_t stack = options->stack;
 	struct process *parent = process_current();
 	struct process *p = process_alloc();
 	if (!p)
@@ -269,7 +277,9 @@ int process_fork(bool vfork, uintptr_t stack)
 	p->pgid = parent->pgid;
 	p->sid = parent->sid;
 	p->vfork_done = !vfork;
-	p->first_fs_base = current_task()->fs_base; /* the thread pointer: musl's TLS */
+	p->first_fs_base = options->set_tls ? options->tls : current_task()->fs_base; /* TLS */
+	p->set_child_tid = options->set_child_tid;
+	p->clear_child_tid = options->clear_child_tid;
 	p->first_blocked = current_task()->blocked; /* the mask is inherited */
 	p->altstack_sp = parent->altstack_sp, p->altstack_size = parent->altstack_size;
 	p->altstack_autodisarm = parent->altstack_autodisarm;
@@ -367,6 +377,10 @@ static void reparent_children_locked(struct process *p, bool *to_init, bool *to_
 void process_exit(int wait_status)
 {
 	struct process *p = process_current();
+	if (p->clear_child_tid) { /* as Linux: the word a thread library waits on */
+		int zero = 0;
+		copy_to_user(p->clear_child_tid, &zero, sizeof zero);
+	}
 	fd_table_free(p->files);
 	p->files = 0;
 	inode_put(p->cwd);

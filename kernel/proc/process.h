@@ -65,6 +65,8 @@ struct process {
 	uint64_t start_ns;
 	struct rlimit limits[RLIM_NLIMITS]; /* NOFILE's soft limit is files->limit's too */
 	uint64_t early_signals;		    /* sent before its task ran: handed to it then */
+	uintptr_t set_child_tid;	    /* clone's, done when its task first runs */
+	uintptr_t clear_child_tid;	    /* clone's or set_tid_address's: 0 there at exit */
 	int page_fault_signal;		    /* what the last unresolved page fault sends */
 	int page_fault_code;		    /* and its si_code */
 	/* Signal state Linux keeps per thread (one task a process here). */
@@ -119,10 +121,20 @@ __attribute__((noreturn)) void process_exit(int wait_status);
 /* The calling task's process, or NULL for a kernel thread. */
 struct process *process_current(void);
 
+/* What clone asks of a new process beyond a copy (0: nothing). */
+struct fork_options {
+	bool vfork;		   /* the parent waits until the child execs or ends */
+	uintptr_t stack;	   /* the child's RSP */
+	uintptr_t set_child_tid;   /* CLONE_CHILD_SETTID: its pid there, in its memory */
+	uintptr_t clear_child_tid; /* CLONE_CHILD_CLEARTID: 0 there when it ends */
+	bool set_tls;		   /* CLONE_SETTLS: its FS base is `tls` */
+	uint64_t tls;
+};
+
 /* fork, vfork and clone's process part: a copy of the caller, whose task starts
- * from the caller's system-call frame with rax = 0 (and RSP = `stack` if not 0).
- * Returns the child's pid, or -EAGAIN (too many) or -ENOMEM. */
-int process_fork(bool vfork, uintptr_t stack);
+ * from the caller's system-call frame with rax = 0, as `options` say. Returns the
+ * child's pid, or -EAGAIN (too many) or -ENOMEM. */
+int process_fork(const struct fork_options *options);
 
 /* execve: replaces the caller's program. On success it does not return to the old
  * program: the system call returns into the new one. */

@@ -63,7 +63,9 @@ void task_add_to_table(struct task *t)
  * the trampoline starts with RSP aligned as a call wants it. */
 void task_build_first_frame(struct task *t)
 {
-	uint64_t *frame = (uint64_t *)t->stack.top - 7;
+	/* Below the room a user task's trap frame takes (task_user_frame), so that a new
+	 * process can build its first one there while it runs on this stack. */
+	uint64_t *frame = (uint64_t *)(t->stack.top - sizeof(struct trap_frame)) - 7;
 	memset(frame, 0, 7 * sizeof *frame);
 	frame[3] = (uint64_t)(uintptr_t)t->fn;
 	frame[2] = (uint64_t)(uintptr_t)t->arg;

@@ -21,7 +21,8 @@
 long sys_fork(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
-	return process_fork(false, 0);
+	const struct fork_options plain = {0};
+	return process_fork(&plain);
 }
 
 /* vfork: the parent waits until the child has exec'd or ended. The child gets a
@@ -30,7 +31,8 @@ long sys_fork(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, u
 long sys_vfork(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
-	return process_fork(true, 0);
+	const struct fork_options vfork = {.vfork = true};
+	return process_fork(&vfork);
 }
 
 /* clone as fork (SIGCHLD), or as vfork with CLONE_VM | CLONE_VFORK (musl's
@@ -38,13 +40,29 @@ long sys_vfork(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, 
 long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
 	       uint64_t tls, uint64_t a6)
 {
-	(void)parent_tid, (void)child_tid, (void)tls, (void)a6;
-	uint64_t known = CSIGNAL | CLONE_VM | CLONE_VFORK;
+	(void)a6;
+	uint64_t known = CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID |
+			 CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_SETTLS;
 	if (flags & ~known)
 		return -EINVAL;
 	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
 		return -EINVAL; /* shared memory without vfork's wait: a thread */
-	return process_fork(flags & CLONE_VFORK, stack);
+	if ((flags & CLONE_SETTLS) && tls >= USER_END)
+		return -EPERM;
+	const struct fork_options options = {
+		.vfork = flags & CLONE_VFORK,
+		.stack = stack,
+		.set_child_tid = (flags & CLONE_CHILD_SETTID) ? child_tid : 0,
+		.clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? child_tid : 0,
+		.set_tls = flags & CLONE_SETTLS,
+		.tls = tls,
+	};
+	long pid = process_fork(&options);
+	if (pid > 0 && (flags & CLONE_PARENT_SETTID)) { /* in the parent's memory */
+		int tid = (int)pid;
+		copy_to_user(parent_tid, &tid, sizeof tid);
+	}
+	return pid;
 }
 
 /* Copies a NULL-terminated array of user strings into `a`. */
@@ -187,7 +205,8 @@ long sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a3, uint64_t a4, uint
 long sys_set_tid_address(uint64_t tidptr, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
 			 uint64_t a6)
 {
-	(void)tidptr, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	process_current()->clear_child_tid = tidptr; /* zeroed at exit (CLONE_CHILD_CLEARTID) */
 	return process_current()->pid;
 }
 

@@ -153,6 +153,12 @@ long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oldact, uint64_t sigs
 		      uint64_t a6);
 long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oldset, uint64_t sigsetsize,
 			uint64_t a5, uint64_t a6);
+long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t offset, uint64_t count, uint64_t a5,
+		  uint64_t a6);
+long sys_poll(uint64_t ufds, uint64_t nfds, uint64_t timeout_ms, uint64_t a4, uint64_t a5,
+	      uint64_t a6);
+long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t tsp, uint64_t sigmask, uint64_t sigsetsize,
+	       uint64_t a6);
 long sys_rt_sigreturn(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_rt_sigsuspend(uint64_t set, uint64_t sigsetsize, uint64_t a3, uint64_t a4, uint64_t a5,
 		       uint64_t a6);
