@@ -142,6 +142,22 @@ def signal_handlers_run_as_on_linux():
 
 
 @test
+def fifty_thousand_hostile_system_calls_leave_the_kernel_standing_and_memory_back():
+    """user/fuzz: random calls with 0, -1, kernel and non-canonical addresses, unmapped
+    and misaligned pointers and huge sizes, in workers that are replaced when they
+    die or block. No panic, every frame back, and the shell still answers."""
+    with user_shell() as m:
+        out = m.run("fuzz 50000 4")
+        check("PANIC" not in m.output, f"the kernel panicked:\n{tail(m.output)}")
+        result = re.search(r"^fuzz: (\d+) calls in (\d+) workers .*free memory back: (\w+)",
+                           out, re.M)
+        check(result, f"no result line from fuzz:\n{tail(out)}")
+        check(int(result.group(1)) >= 50000, f"only {result.group(1)} calls made")
+        check(result.group(3) == "yes", f"memory not all back after fuzz:\n{result.group(0)}")
+        check(output_of(m, "echo still here") == "still here", "the shell did not answer")
+
+
+@test
 def the_kernel_shell_runs_programs_with_run():
     with Machine() as m:  # no /init in this image: the kernel's shell
         out = m.run("run /bin/hello one two")

@@ -76,8 +76,7 @@ struct process {
 	bool restore_blocked;			 /* ...to put back after its handler */
 	uint64_t altstack_sp, altstack_size;	 /* sigaltstack: size 0 when none */
 	bool altstack_autodisarm;
-	unsigned long peak_pages;     /* of the programs it ran before this one (exec) */
-	uint64_t unknown_syscalls[8]; /* a bit per number reported already (< 512) */
+	unsigned long peak_pages; /* of the programs it ran before this one (exec) */
 };
 
 extern struct spinlock proc_lock;
