@@ -3,7 +3,7 @@
  * do: tests/test_user.py). Covers handlers with and without SA_SIGINFO, masks,
  * SA_NODEFER and SA_RESETHAND, EINTR against SA_RESTART, sigsuspend, SIGCHLD,
  * SIGPIPE, recovery from SIGSEGV, SIGILL and SIGFPE with siglongjmp, the alternate
- * stack, and the FPU state kept across a handler. */
+ * stack, the FPU state kept across a handler, alarm and setitimer. */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -303,6 +304,24 @@ static void fpu_kept(void)
 	say("FPU values kept across the handler", before == after && after == 3.125);
 }
 
+static void alarms(void)
+{
+	install(SIGALRM, on_signal, 0);
+	say("alarm(5) with none pending returns", alarm(5));
+	say("alarm(0) then returns what was left, rounded up", alarm(0));
+	count = 0;
+	struct itimerval every = {{0, 20000}, {0, 20000}}, off = {{0, 0}, {0, 0}}, had;
+	setitimer(ITIMER_REAL, &every, 0);
+	while (count < 3)
+		pause(); /* each SIGALRM's handler ends it with EINTR */
+	setitimer(ITIMER_REAL, &off, &had);
+	say("a 20 ms interval timer fired 3 times", count >= 3);
+	say("and its interval read back", had.it_interval.tv_usec);
+	getitimer(ITIMER_REAL, &had);
+	say("stopped: nothing left", had.it_value.tv_sec + had.it_value.tv_usec);
+	install(SIGALRM, SIG_DFL, 0);
+}
+
 int main(void)
 {
 	setvbuf(stdout, 0, _IOLBF, 0);
@@ -317,6 +336,7 @@ int main(void)
 	faults();
 	alt_stack();
 	fpu_kept();
+	alarms();
 	printf("sigtest: done\n");
 	return 0;
 }

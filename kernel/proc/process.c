@@ -730,4 +730,5 @@ void process_init(void)
 	tty_set_signal_sender(signal_send_group);
 	if (task_create(reaper, 0, "reaper") < 0)
 		kprintf("proc: no memory for the reaper task\n");
+	alarm_init();
 }

@@ -76,7 +76,8 @@ struct process {
 	bool restore_blocked;			 /* ...to put back after its handler */
 	uint64_t altstack_sp, altstack_size;	 /* sigaltstack: size 0 when none */
 	bool altstack_autodisarm;
-	unsigned long peak_pages; /* of the programs it ran before this one (exec) */
+	uint64_t alarm_ns, alarm_interval_ns; /* ITIMER_REAL: the deadline (0: none) */
+	unsigned long peak_pages;	      /* of the programs it ran before this one (exec) */
 };
 
 extern struct spinlock proc_lock;
@@ -172,6 +173,19 @@ bool signal_fault(int sig, int code, uint64_t addr);
  * the default action, or a handler run with Linux's signal frame (signal_frame.c).
  * Also finishes an interrupted system call: restarted, or EINTR. */
 void signal_deliver(void);
+
+/* ---- alarms (proc/alarm.c) ------------------------------------------------------- */
+
+/* Starts the task that sends SIGALRM. Once, from process_init. */
+void alarm_init(void);
+
+/* ITIMER_REAL: SIGALRM to `p` after `after_ns` (0: none), then every `interval_ns`.
+ * Returns what was left of the old one (0: none), its interval in *old_interval_ns. */
+uint64_t alarm_set(struct process *p, uint64_t after_ns, uint64_t interval_ns,
+		   uint64_t *old_interval_ns);
+
+/* What is left of p's alarm (0: none), and its interval. */
+uint64_t alarm_left(struct process *p, uint64_t *interval_ns);
 
 /* ---- the signal frame (proc/signal_frame.c) -------------------------------------- */
 

@@ -155,6 +155,11 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oldset, uint64_t si
 			uint64_t a5, uint64_t a6);
 long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t offset, uint64_t count, uint64_t a5,
 		  uint64_t a6);
+long sys_alarm(uint64_t seconds, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_setitimer(uint64_t which, uint64_t new_value, uint64_t old_value, uint64_t a4, uint64_t a5,
+		   uint64_t a6);
+long sys_getitimer(uint64_t which, uint64_t value, uint64_t a3, uint64_t a4, uint64_t a5,
+		   uint64_t a6);
 long sys_poll(uint64_t ufds, uint64_t nfds, uint64_t timeout_ms, uint64_t a4, uint64_t a5,
 	      uint64_t a6);
 long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t tsp, uint64_t sigmask, uint64_t sigsetsize,

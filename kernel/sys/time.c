@@ -268,3 +268,60 @@ long sys_reboot(uint64_t magic1, uint64_t magic2, uint64_t cmd, uint64_t arg, ui
 	default: return -EINVAL;
 	}
 }
+
+/* ---- alarms: only ITIMER_REAL (proc/alarm.c) ----------------------------------------- */
+
+#define US_PER_S  1000000ull
+#define NS_PER_US 1000ull
+
+static uint64_t timeval_ns(const struct timeval *tv)
+{
+	return (uint64_t)tv->tv_sec * NS + (uint64_t)tv->tv_usec * NS_PER_US;
+}
+
+static struct timeval ns_timeval(uint64_t ns)
+{
+	/* Rounded up to the microsecond, as Linux: a timer still running never reads 0. */
+	uint64_t us = (ns + NS_PER_US - 1) / NS_PER_US;
+	return (struct timeval){(long)(us / US_PER_S), (long)(us % US_PER_S)};
+}
+
+long sys_alarm(uint64_t seconds, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	uint64_t left = alarm_set(process_current(), (uint32_t)seconds * NS, 0, 0);
+	return (long)((left + NS - 1) / NS); /* rounded up: a pending alarm returns at least 1 */
+}
+
+long sys_setitimer(uint64_t which, uint64_t new_value, uint64_t old_value, uint64_t a4, uint64_t a5,
+		   uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	struct itimerval want = {0}, had;
+	if (which != ITIMER_REAL)
+		return -EINVAL; /* ITIMER_VIRTUAL and ITIMER_PROF: not yet */
+	if (new_value && !copy_from_user(&want, new_value, sizeof want))
+		return -EFAULT;
+	if (want.it_value.tv_usec < 0 || want.it_value.tv_usec >= (long)US_PER_S ||
+	    want.it_interval.tv_usec < 0 || want.it_interval.tv_usec >= (long)US_PER_S ||
+	    want.it_value.tv_sec < 0 || want.it_interval.tv_sec < 0)
+		return -EINVAL;
+	uint64_t interval;
+	uint64_t left = new_value ? alarm_set(process_current(), timeval_ns(&want.it_value),
+					      timeval_ns(&want.it_interval), &interval)
+				  : alarm_left(process_current(), &interval);
+	had.it_value = ns_timeval(left);
+	had.it_interval = ns_timeval(interval);
+	if (old_value && !copy_to_user(old_value, &had, sizeof had))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_getitimer(uint64_t which, uint64_t value, uint64_t a3, uint64_t a4, uint64_t a5,
+		   uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	if (which != ITIMER_REAL)
+		return -EINVAL;
+	return sys_setitimer(which, 0, value, 0, 0, 0);
+}
