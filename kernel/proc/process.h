@@ -22,6 +22,8 @@
 #define PROCESS_NAME_MAX 16
 #define PROCESS_MAX	 1024 /* beyond it fork says EAGAIN: a fork bomb stops here */
 #define SIGNALS		 64   /* Linux's _NSIG on x86-64: 1 to 64 */
+/* No mask ever holds these: SIGKILL and SIGSTOP cannot be blocked. */
+#define SIGNALS_UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
 
 struct task;
 struct mm;
@@ -202,6 +204,10 @@ bool signal_frame_pop(struct process *p, struct trap_frame *f);
 
 /* Whether `sp` lies on the process's alternate signal stack. */
 bool signal_on_altstack(const struct process *p, uint64_t sp);
+
+/* rt_sigsuspend's and ppoll's mask for the wait: in force until the call returns,
+ * or in the frame of the handler that ends it (signal_deliver puts it back). */
+void signal_mask_while_waiting(uint64_t mask);
 
 /* execve: caught signals go back to their default action; ignored ones stay so. */
 void signal_reset_on_exec(struct process *p);

@@ -26,7 +26,6 @@
 #define BIT(sig)     (1ull << ((sig)-1))
 #define IGNORED_DFL  (BIT(SIGCHLD) | BIT(SIGURG) | BIT(SIGWINCH) | BIT(SIGCONT))
 #define STOPPING_DFL (BIT(SIGSTOP) | BIT(SIGTSTP) | BIT(SIGTTIN) | BIT(SIGTTOU))
-#define UNBLOCKABLE  (BIT(SIGKILL) | BIT(SIGSTOP))
 
 #define SYSCALL_INSN_SIZE 2 /* `syscall`, 0F 05: a restart runs it again */
 
@@ -160,7 +159,7 @@ static bool run_handler(struct task *t, struct process *p, struct trap_frame *f,
 	if (!(act.sa_flags & SA_RESTORER) || !signal_frame_push(p, f, sig, &act, &info, old_mask))
 		return false;
 	t->blocked = (old_mask | act.sa_mask | ((act.sa_flags & SA_NODEFER) ? 0 : BIT(sig))) &
-		     ~UNBLOCKABLE;
+		     ~SIGNALS_UNBLOCKABLE;
 	return true;
 }
 
@@ -195,6 +194,15 @@ void signal_deliver(void)
 	}
 }
 
+void signal_mask_while_waiting(uint64_t mask)
+{
+	struct task *t = current_task();
+	struct process *p = t->process;
+	p->saved_blocked = t->blocked;
+	p->restore_blocked = true;
+	t->blocked = mask & ~SIGNALS_UNBLOCKABLE;
+}
+
 void signal_reset_on_exec(struct process *p)
 {
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
@@ -218,7 +226,7 @@ int signal_action(int sig, const struct sigaction *act, struct sigaction *old)
 		*old = p->actions[sig - 1];
 	if (act) {
 		p->actions[sig - 1] = *act;
-		p->actions[sig - 1].sa_mask &= ~UNBLOCKABLE;
+		p->actions[sig - 1].sa_mask &= ~SIGNALS_UNBLOCKABLE;
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
 	if (act && discarded(p, sig)) /* ignoring a pending signal drops it */

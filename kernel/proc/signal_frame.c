@@ -177,12 +177,16 @@ static bool restore_fpu(uint64_t fpstate)
 	}
 	if (!copy_from_user(fx, fpstate, sizeof fx))
 		return false;
-	uint8_t now[FXSAVE_SIZE] __attribute__((aligned(16)));
-	fxsave64(now);
-	uint32_t mask, mxcsr;
-	memcpy(&mask, now + FXSAVE_MXCSR_MASK, 4);
+	static uint32_t mask; /* the CPU's, read once from an FXSAVE image */
+	if (!mask) {
+		uint8_t now[FXSAVE_SIZE] __attribute__((aligned(16)));
+		fxsave64(now);
+		memcpy(&mask, now + FXSAVE_MXCSR_MASK, 4);
+		mask = mask ? mask : DEFAULT_MXCSR_MASK;
+	}
+	uint32_t mxcsr;
 	memcpy(&mxcsr, fx + FXSAVE_MXCSR, 4);
-	mxcsr &= mask ? mask : DEFAULT_MXCSR_MASK;
+	mxcsr &= mask;
 	memcpy(fx + FXSAVE_MXCSR, &mxcsr, 4);
 	fxrstor64(fx);
 	return true;
@@ -208,8 +212,7 @@ bool signal_frame_pop(struct process *p, struct trap_frame *f)
 	f->cs = USER_CS;
 	f->ss = USER_DS;
 	f->error_code = (uint64_t)-1; /* no system call to restart here */
-	current_task()->blocked =
-		frame.uc.uc_sigmask & ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+	current_task()->blocked = frame.uc.uc_sigmask & ~SIGNALS_UNBLOCKABLE;
 	const stack_t *s = &frame.uc.uc_stack; /* as Linux: put back, errors ignored */
 	if (!signal_on_altstack(p, f->rsp) && !(s->ss_flags & SS_DISABLE) &&
 	    s->ss_size >= MINSIGSTKSZ) {

@@ -116,11 +116,7 @@ long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t tsp, uint64_t sigmask, uin
 			return -EINVAL;
 		if (!copy_from_user(&mask, sigmask, sizeof mask))
 			return -EFAULT;
-		struct process *p = process_current();
-		struct task *t = current_task();
-		p->saved_blocked = t->blocked;
-		p->restore_blocked = true; /* signal_deliver puts it back */
-		t->blocked = mask & ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+		signal_mask_while_waiting(mask);
 	}
 	return do_poll(ufds, nfds, deadline, no_wait);
 }

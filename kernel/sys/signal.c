@@ -16,7 +16,6 @@
 #include "sys.h"
 
 #define SIGSET_SIZE 8
-#define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
 
 long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oldact, uint64_t sigsetsize, uint64_t a5,
 		      uint64_t a6)
@@ -50,7 +49,7 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oldset, uint64_t si
 		case SIG_SETMASK: t->blocked = mask; break;
 		default: return -EINVAL;
 		}
-		t->blocked &= ~UNBLOCKABLE;
+		t->blocked &= ~SIGNALS_UNBLOCKABLE;
 	}
 	if (oldset && !copy_to_user(oldset, &old, sizeof old))
 		return -EFAULT;
@@ -139,16 +138,12 @@ long sys_rt_sigsuspend(uint64_t set, uint64_t sigsetsize, uint64_t a3, uint64_t 
 		       uint64_t a6)
 {
 	(void)a3, (void)a4, (void)a5, (void)a6;
-	struct task *t = current_task();
-	struct process *p = process_current();
 	uint64_t mask;
 	if (sigsetsize != SIGSET_SIZE)
 		return -EINVAL;
 	if (!copy_from_user(&mask, set, sizeof mask))
 		return -EFAULT;
-	p->saved_blocked = t->blocked;
-	p->restore_blocked = true;
-	t->blocked = mask & ~UNBLOCKABLE;
+	signal_mask_while_waiting(mask);
 	while (sleep_interruptible(UINT64_MAX))
 		;
 	return -ERESTARTNOHAND;
