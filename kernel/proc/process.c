@@ -20,6 +20,7 @@
 #include "../sched/sched.h"
 #include "../sched/task.h"
 #include "exec.h"
+#include "thread.h"
 #include "vm.h"
 
 #define RFLAGS_BIT1 (1ull << 1) /* reserved, always set */
@@ -60,6 +61,7 @@ struct process *process_find_locked(int pid)
 	return 0;
 }
 
+/* Whether a process, group, session or thread goes by this number. */
 static bool pid_in_use(int pid)
 {
 	struct list_node *node;
@@ -69,21 +71,32 @@ static bool pid_in_use(int pid)
 		if (p->pid == pid || p->pgid == pid || p->sid == pid)
 			return true;
 	}
-	return false;
+	return thread_find_locked(pid) != 0;
+}
+
+int process_new_id_locked(void)
+{
+	for (int tries = 0; pid_in_use(next_pid); tries++) {
+		if (tries == PID_MAX)
+			return 0;
+		next_pid = next_pid + 1 >= PID_MAX ? PID_WRAP : next_pid + 1;
+	}
+	int id = next_pid;
+	next_pid = next_pid + 1 >= PID_MAX ? PID_WRAP : next_pid + 1;
+	return id;
 }
 
 /* A pid for a new process and its place in the table; -EAGAIN past PROCESS_MAX. */
 static int enter_table(struct process *p, struct process *parent)
 {
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
-	if (process_count >= PROCESS_MAX) {
+	int pid = process_count < PROCESS_MAX ? process_new_id_locked() : 0;
+	if (!pid) {
 		spin_unlock_irqrestore(&proc_lock, flags);
 		return -EAGAIN;
 	}
-	while (pid_in_use(next_pid))
-		next_pid = next_pid + 1 >= PID_MAX ? PID_WRAP : next_pid + 1;
-	p->pid = next_pid;
-	next_pid = next_pid + 1 >= PID_MAX ? PID_WRAP : next_pid + 1;
+	p->pid = pid;
+	p->first->tid = pid;
 	p->parent = parent;
 	if (parent)
 		list_push_back(&parent->children, &p->sibling);
@@ -93,17 +106,19 @@ static int enter_table(struct process *p, struct process *parent)
 	return p->pid;
 }
 
+/* A new process has one thread, not yet started: its first. */
 static struct process *process_alloc(void)
 {
 	struct process *p = kcalloc(1, sizeof *p);
 	if (!p)
 		return 0;
 	list_init(&p->children);
+	list_init(&p->threads);
 	wait_queue_init(&p->child_exit);
 	wait_queue_init(&p->vfork_wait);
-	p->first_frame = kmalloc(sizeof(struct trap_frame));
+	wait_queue_init(&p->thread_gone);
 	p->start_ns = clock_ns();
-	if (!p->first_frame) {
+	if (!(p->first = thread_alloc(p))) {
 		kfree(p);
 		return 0;
 	}
@@ -119,40 +134,20 @@ static void process_free(struct process *p)
 		fd_table_free(p->files);
 	if (p->cwd)
 		inode_put(p->cwd);
-	kfree(p->first_frame);
+	if (p->first)
+		thread_free(p->first); /* never started */
+	if (p->last_thread)
+		thread_free(p->last_thread);
 	kfree(p);
 }
 
-/* The new process's task: into its address space, then into ring 3 with the frame
- * exec or fork prepared, copied onto this task's kernel stack. */
-static void process_start(void *arg)
+/* Starts the first thread; it is the process's own from then on. */
+static int start_first_thread(struct process *p)
 {
-	struct process *p = arg;
-	struct trap_frame *frame = task_user_frame(current_task()); /* where entries put it */
-	*frame = *(struct trap_frame *)p->first_frame;
-	cpu_disable_interrupts(); /* until the IRETQ: no switch with half a context */
-	sched_enter_space(&p->mm->space, p);
-	sched_set_fs_base(p->first_fs_base);
-	uint64_t flags = spin_lock_irqsave(&proc_lock);
-	p->task = current_task(); /* signals can reach it from here on */
-	p->task->blocked = p->first_blocked;
-	__atomic_or_fetch(&p->task->signals, p->early_signals, __ATOMIC_RELEASE);
-	p->early_signals = 0;
-	spin_unlock_irqrestore(&proc_lock, flags);
-	cpu_enable_interrupts(); /* a whole context now */
-	if (p->set_child_tid) {	 /* in its own memory, now loaded; a bad address is ignored */
-		int pid = p->pid;
-		copy_to_user(p->set_child_tid, &pid, sizeof pid);
-	}
-	signal_deliver(); /* a signal sent before it ran */
-	cpu_disable_interrupts();
-	user_enter(frame);
-}
-
-static int start_task(struct process *p)
-{
-	p->task_id = task_create(process_start, p, p->name);
-	return p->task_id < 0 ? -ENOMEM : 0;
+	int err = thread_start(p->first);
+	if (!err)
+		p->first = 0;
+	return err;
 }
 
 static void frame_for_entry(struct trap_frame *frame, uint64_t entry, uint64_t rsp)
@@ -232,7 +227,7 @@ int process_spawn(const char *path, const char *const argv[], const char *const 
 	}
 	p->mm = loaded.mm;
 	strncpy_safe(p->name, loaded.name, sizeof p->name);
-	frame_for_entry(p->first_frame, loaded.entry, loaded.rsp);
+	frame_for_entry(p->first->first_frame, loaded.entry, loaded.rsp);
 	p->reaping = true; /* no one may claim it before its task runs */
 	int pid = enter_table(p, 0);
 	if (pid < 0) {
@@ -240,7 +235,7 @@ int process_spawn(const char *path, const char *const argv[], const char *const 
 		return pid;
 	}
 	p->pgid = p->sid = pid; /* as if it had called setsid() */
-	if (start_task(p) != 0) {
+	if (start_first_thread(p) != 0) {
 		leave_table(p);
 		process_free(p);
 		return -ENOMEM;
@@ -254,6 +249,7 @@ int process_fork(const struct fork_options *options)
 	bool vfork = options->vfork;
 	uintptr_t stack = options->stack;
 	struct process *parent = process_current();
+	struct thread *me = thread_current();
 	struct process *p = process_alloc();
 	if (!p)
 		return -ENOMEM;
@@ -263,13 +259,16 @@ int process_fork(const struct fork_options *options)
 	inode_get(p->cwd);
 	memcpy(p->actions, parent->actions, sizeof p->actions);
 	strncpy_safe(p->name, parent->name, sizeof p->name);
+	mutex_lock(&parent->mm->lock); /* no other thread of it changes it meanwhile */
 	p->mm = mm_copy(parent->mm);
+	mutex_unlock(&parent->mm->lock);
 	p->files = fd_table_copy(parent->files);
 	if (!p->mm || !p->files) {
 		process_free(p);
 		return -ENOMEM;
 	}
-	struct trap_frame *frame = p->first_frame;
+	struct thread *child = p->first;
+	struct trap_frame *frame = child->first_frame;
 	*frame = *task_user_frame(current_task());
 	frame->rax = 0; /* the child's fork returns 0 */
 	if (stack)
@@ -277,19 +276,19 @@ int process_fork(const struct fork_options *options)
 	p->pgid = parent->pgid;
 	p->sid = parent->sid;
 	p->vfork_done = !vfork;
-	p->first_fs_base = options->set_tls ? options->tls : current_task()->fs_base; /* TLS */
-	p->set_child_tid = options->set_child_tid;
-	p->clear_child_tid = options->clear_child_tid;
-	p->first_blocked = current_task()->blocked; /* the mask is inherited */
-	p->altstack_sp = parent->altstack_sp, p->altstack_size = parent->altstack_size;
-	p->altstack_autodisarm = parent->altstack_autodisarm;
+	child->first_fs_base = options->set_tls ? options->tls : current_task()->fs_base; /* TLS */
+	child->set_child_tid = options->set_child_tid;
+	child->clear_child_tid = options->clear_child_tid;
+	child->first_blocked = current_task()->blocked; /* the mask is inherited */
+	child->altstack_sp = me->altstack_sp, child->altstack_size = me->altstack_size;
+	child->altstack_autodisarm = me->altstack_autodisarm;
 	p->reaping = true; /* no one may claim it before its task runs */
 	int pid = enter_table(p, parent);
 	if (pid < 0) {
 		process_free(p);
 		return pid;
 	}
-	if (start_task(p) != 0) {
+	if (start_first_thread(p) != 0) {
 		leave_table(p);
 		process_free(p);
 		return -ENOMEM;
@@ -315,7 +314,12 @@ int process_exec(const char *path, struct exec_args *args)
 	int err = exec_load(p->cwd, path, args, &loaded);
 	if (err)
 		return err;
-	/* No way back from here: the old program goes. */
+	/* No way back from here: the old program goes, and every other thread. */
+	if (!thread_make_sole()) {
+		mm_free(loaded.mm);
+		process_exit(WAIT_SIGNALED(SIGKILL)); /* the process is ending already */
+	}
+	thread_release_tid_word(); /* as Linux: in the old memory, before it goes */
 	struct mm *old = p->mm;
 	if (old->peak_pages > p->peak_pages)
 		p->peak_pages = old->peak_pages; /* ru_maxrss outlives exec, as on Linux */
@@ -376,21 +380,27 @@ static void reparent_children_locked(struct process *p, bool *to_init, bool *to_
 
 void process_exit(int wait_status)
 {
-	struct process *p = process_current();
-	if (p->clear_child_tid) { /* as Linux: the word a thread library waits on */
-		int zero = 0;
-		copy_to_user(p->clear_child_tid, &zero, sizeof zero);
+	struct thread *me = thread_current();
+	struct process *p = me->process;
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	bool for_exec = p->exec_thread && p->exec_thread != me; /* execve ends this one */
+	if (!for_exec && !p->exiting) {
+		p->exiting = true;
+		p->group_status = wait_status;
+		thread_kill_others_locked(p, me);
 	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	thread_exit(for_exec ? 0 : wait_status);
+}
+
+void process_finish(struct process *p, int wait_status)
+{
 	fd_table_free(p->files);
 	p->files = 0;
 	inode_put(p->cwd);
 	p->cwd = 0;
-	struct mm *mm = p->mm;
-	cpu_disable_interrupts(); /* the kernel's space from here on */
-	sched_enter_space(paging_kernel_space(), p);
-	cpu_enable_interrupts();
+	mm_free(p->mm); /* thread_exit left it: the kernel's space is loaded */
 	p->mm = 0;
-	mm_free(mm);
 	vfork_release(p);
 
 	bool to_init = false, to_kernel = false;
@@ -424,7 +434,7 @@ void process_exit(int wait_status)
 /* Takes a zombie out of the table and frees it, after its task has ended. */
 static void reap(struct process *p)
 {
-	task_join(p->task_id, 0);
+	task_join(p->last_thread->task_id, 0);
 	leave_table(p);
 	process_free(p);
 }
@@ -537,14 +547,33 @@ static bool orphan_zombie(struct process **out)
 	return found;
 }
 
+/* A zombie to reap, or a thread to free (then *out stays NULL). */
+static bool reaper_work(struct process **out)
+{
+	if (orphan_zombie(out))
+		return true;
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	bool threads = thread_dead_waiting_locked();
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return threads;
+}
+
 static void reaper(void *arg)
 {
 	(void)arg;
 	for (;;) {
 		struct process *p = 0;
-		wait_event(kernel_children, orphan_zombie(&p));
-		reap(p);
+		wait_event(kernel_children, reaper_work(&p));
+		if (p)
+			reap(p);
+		while (thread_reap_one())
+			;
 	}
+}
+
+void process_wake_reaper(void)
+{
+	wake_up(&kernel_children, WAKE_ALL);
 }
 
 /* ---- groups and sessions ----------------------------------------------------------- */
@@ -656,14 +685,14 @@ static const char *signal_name(int sig)
 }
 
 /* siginfo's si_code for a fault (asm-generic/siginfo.h), as Linux gives it. */
-static int code_for(const struct process *p, uint64_t vector)
+static int code_for(const struct thread *t, uint64_t vector)
 {
 	switch (vector) {
 	case 0: return FPE_INTDIV;
 	case 1:
 	case 3: return TRAP_BRKPT;
 	case 6: return ILL_ILLOPN;
-	case VECTOR_PAGE_FAULT: return p->page_fault_code;
+	case VECTOR_PAGE_FAULT: return t->page_fault_code;
 	default: return SI_KERNEL; /* #GP and the rest */
 	}
 }
@@ -673,12 +702,13 @@ static int code_for(const struct process *p, uint64_t vector)
  * would send. */
 static void user_fault(struct trap_frame *f)
 {
-	struct process *p = process_current();
-	if (!p)
+	struct thread *t = thread_current();
+	if (!t)
 		return; /* ring 3 without a process: cannot happen */
-	int sig = f->vector == VECTOR_PAGE_FAULT ? p->page_fault_signal : signal_for(f->vector);
+	struct process *p = t->process;
+	int sig = f->vector == VECTOR_PAGE_FAULT ? t->page_fault_signal : signal_for(f->vector);
 	uint64_t addr = f->vector == VECTOR_PAGE_FAULT ? read_cr2() : f->rip;
-	if (sig != SIGKILL && signal_fault(sig, code_for(p, f->vector), addr))
+	if (sig != SIGKILL && signal_fault(sig, code_for(t, f->vector), addr))
 		return; /* on the way back to ring 3, the handler runs */
 	kprintf("keel: pid %d (%s): %s, %s at rip %#lx", p->pid, p->name, signal_name(sig),
 		trap_name(f->vector), f->rip);
@@ -698,19 +728,27 @@ static void user_fault(struct trap_frame *f)
  * demand paging, copy-on-write and stack growth. */
 static bool user_page_fault(struct trap_frame *f, uintptr_t address)
 {
-	struct process *p = process_current();
+	struct thread *t = thread_current();
+	struct process *p = t ? t->process : 0;
 	if (!p || !p->mm)
 		return false;
-	if (f->rflags & RFLAGS_IF)
-		cpu_enable_interrupts(); /* a file mapping's page may have to wait for fs_lock */
-	enum vm_fault_result result =
-		vm_fault(p->mm, address, f->error_code & PF_WRITE, f->error_code & PF_FETCH);
+	/* The mm's lock, and a file mapping's page may wait for fs_lock: both may sleep,
+	 * which a fault with interrupts off (never expected) must not. */
+	bool may_sleep = f->rflags & RFLAGS_IF;
+	if (may_sleep)
+		cpu_enable_interrupts();
+	enum vm_fault_result result = VM_FAULT_SEGV;
+	if (may_sleep ? (mutex_lock(&p->mm->lock), true) : mutex_trylock(&p->mm->lock)) {
+		result = vm_fault(p->mm, address, f->error_code & PF_WRITE,
+				  f->error_code & PF_FETCH);
+		mutex_unlock(&p->mm->lock);
+	}
 	cpu_disable_interrupts();
 	/* Out of memory, the process is killed (Linux's OOM killer would pick one too). */
-	p->page_fault_signal = result == VM_FAULT_BUS	  ? SIGBUS
+	t->page_fault_signal = result == VM_FAULT_BUS	  ? SIGBUS
 			       : result == VM_FAULT_NOMEM ? SIGKILL
 							  : SIGSEGV;
-	p->page_fault_code = result == VM_FAULT_BUS	    ? BUS_ADRERR
+	t->page_fault_code = result == VM_FAULT_BUS	    ? BUS_ADRERR
 			     : (f->error_code & PF_PRESENT) ? SEGV_ACCERR
 							    : SEGV_MAPERR;
 	return result == VM_FAULT_DONE;

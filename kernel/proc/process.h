@@ -1,5 +1,6 @@
 /* Processes: a program in ring 3 with an address space of its own (struct mm), open
- * files, a working directory, a parent and children, run by one task. The kernel
+ * files, a working directory, a parent and children, run by one or more threads
+ * (thread.h). The kernel
  * starts the first ones (process_spawn: /init, the shell's `run`); they make the
  * rest with fork and replace themselves with execve. A process that ends stays a
  * zombie, holding its wait status, until its parent's wait4 reaps it; its children
@@ -37,13 +38,19 @@ enum process_state { PROCESS_ALIVE, PROCESS_ZOMBIE };
  * (the sender's pid, a child's status, a fault's address). */
 struct signal_info {
 	int code;
-	int pid;
-	int status;
-	uint64_t addr;
+	union {
+		struct {
+			int pid;    /* the sender's, or the child's (SIGCHLD) */
+			int status; /* the child's (SIGCHLD) */
+		};
+		uint64_t addr; /* a fault's */
+	};
 };
 
+struct thread;
+
 struct process {
-	int pid, pgid, sid;
+	int pid, pgid, sid; /* pid: the thread group's id, its first thread's tid */
 	char name[PROCESS_NAME_MAX];
 	enum process_state state;
 	int wait_status;	/* Linux's: exit code << 8, or the signal */
@@ -53,31 +60,28 @@ struct process {
 	bool reaping;		      /* a waiter has claimed it */
 	bool kernel_waits;	      /* process_wait will reap it (process_spawn's) */
 	struct wait_queue child_exit; /* its own waits for its children */
-	struct task *task;
-	int task_id;
-	void *first_frame; /* the registers to enter ring 3 with, until its task does */
-	uint64_t first_fs_base;
+	/* Its threads (thread.h), under proc_lock; the process ends with the last. */
+	struct list_node threads;
+	int thread_count;
+	struct thread *first;	       /* its first thread, until it is started */
+	struct wait_queue thread_gone; /* execve waits here for the others to end */
+	bool exiting;		       /* exit_group or a fatal signal: all threads go */
+	int group_status;	       /* ...and this is the process's wait status */
+	struct thread *exec_thread;    /* a thread in execve, ending the others */
+	struct thread *last_thread;    /* the one that ended it: reap joins its task */
 	struct mm *mm;
 	struct fd_table *files;
 	struct inode *cwd;
 	uint32_t umask;
 	struct sigaction actions[SIGNALS]; /* by signal number - 1 */
-	bool vfork_done;		   /* a vfork child: it has exec'd or ended */
-	struct wait_queue vfork_wait;	   /* its parent waits here */
+	/* Signals sent to the process (not to one thread): any thread that does not
+	 * block one takes it. Bit n - 1 for signal n, and each one's siginfo. */
+	uint64_t shared_signals;
+	struct signal_info shared_info[SIGNALS];
+	bool vfork_done;	      /* a vfork child: it has exec'd or ended */
+	struct wait_queue vfork_wait; /* its parent waits here */
 	uint64_t start_ns;
-	struct rlimit limits[RLIM_NLIMITS]; /* NOFILE's soft limit is files->limit's too */
-	uint64_t early_signals;		    /* sent before its task ran: handed to it then */
-	uintptr_t set_child_tid;	    /* clone's, done when its task first runs */
-	uintptr_t clear_child_tid;	    /* clone's or set_tid_address's: 0 there at exit */
-	int page_fault_signal;		    /* what the last unresolved page fault sends */
-	int page_fault_code;		    /* and its si_code */
-	/* Signal state Linux keeps per thread (one task a process here). */
-	struct signal_info signal_info[SIGNALS]; /* of each pending signal */
-	uint64_t first_blocked;			 /* fork: the parent's mask, for the child */
-	uint64_t saved_blocked;			 /* rt_sigsuspend's caller's mask */
-	bool restore_blocked;			 /* ...to put back after its handler */
-	uint64_t altstack_sp, altstack_size;	 /* sigaltstack: size 0 when none */
-	bool altstack_autodisarm;
+	struct rlimit limits[RLIM_NLIMITS];   /* NOFILE's soft limit is files->limit's too */
 	uint64_t alarm_ns, alarm_interval_ns; /* ITIMER_REAL: the deadline (0: none) */
 	unsigned long peak_pages;	      /* of the programs it ran before this one (exec) */
 };
@@ -88,6 +92,12 @@ extern struct spinlock proc_lock;
  * (NULL if none); proc_lock held. */
 struct list_node *process_table(void);
 struct process *process_find_locked(int pid);
+/* Internal to proc/: a free id for a process or thread (proc_lock held; 0 when
+ * none), and the end of a process whose last thread is ending (thread.c). */
+int process_new_id_locked(void);
+__attribute__((noreturn)) void process_finish(struct process *p, int wait_status);
+/* Internal to proc/: the reaper's queue, woken when a thread or an orphan is done. */
+void process_wake_reaper(void);
 
 /* Resource limits (limits.c). Linux's defaults for a process the kernel starts. */
 void process_limits_default(struct process *p);
@@ -117,7 +127,8 @@ int process_run_foreground(const char *path, const char *const argv[], const cha
 /* How many processes there are (zombies included). */
 int process_count_now(void);
 
-/* Ends the calling task's process with a Linux wait status; never returns. */
+/* exit_group: ends the calling thread's process, every thread of it, with a Linux
+ * wait status; never returns. */
 __attribute__((noreturn)) void process_exit(int wait_status);
 
 /* The calling task's process, or NULL for a kernel thread. */
@@ -129,6 +140,7 @@ struct fork_options {
 	uintptr_t stack;	   /* the child's RSP */
 	uintptr_t set_child_tid;   /* CLONE_CHILD_SETTID: its pid there, in its memory */
 	uintptr_t clear_child_tid; /* CLONE_CHILD_CLEARTID: 0 there when it ends */
+	uintptr_t parent_tid;	   /* CLONE_PARENT_SETTID (threads): its tid there */
 	bool set_tls;		   /* CLONE_SETTLS: its FS base is `tls` */
 	uint64_t tls;
 };
@@ -160,6 +172,16 @@ void process_init(void);
 
 /* kill(2)'s targets: a pid, a group (-pgid), or every process but init (-1). */
 int signal_kill(int pid, int sig);
+
+/* tgkill(2) (tgid 0: tkill's): `sig` to the one thread `tid`. */
+int signal_kill_thread(int tgid, int tid, int sig);
+
+/* A thread-directed signal (proc_lock held): tgkill's, a fault's, exit_group's SIGKILL. */
+struct thread;
+void signal_queue_thread_locked(struct thread *t, int sig, const struct signal_info *info);
+
+/* Signals pending for the calling thread: its own and its process's. */
+uint64_t signal_pending_set(void);
 
 /* Sends `sig` to one process, or to every member of group `pgrp` (from interrupt
  * handlers too: the terminal's); proc_lock held by the caller for signal_queue_locked.
@@ -194,16 +216,15 @@ uint64_t alarm_left(struct process *p, uint64_t *interval_ns);
 /* Puts Linux's rt_sigframe (return address, ucontext with the registers, FPU state
  * and `old_mask`, siginfo) on the user stack (or the alternate one) and points the
  * frame at the handler. False if the stack cannot take it. */
-bool signal_frame_push(struct process *p, struct trap_frame *f, int sig,
-		       const struct sigaction *act, const struct signal_info *info,
-		       uint64_t old_mask);
+bool signal_frame_push(struct thread *t, struct trap_frame *f, int sig, const struct sigaction *act,
+		       const struct signal_info *info, uint64_t old_mask);
 
 /* rt_sigreturn: the registers, mask, FPU state and alternate stack back from the
  * frame at the user's stack; false if it cannot be read (the caller kills). */
-bool signal_frame_pop(struct process *p, struct trap_frame *f);
+bool signal_frame_pop(struct thread *t, struct trap_frame *f);
 
-/* Whether `sp` lies on the process's alternate signal stack. */
-bool signal_on_altstack(const struct process *p, uint64_t sp);
+/* Whether `sp` lies on the thread's alternate signal stack. */
+bool signal_on_altstack(const struct thread *t, uint64_t sp);
 
 /* rt_sigsuspend's and ppoll's mask for the wait: in force until the call returns,
  * or in the frame of the handler that ends it (signal_deliver puts it back). */

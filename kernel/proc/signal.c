@@ -10,7 +10,9 @@
  * As on Linux, init (pid 1) gets no signal it has no handler for.
  *
  * A standard signal is pending or not: a second one sent before the first is taken
- * is merged with it, and the first's siginfo stands. */
+ * is merged with it, and the first's siginfo stands. A signal is pending for the
+ * process (kill, the terminal, alarms, SIGCHLD: any thread that does not block it
+ * takes it) or for one thread (tgkill, faults); each thread takes its own first. */
 #include <asm-generic/errno.h>
 #include <asm-generic/siginfo.h>
 
@@ -22,6 +24,7 @@
 #include "../sched/sched.h"
 #include "../sched/task.h"
 #include "process.h"
+#include "thread.h"
 
 #define BIT(sig)     (1ull << ((sig)-1))
 #define IGNORED_DFL  (BIT(SIGCHLD) | BIT(SIGURG) | BIT(SIGWINCH) | BIT(SIGCONT))
@@ -44,6 +47,8 @@ static __sighandler_t handler_of(const struct process *p, int sig)
 /* Whether `sig` would do nothing to `p` now (so it need not be queued). */
 static bool discarded(const struct process *p, int sig)
 {
+	if (sig == SIGKILL && (p->exiting || p->exec_thread))
+		return false; /* its threads are being ended: init's too */
 	__sighandler_t h = handler_of(p, sig);
 	if (h == SIG_IGN)
 		return true;
@@ -52,21 +57,48 @@ static bool discarded(const struct process *p, int sig)
 	return p->pid == 1 || (BIT(sig) & (IGNORED_DFL | STOPPING_DFL));
 }
 
+static const struct signal_info from_kernel = {.code = SI_KERNEL};
+
 void signal_queue_locked(struct process *p, int sig, const struct signal_info *info)
 {
-	static const struct signal_info from_kernel = {.code = SI_KERNEL};
 	if (p->state != PROCESS_ALIVE || discarded(p, sig))
 		return;
+	if (!(p->shared_signals & BIT(sig)))
+		p->shared_info[sig - 1] = info ? *info : from_kernel;
+	__atomic_or_fetch(&p->shared_signals, BIT(sig), __ATOMIC_RELEASE);
+	/* One thread that does not block it wakes to take it (none: it waits). */
+	struct list_node *node;
+	list_for_each(node, &p->threads)
+	{
+		struct task *t = list_entry(node, struct thread, link)->task;
+		if (t && !(t->blocked & BIT(sig))) {
+			sched_wake(t); /* out of an interruptible sleep, to see it */
+			break;
+		}
+	}
+}
+
+void signal_queue_thread_locked(struct thread *t, int sig, const struct signal_info *info)
+{
+	if (t->process->state != PROCESS_ALIVE || discarded(t->process, sig))
+		return;
 	uint64_t pending =
-		p->task ? __atomic_load_n(&p->task->signals, __ATOMIC_ACQUIRE) : p->early_signals;
+		t->task ? __atomic_load_n(&t->task->signals, __ATOMIC_ACQUIRE) : t->early_signals;
 	if (!(pending & BIT(sig)))
-		p->signal_info[sig - 1] = info ? *info : from_kernel;
-	if (!p->task) { /* not started yet: its task takes these when it first runs */
-		p->early_signals |= BIT(sig);
+		t->signal_info[sig - 1] = info ? *info : from_kernel;
+	if (!t->task) { /* not started yet: its task takes these when it first runs */
+		t->early_signals |= BIT(sig);
 		return;
 	}
-	__atomic_or_fetch(&p->task->signals, BIT(sig), __ATOMIC_RELEASE);
-	sched_wake(p->task); /* out of an interruptible sleep, to see it */
+	__atomic_or_fetch(&t->task->signals, BIT(sig), __ATOMIC_RELEASE);
+	sched_wake(t->task);
+}
+
+uint64_t signal_pending_set(void)
+{
+	struct task *t = current_task();
+	return __atomic_load_n(&t->signals, __ATOMIC_ACQUIRE) |
+	       __atomic_load_n(&t->process->shared_signals, __ATOMIC_ACQUIRE);
 }
 
 void signal_send_group(int pgrp, int sig)
@@ -108,9 +140,25 @@ int signal_kill(int pid, int sig)
 	return found ? 0 : -ESRCH;
 }
 
+int signal_kill_thread(int tgid, int tid, int sig)
+{
+	struct process *me = process_current();
+	if (sig < 0 || sig > SIGNALS)
+		return -EINVAL;
+	const struct signal_info info = {.code = SI_TKILL, .pid = me->pid};
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	struct thread *t = thread_find_locked(tid);
+	bool found = t && (tgid <= 0 || t->process->pid == tgid);
+	if (found && sig)
+		signal_queue_thread_locked(t, sig, &info);
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return found ? 0 : -ESRCH;
+}
+
 bool signal_fault(int sig, int code, uint64_t addr)
 {
 	struct task *t = current_task();
+	struct thread *th = t->thread;
 	struct process *p = t->process;
 	const struct signal_info info = {.code = code, .addr = addr};
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
@@ -118,7 +166,7 @@ bool signal_fault(int sig, int code, uint64_t addr)
 	/* As Linux: a fault's signal that is blocked or ignored kills all the same. */
 	bool caught = h != SIG_DFL && h != SIG_IGN && !(t->blocked & BIT(sig));
 	if (caught) {
-		p->signal_info[sig - 1] = info;
+		th->signal_info[sig - 1] = info;
 		__atomic_or_fetch(&t->signals, BIT(sig), __ATOMIC_RELEASE);
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
@@ -145,42 +193,76 @@ static void finish_interrupted_call(struct trap_frame *f, bool handler, bool sa_
 
 /* The signal's handler on the user stack; false when the frame could not be
  * written (the process then dies of SIGSEGV, as on Linux). */
-static bool run_handler(struct task *t, struct process *p, struct trap_frame *f, int sig)
+static bool run_handler(struct task *t, struct trap_frame *f, int sig, const struct sigaction *act,
+			const struct signal_info *info)
 {
-	uint64_t flags = spin_lock_irqsave(&proc_lock);
-	struct sigaction act = p->actions[sig - 1];
-	struct signal_info info = p->signal_info[sig - 1];
-	if (act.sa_flags & SA_RESETHAND)
-		p->actions[sig - 1].sa_handler = SIG_DFL;
-	spin_unlock_irqrestore(&proc_lock, flags);
-	finish_interrupted_call(f, true, act.sa_flags & SA_RESTART);
-	uint64_t old_mask = p->restore_blocked ? p->saved_blocked : t->blocked;
-	p->restore_blocked = false;
-	if (!(act.sa_flags & SA_RESTORER) || !signal_frame_push(p, f, sig, &act, &info, old_mask))
+	struct thread *th = t->thread;
+	finish_interrupted_call(f, true, act->sa_flags & SA_RESTART);
+	uint64_t old_mask = th->restore_blocked ? th->saved_blocked : t->blocked;
+	th->restore_blocked = false;
+	if (!(act->sa_flags & SA_RESTORER) || !signal_frame_push(th, f, sig, act, info, old_mask))
 		return false;
-	t->blocked = (old_mask | act.sa_mask | ((act.sa_flags & SA_NODEFER) ? 0 : BIT(sig))) &
+	t->blocked = (old_mask | act->sa_mask | ((act->sa_flags & SA_NODEFER) ? 0 : BIT(sig))) &
 		     ~SIGNALS_UNBLOCKABLE;
 	return true;
+}
+
+/* What signal_deliver acts on next: a signal the thread does not block, its own
+ * first, taken off its pending set with its siginfo and disposition (SA_RESETHAND
+ * done); 0 when there is none. */
+struct taken {
+	struct sigaction act;
+	struct signal_info info;
+	bool ignore;
+};
+
+static int take_signal(struct task *t, struct taken *out)
+{
+	struct process *p = t->process;
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	uint64_t own = __atomic_load_n(&t->signals, __ATOMIC_ACQUIRE) & ~t->blocked;
+	uint64_t shared = __atomic_load_n(&p->shared_signals, __ATOMIC_ACQUIRE) & ~t->blocked;
+	int sig = own ? __builtin_ctzll(own) + 1 : shared ? __builtin_ctzll(shared) + 1 : 0;
+	if (sig) {
+		__atomic_and_fetch(own ? &t->signals : &p->shared_signals, ~BIT(sig),
+				   __ATOMIC_ACQ_REL);
+		out->info = own ? t->thread->signal_info[sig - 1] : p->shared_info[sig - 1];
+		out->ignore = discarded(p, sig); /* the disposition may have changed since */
+		out->act = p->actions[sig - 1];
+		out->act.sa_handler = handler_of(p, sig);
+		if (!out->ignore && out->act.sa_handler != SIG_DFL &&
+		    (out->act.sa_flags & SA_RESETHAND))
+			p->actions[sig - 1].sa_handler = SIG_DFL;
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return sig;
+}
+
+/* exit_group or another thread's execve is ending this thread. */
+static bool being_ended(const struct process *p, const struct thread *me)
+{
+	struct thread *exec = __atomic_load_n(&p->exec_thread, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&p->exiting, __ATOMIC_ACQUIRE) || (exec && exec != me);
 }
 
 void signal_deliver(void)
 {
 	struct task *t = current_task();
+	struct thread *th = t->thread;
 	struct process *p = t->process;
 	struct trap_frame *f = task_user_frame(t);
-	uint64_t pending;
-	while ((pending = __atomic_load_n(&t->signals, __ATOMIC_ACQUIRE) & ~t->blocked)) {
-		int sig = __builtin_ctzll(pending) + 1;
-		__atomic_and_fetch(&t->signals, ~BIT(sig), __ATOMIC_ACQ_REL);
-		uint64_t flags = spin_lock_irqsave(&proc_lock);
-		bool ignore = discarded(p, sig); /* the disposition may have changed since */
-		bool caught = handler_of(p, sig) != SIG_DFL;
-		spin_unlock_irqrestore(&proc_lock, flags);
-		if (ignore)
+	struct taken taken;
+	int sig;
+	for (;;) {
+		if (being_ended(p, th))
+			process_exit(WAIT_SIGNALED(SIGKILL));
+		if (!(sig = take_signal(t, &taken)))
+			break;
+		if (taken.ignore)
 			continue;
-		if (!caught)
+		if (taken.act.sa_handler == SIG_DFL)
 			process_exit(WAIT_SIGNALED(sig));
-		if (!run_handler(t, p, f, sig)) {
+		if (!run_handler(t, f, sig, &taken.act, &taken.info)) {
 			kprintf("keel: pid %d (%s): SIGSEGV, no room for signal %d's frame at "
 				"rsp %#lx (or no SA_RESTORER)\n",
 				p->pid, p->name, sig, f->rsp);
@@ -188,18 +270,18 @@ void signal_deliver(void)
 		}
 	}
 	finish_interrupted_call(f, false, false); /* no handler ran: run the call again */
-	if (p->restore_blocked) {
-		t->blocked = p->saved_blocked;
-		p->restore_blocked = false;
+	if (th->restore_blocked) {
+		t->blocked = th->saved_blocked;
+		th->restore_blocked = false;
 	}
 }
 
 void signal_mask_while_waiting(uint64_t mask)
 {
 	struct task *t = current_task();
-	struct process *p = t->process;
-	p->saved_blocked = t->blocked;
-	p->restore_blocked = true;
+	struct thread *th = t->thread;
+	th->saved_blocked = t->blocked;
+	th->restore_blocked = true;
 	t->blocked = mask & ~SIGNALS_UNBLOCKABLE;
 }
 
@@ -212,8 +294,22 @@ void signal_reset_on_exec(struct process *p)
 		if (ignored)
 			p->actions[i].sa_handler = SIG_IGN;
 	}
-	p->altstack_size = 0; /* the stack was in the old program's memory */
+	thread_current()->altstack_size = 0; /* the stack was in the old program's memory */
 	spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+/* `sig` is pending no more, for the process and each of its threads. */
+static void drop_pending_locked(struct process *p, int sig)
+{
+	__atomic_and_fetch(&p->shared_signals, ~BIT(sig), __ATOMIC_ACQ_REL);
+	struct list_node *node;
+	list_for_each(node, &p->threads)
+	{
+		struct thread *t = list_entry(node, struct thread, link);
+		if (t->task)
+			__atomic_and_fetch(&t->task->signals, ~BIT(sig), __ATOMIC_ACQ_REL);
+		t->early_signals &= ~BIT(sig);
+	}
 }
 
 int signal_action(int sig, const struct sigaction *act, struct sigaction *old)
@@ -228,8 +324,8 @@ int signal_action(int sig, const struct sigaction *act, struct sigaction *old)
 		p->actions[sig - 1] = *act;
 		p->actions[sig - 1].sa_mask &= ~SIGNALS_UNBLOCKABLE;
 	}
-	spin_unlock_irqrestore(&proc_lock, flags);
 	if (act && discarded(p, sig)) /* ignoring a pending signal drops it */
-		__atomic_and_fetch(&p->task->signals, ~BIT(sig), __ATOMIC_ACQ_REL);
+		drop_pending_locked(p, sig);
+	spin_unlock_irqrestore(&proc_lock, flags);
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include "../mm/heap.h"
 #include "../sched/task.h"
 #include "process.h"
+#include "thread.h"
 
 /* Linux's, from arch/x86/include/asm/sigframe.h (not in the UAPI headers). */
 struct rt_sigframe {
@@ -48,19 +49,19 @@ struct rt_sigframe {
 #define RFLAGS_RF   (1ull << 16)
 #define RFLAGS_AC   (1ull << 18)
 
-bool signal_on_altstack(const struct process *p, uint64_t sp)
+bool signal_on_altstack(const struct thread *t, uint64_t sp)
 {
-	return p->altstack_size && sp > p->altstack_sp && sp - p->altstack_sp <= p->altstack_size;
+	return t->altstack_size && sp > t->altstack_sp && sp - t->altstack_sp <= t->altstack_size;
 }
 
-static stack_t altstack_of(const struct process *p, uint64_t sp)
+static stack_t altstack_of(const struct thread *t, uint64_t sp)
 {
-	stack_t s = {(void *)p->altstack_sp, 0, p->altstack_size};
-	if (!p->altstack_size)
+	stack_t s = {(void *)t->altstack_sp, 0, t->altstack_size};
+	if (!t->altstack_size)
 		s.ss_flags = SS_DISABLE;
-	else if (signal_on_altstack(p, sp))
+	else if (signal_on_altstack(t, sp))
 		s.ss_flags = SS_ONSTACK;
-	if (p->altstack_autodisarm)
+	if (t->altstack_autodisarm)
 		s.ss_flags |= (int)SS_AUTODISARM;
 	return s;
 }
@@ -123,14 +124,13 @@ static void reset_fpu(void)
 		fpu_restore(clean);
 }
 
-bool signal_frame_push(struct process *p, struct trap_frame *f, int sig,
-		       const struct sigaction *act, const struct signal_info *info,
-		       uint64_t old_mask)
+bool signal_frame_push(struct thread *t, struct trap_frame *f, int sig, const struct sigaction *act,
+		       const struct signal_info *info, uint64_t old_mask)
 {
 	uint64_t sp = f->rsp;
-	stack_t stack = altstack_of(p, sp);
-	if ((act->sa_flags & SA_ONSTACK) && p->altstack_size && !signal_on_altstack(p, sp))
-		sp = p->altstack_sp + p->altstack_size;
+	stack_t stack = altstack_of(t, sp);
+	if ((act->sa_flags & SA_ONSTACK) && t->altstack_size && !signal_on_altstack(t, sp))
+		sp = t->altstack_sp + t->altstack_size;
 	else
 		sp -= RED_ZONE;
 	uint64_t fpstate = (sp - FXSAVE_SIZE) & ~(uint64_t)(FPU_AREA_ALIGN - 1);
@@ -145,14 +145,14 @@ bool signal_frame_push(struct process *p, struct trap_frame *f, int sig,
 	frame.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 	frame.uc.uc_stack = stack;
 	fill_sigcontext(&frame.uc.uc_mcontext, f, old_mask, fpstate,
-			sig == SIGSEGV || sig == SIGBUS ? info->addr : 0);
+			(sig == SIGSEGV || sig == SIGBUS) && info->code > 0 ? info->addr : 0);
 	frame.uc.uc_sigmask = old_mask;
 	fill_siginfo(&frame.info, sig, info);
 	if (!copy_to_user(fpstate, fx, sizeof fx) || !copy_to_user(sp, &frame, sizeof frame))
 		return false;
 
-	if (p->altstack_autodisarm && stack.ss_flags != SS_ONSTACK && (act->sa_flags & SA_ONSTACK))
-		p->altstack_size = 0; /* SS_AUTODISARM: off while the handler runs */
+	if (t->altstack_autodisarm && stack.ss_flags != SS_ONSTACK && (act->sa_flags & SA_ONSTACK))
+		t->altstack_size = 0; /* SS_AUTODISARM: off while the handler runs */
 	f->rdi = (uint64_t)sig;
 	f->rsi = sp + offsetof(struct rt_sigframe, info);
 	f->rdx = sp + offsetof(struct rt_sigframe, uc);
@@ -192,7 +192,7 @@ static bool restore_fpu(uint64_t fpstate)
 	return true;
 }
 
-bool signal_frame_pop(struct process *p, struct trap_frame *f)
+bool signal_frame_pop(struct thread *t, struct trap_frame *f)
 {
 	struct rt_sigframe frame;
 	uint64_t at = f->rsp - 8; /* the restorer's `ret` took pretcode */
@@ -214,11 +214,11 @@ bool signal_frame_pop(struct process *p, struct trap_frame *f)
 	f->error_code = (uint64_t)-1; /* no system call to restart here */
 	current_task()->blocked = frame.uc.uc_sigmask & ~SIGNALS_UNBLOCKABLE;
 	const stack_t *s = &frame.uc.uc_stack; /* as Linux: put back, errors ignored */
-	if (!signal_on_altstack(p, f->rsp) && !(s->ss_flags & SS_DISABLE) &&
+	if (!signal_on_altstack(t, f->rsp) && !(s->ss_flags & SS_DISABLE) &&
 	    s->ss_size >= MINSIGSTKSZ) {
-		p->altstack_sp = (uint64_t)s->ss_sp;
-		p->altstack_size = s->ss_size;
-		p->altstack_autodisarm = s->ss_flags & SS_AUTODISARM;
+		t->altstack_sp = (uint64_t)s->ss_sp;
+		t->altstack_size = s->ss_size;
+		t->altstack_autodisarm = s->ss_flags & SS_AUTODISARM;
 	}
 	return true;
 }

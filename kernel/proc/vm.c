@@ -487,6 +487,7 @@ struct mm *mm_new(void)
 	if (!mm)
 		return 0;
 	list_init(&mm->regions);
+	mutex_init(&mm->lock, "mm");
 	if (paging_create_space(&mm->space) != 0) {
 		kfree(mm);
 		return 0;

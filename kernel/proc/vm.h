@@ -5,8 +5,10 @@
  * sides map it read-only, and the first write copies it unless no one else maps it
  * any more. The stack region grows down on faults below it, up to its limit.
  *
- * One task per process: nothing else touches a struct mm while its process runs,
- * so it has no lock (threads, issue 15, bring one). */
+ * The threads of a process share its mm: its lock (a mutex: a file page may wait for
+ * fs_lock) is held by every change to the regions and page tables, the page fault
+ * included; mm_lock is taken before fs_lock, and never over a user copy (which may
+ * fault and take it again). */
 #pragma once
 
 #include <stdbool.h>
@@ -15,6 +17,7 @@
 
 #include "../lib/list.h"
 #include "../mm/paging.h"
+#include "../sched/mutex.h"
 
 struct inode;
 
@@ -50,6 +53,7 @@ struct vm_region {
 };
 
 struct mm {
+	struct mutex lock;
 	struct address_space space;
 	struct list_node regions;
 	uintptr_t brk_start, brk;

@@ -42,9 +42,11 @@ struct task {
 	struct address_space *space;
 	uint64_t fs_base;
 	struct process *process;
-	uint64_t signals; /* pending, bit n - 1 for signal n: set by proc/signal.c */
-	uint64_t blocked; /* rt_sigprocmask's mask (never SIGKILL or SIGSTOP) */
-	void *bounce;	  /* fs/file.c's buffer for regular files: its first use makes it */
+	struct thread *thread;
+	uint64_t signals;		/* pending, bit n - 1 for signal n: set by proc/signal.c */
+	const uint64_t *shared_signals; /* and its process's, which any thread may take */
+	uint64_t blocked;		/* rt_sigprocmask's mask (never SIGKILL or SIGSTOP) */
+	void *bounce; /* fs/file.c's buffer for regular files: its first use makes it */
 	void (*fn)(void *arg);
 	void *arg;
 	int exit_status;
@@ -113,5 +115,9 @@ static inline struct trap_frame *task_user_frame(struct task *t)
 static inline bool signal_pending(void)
 {
 	struct task *t = current_task();
-	return t && (__atomic_load_n(&t->signals, __ATOMIC_ACQUIRE) & ~t->blocked) != 0;
+	if (!t || !t->shared_signals)
+		return false;
+	uint64_t pending = __atomic_load_n(&t->signals, __ATOMIC_ACQUIRE) |
+			   __atomic_load_n(t->shared_signals, __ATOMIC_ACQUIRE);
+	return (pending & ~t->blocked) != 0;
 }

@@ -1,47 +1,80 @@
-/* futex(2), FUTEX_WAIT and FUTEX_WAKE (<linux/futex.h>). A process is one task and
- * no memory is shared between processes yet, so no one else can wake a waiter: a
- * wait whose word still holds the expected value sleeps until its timeout or a
- * signal, and a wake finds no one. Threads (issue 15) bring the wait queues. */
+/* futex(2) (<linux/futex.h>): FUTEX_WAIT, FUTEX_WAKE, their _BITSET forms, FUTEX_REQUEUE
+ * and FUTEX_CMP_REQUEUE, what musl's and glibc's thread libraries ask for; the wait
+ * queues are proc/futex.c's. FUTEX_PRIVATE_FLAG changes nothing here (futex.h). */
 #include <asm-generic/errno.h>
 #include <linux/futex.h>
 #include <linux/time_types.h>
 
 #include "../arch/clock.h"
 #include "../arch/usercopy.h"
-#include "../sched/sched.h"
+#include "../proc/futex.h"
+#include "../proc/process.h"
 #include "sys.h"
 
 #define NS 1000000000ull
 
-long sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t timeout, uint64_t a5,
-	       uint64_t a6)
+/* The deadline for a wait, on clock_ns's clock: FUTEX_WAIT's timeout is relative,
+ * _BITSET's absolute, on CLOCK_MONOTONIC or (FUTEX_CLOCK_REALTIME) CLOCK_REALTIME. */
+static long deadline_of(uint64_t timeout, bool absolute, bool realtime, uint64_t *deadline)
 {
-	(void)a5, (void)a6;
+	*deadline = UINT64_MAX;
+	if (!timeout)
+		return 0;
+	struct __kernel_timespec ts;
+	if (!copy_from_user(&ts, timeout, sizeof ts))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long long)NS)
+		return -EINVAL;
+	uint64_t ns = (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
+	uint64_t offset = time_realtime_offset_ns();
+	if (!absolute)
+		*deadline = clock_ns() + ns;
+	else if (realtime)
+		*deadline = ns > offset ? ns - offset : 0; /* a time before boot: passed */
+	else
+		*deadline = ns;
+	return 0;
+}
+
+long sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t timeout, uint64_t uaddr2,
+	       uint64_t val3)
+{
+	struct mm *mm = process_current()->mm;
+	int cmd = (int)(op & FUTEX_CMD_MASK);
 	if (uaddr % 4)
 		return -EINVAL;
-	switch (op & FUTEX_CMD_MASK) {
+	switch (cmd) {
 	case FUTEX_WAIT:
 	case FUTEX_WAIT_BITSET: {
-		uint32_t word;
-		if (!copy_from_user(&word, uaddr, sizeof word))
-			return -EFAULT;
-		if (word != (uint32_t)val)
-			return -EAGAIN;
-		uint64_t deadline = UINT64_MAX;
-		if (timeout) {
-			struct __kernel_timespec ts;
-			if (!copy_from_user(&ts, timeout, sizeof ts))
-				return -EFAULT;
-			if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long long)NS)
-				return -EINVAL;
-			/* FUTEX_WAIT's timeout is relative; _BITSET's absolute (monotonic). */
-			uint64_t ns = (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
-			deadline = (op & FUTEX_CMD_MASK) == FUTEX_WAIT ? clock_ns() + ns : ns;
-		}
-		return sleep_interruptible(deadline) ? -ETIMEDOUT : -EINTR;
+		uint32_t bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : (uint32_t)val3;
+		uint64_t deadline;
+		if (!bitset)
+			return -EINVAL;
+		long err = deadline_of(timeout, cmd == FUTEX_WAIT_BITSET, op & FUTEX_CLOCK_REALTIME,
+				       &deadline);
+		return err ? err : futex_wait(mm, uaddr, (uint32_t)val, deadline, bitset);
 	}
 	case FUTEX_WAKE:
-	case FUTEX_WAKE_BITSET: return 0;
+	case FUTEX_WAKE_BITSET: {
+		uint32_t bitset = cmd == FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : (uint32_t)val3;
+		if (!bitset)
+			return -EINVAL;
+		return futex_wake(mm, uaddr, (int)val, bitset);
+	}
+	case FUTEX_CMP_REQUEUE:
+	case FUTEX_REQUEUE: {
+		/* The fourth argument is a count here, not a timeout. */
+		if ((int)val < 0 || (int)timeout < 0 || uaddr2 % 4)
+			return -EINVAL;
+		if (cmd == FUTEX_CMP_REQUEUE) {
+			uint32_t word;
+			if (!copy_from_user(&word, uaddr, sizeof word))
+				return -EFAULT;
+			if (word != (uint32_t)val3)
+				return -EAGAIN;
+		}
+		return futex_requeue(mm, uaddr, uaddr2, (int)val, (int)timeout);
+	}
 	default: return -ENOSYS;
 	}
 }

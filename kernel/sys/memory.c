@@ -30,7 +30,11 @@ static uint64_t page_up(uint64_t n)
 long sys_brk(uint64_t addr, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
-	return (long)vm_brk(process_current()->mm, addr);
+	struct mm *mm = process_current()->mm;
+	mutex_lock(&mm->lock);
+	long brk = (long)vm_brk(mm, addr);
+	mutex_unlock(&mm->lock);
+	return brk;
 }
 
 /* Linux's default overcommit heuristic: one private writable mapping larger than all
@@ -83,9 +87,11 @@ long sys_mmap(uint64_t addr, uint64_t length, uint64_t prot, uint64_t flags, uin
 				file_put(f);
 			return bad;
 		}
+		mutex_lock(&mm->lock);
 		if (flags & MAP_FIXED)
 			vm_unmap(mm, start, size);
 	} else {
+		mutex_lock(&mm->lock); /* the free range stays free until it is mapped */
 		start = vm_find_free(mm, size);
 	}
 	long err = start ? 0 : -ENOMEM;
@@ -98,6 +104,7 @@ long sys_mmap(uint64_t addr, uint64_t length, uint64_t prot, uint64_t flags, uin
 		if (err == -EINVAL && (flags & MAP_FIXED_NOREPLACE))
 			err = -EEXIST;
 	}
+	mutex_unlock(&mm->lock);
 	if (f)
 		file_put(f);
 	return err ? err : (long)start;
@@ -106,7 +113,11 @@ long sys_mmap(uint64_t addr, uint64_t length, uint64_t prot, uint64_t flags, uin
 long sys_munmap(uint64_t addr, uint64_t length, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	(void)a3, (void)a4, (void)a5, (void)a6;
-	return vm_unmap(process_current()->mm, addr, length);
+	struct mm *mm = process_current()->mm;
+	mutex_lock(&mm->lock);
+	long err = vm_unmap(mm, addr, length);
+	mutex_unlock(&mm->lock);
+	return err;
 }
 
 long sys_mprotect(uint64_t addr, uint64_t length, uint64_t prot, uint64_t a4, uint64_t a5,
@@ -115,7 +126,11 @@ long sys_mprotect(uint64_t addr, uint64_t length, uint64_t prot, uint64_t a4, ui
 	(void)a4, (void)a5, (void)a6;
 	if (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
-	return vm_protect(process_current()->mm, addr, length, prot_of(prot));
+	struct mm *mm = process_current()->mm;
+	mutex_lock(&mm->lock);
+	long err = vm_protect(mm, addr, length, prot_of(prot));
+	mutex_unlock(&mm->lock);
+	return err;
 }
 
 /* Advice is taken as given and ignored, as Linux may (MADV_DONTNEED's zeroing of
@@ -126,9 +141,13 @@ long sys_madvise(uint64_t addr, uint64_t length, uint64_t advice, uint64_t a4, u
 	(void)a4, (void)a5, (void)a6;
 	if (addr % PAGE_SIZE)
 		return -EINVAL;
-	if (advice == MADV_DONTNEED)
-		return vm_discard(process_current()->mm, addr, page_up(length));
-	return 0;
+	if (advice != MADV_DONTNEED)
+		return 0;
+	struct mm *mm = process_current()->mm;
+	mutex_lock(&mm->lock);
+	long err = vm_discard(mm, addr, page_up(length));
+	mutex_unlock(&mm->lock);
+	return err;
 }
 
 /* mremap: shrink, grow in place, or move (MREMAP_MAYMOVE); Linux's checks first.
@@ -145,5 +164,9 @@ long sys_mremap(uint64_t old, uint64_t old_size, uint64_t new_size, uint64_t fla
 		return -EINVAL;
 	if (old_size == 0 || !user_range_ok(old, old_size))
 		return old_size ? -EFAULT : -EINVAL; /* size 0: Linux's shared-copy case */
-	return vm_remap(process_current()->mm, old, old_size, new_size, flags & MREMAP_MAYMOVE);
+	struct mm *mm = process_current()->mm;
+	mutex_lock(&mm->lock);
+	long moved = vm_remap(mm, old, old_size, new_size, flags & MREMAP_MAYMOVE);
+	mutex_unlock(&mm->lock);
+	return moved;
 }

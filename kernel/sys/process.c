@@ -1,7 +1,7 @@
-/* Process calls: fork, vfork and clone (processes, not threads, for now), execve,
- * exit, wait4, ids, groups and sessions, limits, the thread pointer. A process is one
- * task, so its pid is its thread id too. Constants from Linux's UAPI: <linux/sched.h>
- * (clone), <linux/wait.h>, <linux/resource.h>, <linux/prctl.h>, <asm/prctl.h>. */
+/* Process calls: fork, vfork, clone and clone3 (processes and threads), execve,
+ * exit and exit_group, wait4, ids, groups and sessions, limits, the thread pointer. Constants from
+ * Linux's UAPI: <linux/sched.h> (clone), <linux/wait.h>, <linux/resource.h>, <linux/prctl.h>,
+ * <asm/prctl.h>. */
 #include <asm-generic/errno.h>
 #include <asm/prctl.h>
 #include <linux/prctl.h>
@@ -13,6 +13,7 @@
 #include "../mm/heap.h"
 #include "../proc/exec.h"
 #include "../proc/process.h"
+#include "../proc/thread.h"
 #include "../proc/vm.h"
 #include "../sched/sched.h"
 #include "../sched/task.h"
@@ -35,18 +36,29 @@ long sys_vfork(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, 
 	return process_fork(&vfork);
 }
 
-/* clone as fork (SIGCHLD), or as vfork with CLONE_VM | CLONE_VFORK (musl's
- * posix_spawn, on a stack of its own). Threads (CLONE_THREAD) come with issue 15. */
-long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
-	       uint64_t tls, uint64_t a6)
+/* What clone and clone3 may ask. A thread (CLONE_THREAD) shares its process's
+ * memory, handlers, files and working directory: Linux insists on the first two, and
+ * Keel keeps files and the directory per process, so it wants all four. Shared
+ * memory without a thread is vfork's (musl's and glibc's posix_spawn), nothing
+ * else. CLONE_DETACHED and CLONE_SYSVSEM change nothing here. */
+#define CLONE_THREAD_NEEDS (CLONE_VM | CLONE_SIGHAND | CLONE_FILES | CLONE_FS)
+#define CLONE_KNOWN                                                                      \
+	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |    \
+	 CLONE_VFORK | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | \
+	 CLONE_SETTLS | CLONE_DETACHED | CLONE_SYSVSEM)
+
+static long clone_with(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
+		       uint64_t tls)
 {
-	(void)a6;
-	uint64_t known = CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID |
-			 CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_SETTLS;
-	if (flags & ~known)
+	if (flags & ~(uint64_t)CLONE_KNOWN)
 		return -EINVAL;
-	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
-		return -EINVAL; /* shared memory without vfork's wait: a thread */
+	bool thread = flags & CLONE_THREAD;
+	if (thread && (flags & CLONE_THREAD_NEEDS) != CLONE_THREAD_NEEDS)
+		return -EINVAL;
+	if (!thread && (flags & (CLONE_SIGHAND | CLONE_FILES | CLONE_FS)))
+		return -EINVAL; /* shared tables between processes: not in Keel */
+	if (!thread && (flags & CLONE_VM) && !(flags & CLONE_VFORK))
+		return -EINVAL;
 	if ((flags & CLONE_SETTLS) && tls >= USER_END)
 		return -EPERM;
 	const struct fork_options options = {
@@ -54,15 +66,53 @@ long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t chi
 		.stack = stack,
 		.set_child_tid = (flags & CLONE_CHILD_SETTID) ? child_tid : 0,
 		.clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? child_tid : 0,
+		.parent_tid = (flags & CLONE_PARENT_SETTID) ? parent_tid : 0,
 		.set_tls = flags & CLONE_SETTLS,
 		.tls = tls,
 	};
+	if (thread)
+		return thread_clone(&options);
 	long pid = process_fork(&options);
 	if (pid > 0 && (flags & CLONE_PARENT_SETTID)) { /* in the parent's memory */
 		int tid = (int)pid;
 		copy_to_user(parent_tid, &tid, sizeof tid);
 	}
 	return pid;
+}
+
+/* clone(2) on x86-64: flags, stack, parent_tid, child_tid, tls. */
+long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
+	       uint64_t tls, uint64_t a6)
+{
+	(void)a6;
+	return clone_with(flags, stack, parent_tid, child_tid, tls);
+}
+
+/* clone3(2): the same from a struct clone_args (glibc's first choice for threads);
+ * its stack is the lowest address and a size. Newer fields must be 0. */
+long sys_clone3(uint64_t uargs, uint64_t size, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	struct clone_args args = {0};
+	if (size < CLONE_ARGS_SIZE_VER0 || size > 4096)
+		return -EINVAL;
+	if (!copy_from_user(&args, uargs, size < sizeof args ? size : sizeof args))
+		return -EFAULT;
+	for (uint64_t at = sizeof args; at < size; at++) {
+		uint8_t byte;
+		if (!copy_from_user(&byte, uargs + at, 1))
+			return -EFAULT;
+		if (byte)
+			return -E2BIG; /* as Linux: a field it does not know, set */
+	}
+	/* pidfd is read only with CLONE_PIDFD (glibc fills it in regardless). */
+	if (args.set_tid || args.set_tid_size || args.cgroup ||
+	    args.exit_signal & ~(uint64_t)CSIGNAL || (args.flags & CSIGNAL))
+		return -EINVAL;
+	if (!args.stack != !args.stack_size)
+		return -EINVAL;
+	return clone_with(args.flags | args.exit_signal, args.stack + args.stack_size,
+			  args.parent_tid, args.child_tid, args.tls);
 }
 
 /* Copies a NULL-terminated array of user strings into `a`. */
@@ -104,6 +154,13 @@ long sys_execve(uint64_t path, uint64_t argv, uint64_t envp, uint64_t a4, uint64
 	exec_args_free(&args);
 	kfree(name);
 	return err;
+}
+
+/* exit(2): the calling thread ends (the process with its last thread). */
+long sys_exit(uint64_t status, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	thread_exit(WAIT_EXITED((int)status));
 }
 
 long sys_exit_group(uint64_t status, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
@@ -201,13 +258,20 @@ long sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a3, uint64_t a4, uint
 	}
 }
 
-/* Kept for when threads exit (CLONE_CHILD_CLEARTID's futex wake); the thread id. */
+/* Kept for when the thread exits (CLONE_CHILD_CLEARTID's futex wake); its id. */
 long sys_set_tid_address(uint64_t tidptr, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
 			 uint64_t a6)
 {
 	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
-	process_current()->clear_child_tid = tidptr; /* zeroed at exit (CLONE_CHILD_CLEARTID) */
-	return process_current()->pid;
+	struct thread *t = thread_current();
+	t->clear_child_tid = tidptr;
+	return t->tid;
+}
+
+long sys_gettid(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return thread_current()->tid;
 }
 
 /* Accepted: the list matters only to threads that die holding a lock. */

@@ -11,6 +11,7 @@
 #include "../console.h"
 #include "../lib/restart.h"
 #include "../proc/process.h"
+#include "../proc/thread.h"
 #include "../sched/sched.h"
 #include "../sched/task.h"
 #include "sys.h"
@@ -62,13 +63,12 @@ long sys_kill(uint64_t pid, uint64_t sig, uint64_t a3, uint64_t a4, uint64_t a5,
 	return signal_kill((int)pid, (int)sig);
 }
 
-/* One task per process: a thread id is a pid. */
 long sys_tkill(uint64_t tid, uint64_t sig, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	(void)a3, (void)a4, (void)a5, (void)a6;
 	if ((int)tid <= 0)
 		return -EINVAL;
-	return signal_kill((int)tid, (int)sig);
+	return signal_kill_thread(0, (int)tid, (int)sig);
 }
 
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a4, uint64_t a5, uint64_t a6)
@@ -76,9 +76,7 @@ long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a4, uint64_t
 	(void)a4, (void)a5, (void)a6;
 	if ((int)tgid <= 0 || (int)tid <= 0)
 		return -EINVAL;
-	if (tgid != tid)
-		return -ESRCH;
-	return signal_kill((int)tid, (int)sig);
+	return signal_kill_thread((int)tgid, (int)tid, (int)sig);
 }
 
 /* The restorer's call, at the end of a handler: everything back as the signal
@@ -90,7 +88,7 @@ long sys_rt_sigreturn(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
 	struct process *p = process_current();
 	struct trap_frame *f = task_user_frame(current_task());
-	if (!signal_frame_pop(p, f)) {
+	if (!signal_frame_pop(thread_current(), f)) {
 		kprintf("keel: pid %d (%s): SIGSEGV, a bad signal frame at rsp %#lx\n", p->pid,
 			p->name, f->rsp);
 		process_exit(WAIT_SIGNALED(SIGSEGV));
@@ -102,29 +100,29 @@ long sys_sigaltstack(uint64_t ss, uint64_t old_ss, uint64_t a3, uint64_t a4, uin
 		     uint64_t a6)
 {
 	(void)a3, (void)a4, (void)a5, (void)a6;
-	struct process *p = process_current();
+	struct thread *t = thread_current();
 	uint64_t sp = task_user_frame(current_task())->rsp;
-	stack_t want, had = {(void *)p->altstack_sp, 0, p->altstack_size};
+	stack_t want, had = {(void *)t->altstack_sp, 0, t->altstack_size};
 	if (ss && !copy_from_user(&want, ss, sizeof want))
 		return -EFAULT;
-	had.ss_flags = !p->altstack_size ? SS_DISABLE : signal_on_altstack(p, sp) ? SS_ONSTACK : 0;
-	if (p->altstack_autodisarm)
+	had.ss_flags = !t->altstack_size ? SS_DISABLE : signal_on_altstack(t, sp) ? SS_ONSTACK : 0;
+	if (t->altstack_autodisarm)
 		had.ss_flags |= (int)SS_AUTODISARM;
 	if (ss) {
 		int mode = want.ss_flags & ~(int)SS_FLAG_BITS;
-		if (signal_on_altstack(p, sp))
+		if (signal_on_altstack(t, sp))
 			return -EPERM;
 		if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
 			return -EINVAL;
 		if (mode == SS_DISABLE) {
-			p->altstack_sp = p->altstack_size = 0;
-			p->altstack_autodisarm = false;
+			t->altstack_sp = t->altstack_size = 0;
+			t->altstack_autodisarm = false;
 		} else {
 			if (want.ss_size < MINSIGSTKSZ)
 				return -ENOMEM;
-			p->altstack_sp = (uint64_t)want.ss_sp;
-			p->altstack_size = want.ss_size;
-			p->altstack_autodisarm = want.ss_flags & SS_AUTODISARM;
+			t->altstack_sp = (uint64_t)want.ss_sp;
+			t->altstack_size = want.ss_size;
+			t->altstack_autodisarm = want.ss_flags & SS_AUTODISARM;
 		}
 	}
 	if (old_ss && !copy_to_user(old_ss, &had, sizeof had))
@@ -163,7 +161,6 @@ long sys_rt_sigpending(uint64_t set, uint64_t sigsetsize, uint64_t a3, uint64_t 
 	(void)a3, (void)a4, (void)a5, (void)a6;
 	if (sigsetsize != SIGSET_SIZE)
 		return -EINVAL;
-	struct task *t = current_task();
-	uint64_t pending = __atomic_load_n(&t->signals, __ATOMIC_ACQUIRE) & t->blocked;
+	uint64_t pending = signal_pending_set() & current_task()->blocked;
 	return copy_to_user(set, &pending, sizeof pending) ? 0 : -EFAULT;
 }

@@ -15,6 +15,8 @@ long user_path(uintptr_t path, char **out);
 long at_base(int dirfd, const char *path, struct inode **base);
 
 /* sys/time.c: reads the wall clock; once, at boot. */
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC (clock_ns), in ns. */
+uint64_t time_realtime_offset_ns(void);
 void time_init(void);
 
 /* sys/files.c */
@@ -120,6 +122,9 @@ long sys_vfork(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, 
 long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid,
 	       uint64_t tls, uint64_t a6);
 long sys_execve(uint64_t path, uint64_t argv, uint64_t envp, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_clone3(uint64_t uargs, uint64_t size, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_exit(uint64_t status, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_gettid(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_exit_group(uint64_t status, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
 		    uint64_t a6);
 long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage, uint64_t a5,

@@ -38,6 +38,11 @@ void time_init(void)
 	boot_unix_seconds = rtc_read_unix_seconds();
 }
 
+uint64_t time_realtime_offset_ns(void)
+{
+	return boot_unix_seconds * NS;
+}
+
 static uint64_t task_ns(void)
 {
 	return clock_cycles_to_ns(task_cycles(current_task()));
