@@ -252,11 +252,11 @@ void signal_deliver(void)
 	struct process *p = t->process;
 	struct trap_frame *f = task_user_frame(t);
 	struct taken taken;
-	int sig;
 	for (;;) {
 		if (being_ended(p, th))
 			process_exit(WAIT_SIGNALED(SIGKILL));
-		if (!(sig = take_signal(t, &taken)))
+		int sig = take_signal(t, &taken);
+		if (!sig)
 			break;
 		if (taken.ignore)
 			continue;

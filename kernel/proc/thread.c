@@ -209,7 +209,7 @@ bool thread_dead_waiting_locked(void)
 
 /* Every other thread gets SIGKILL's wake-up; signal_deliver sees exec_thread or
  * exiting and ends it (proc_lock held). */
-void thread_kill_others_locked(struct process *p, struct thread *me)
+void thread_kill_others_locked(struct process *p, const struct thread *me)
 {
 	struct list_node *node;
 	list_for_each(node, &p->threads)

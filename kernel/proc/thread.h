@@ -71,7 +71,7 @@ bool thread_make_sole(void);
 void thread_release_tid_word(void);
 
 /* Every thread of p but `me` gets SIGKILL's wake-up, to end (proc_lock held). */
-void thread_kill_others_locked(struct process *p, struct thread *me);
+void thread_kill_others_locked(struct process *p, const struct thread *me);
 
 /* For the kernel's reaper: whether a thread that ended before its process did waits
  * to be freed (proc_lock held), and freeing one (false: there was none). */
