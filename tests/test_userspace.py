@@ -71,7 +71,7 @@ def a_large_file_goes_through_a_pipe_whole():
 
 
 @test
-def ctrl_c_ends_the_command_and_the_shell_goes_on():
+def ctrl_c_ends_the_command_ctrl_z_stops_nothing_and_the_shell_goes_on():
     with user_shell() as m:
         # The inner shell is not interactive: SIGINT is at its default from its start,
         # so once it has printed, ^C cannot fall between a fork and the child's reset.
@@ -81,6 +81,14 @@ def ctrl_c_ends_the_command_and_the_shell_goes_on():
         m.wait_for(r"\^C\r?\n" + re.escape(PROMPT))
         got = output_of(m, "echo status $?")
         check(got == "status 130", f"after ^C: {got!r} (Linux: 128 + SIGINT = 130)")
+        # ^Z: this shell, in init's process group, which no shell outside it can
+        # continue (an orphaned group: Linux drops the terminal's stop signals to
+        # it, and so does Keel), is not stopped, nor is its command.
+        m.type("sh -c 'echo started; sleep 1; echo finished'\r")
+        m.wait_for(r"^started\r?$")
+        m.type("\x1a")
+        m.wait_for(r"finished\r?$")
+        m.wait_for(re.escape(PROMPT))
 
 
 @test

@@ -607,13 +607,25 @@ static int status_of(int wait_status)
 	return WEXITSTATUS(wait_status);
 }
 
+/* Waits for the command to end. This shell has no job control (busybox's ash has):
+ * a command that ^Z or a signal stops is continued at once, and says so. */
 static int wait_for(pid_t pid)
 {
 	int wait_status;
-	while (wait4(pid, &wait_status, 0, NULL) < 0)
-		if (errno != EINTR)
-			return 1;
-	return status_of(wait_status);
+	for (;;) {
+		if (wait4(pid, &wait_status, WUNTRACED, NULL) < 0) {
+			if (errno != EINTR)
+				return 1;
+		} else if (WIFSTOPPED(wait_status)) {
+			dprintf(2,
+				"\nsh: %d stopped by signal %d; no job control here: continuing "
+				"it\n",
+				pid, WSTOPSIG(wait_status));
+			kill(pid, SIGCONT);
+		} else {
+			return status_of(wait_status);
+		}
+	}
 }
 
 /* Executes file, and returns only if it cannot: then with the reason. A file the kernel
@@ -712,6 +724,7 @@ static int run_pipeline(const struct parse *p, const struct pipeline *pl)
 			/* ^C and ^\ are for the command, not for the shell that ignores them */
 			signal(SIGINT, SIG_DFL);
 			signal(SIGQUIT, SIG_DFL);
+			signal(SIGTSTP, SIG_DFL);
 			if (in >= 0)
 				dup2(in, 0);
 			if (pipe_fds[1] >= 0)
@@ -867,6 +880,9 @@ int main(int argc, char **argv)
 	if (interactive) { /* ^C ends the command running, not the shell */
 		signal(SIGINT, SIG_IGN);
 		signal(SIGQUIT, SIG_IGN);
+		/* No job control here (busybox's ash has it): ^Z stops the command, which
+		 * wait_for continues, not the shell. */
+		signal(SIGTSTP, SIG_IGN);
 	}
 	return run_input(0);
 }

@@ -3,7 +3,8 @@
  * do: tests/test_user.py). Covers handlers with and without SA_SIGINFO, masks,
  * SA_NODEFER and SA_RESETHAND, EINTR against SA_RESTART, sigsuspend, SIGCHLD,
  * SIGPIPE, recovery from SIGSEGV, SIGILL and SIGFPE with siglongjmp, the alternate
- * stack, the FPU state kept across a handler, alarm and setitimer. */
+ * stack, the FPU state kept across a handler, alarm and setitimer, stopping and
+ * continuing a child. */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -246,7 +247,10 @@ static void faults(void)
 	volatile unsigned long zero = 0;
 	if (!sigsetjmp(recovery, 1)) { /* in assembly: C's 1 / 0 is undefined, not a trap */
 		unsigned long q, divisor = zero;
-		__asm__ volatile("xor %%edx, %%edx; divq %2" : "=a"(q) : "a"(1ul), "r"(divisor) : "rdx");
+		__asm__ volatile("xor %%edx, %%edx; divq %2"
+				 : "=a"(q)
+				 : "a"(1ul), "r"(divisor)
+				 : "rdx");
 		say("not reached", (long)q);
 	}
 	say("recovered from SIGFPE (FPE_INTDIV)", last_signal == SIGFPE && last_code == FPE_INTDIV);
@@ -322,6 +326,45 @@ static void alarms(void)
 	install(SIGALRM, SIG_DFL, 0);
 }
 
+/* Job control's signals: SIGSTOP and SIGTSTP stop a child, SIGCONT continues it;
+ * wait4 reports both (WUNTRACED, WCONTINUED) and SIGCHLD says CLD_STOPPED and
+ * CLD_CONTINUED, unless SA_NOCLDSTOP; SIGKILL ends a stopped child. */
+static void stop_and_continue(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	/* A group of its own, whose parent is in another group of the session: not
+	 * orphaned, so the terminal's stop signals stop it (an orphan's are dropped). */
+	setpgid(pid, pid);
+	int status;
+	count = 0;
+	install_info(SIGCHLD, 0);
+	kill(pid, SIGSTOP);
+	say("wait4 WUNTRACED reports the stop", waitpid(pid, &status, WUNTRACED) == pid);
+	say("WIFSTOPPED", WIFSTOPPED(status));
+	say("WSTOPSIG", WSTOPSIG(status));
+	say("SIGCHLD: CLD_STOPPED", count > 0 && last_code == CLD_STOPPED);
+	say("a stop is reported once", waitpid(pid, &status, WUNTRACED | WNOHANG));
+	count = 0;
+	kill(pid, SIGCONT);
+	say("wait4 WCONTINUED reports the continue", waitpid(pid, &status, WCONTINUED) == pid);
+	say("WIFCONTINUED", WIFCONTINUED(status));
+	say("SIGCHLD: CLD_CONTINUED", count > 0 && last_code == CLD_CONTINUED);
+	install(SIGCHLD, SIG_DFL, SA_NOCLDSTOP);
+	count = 0;
+	kill(pid, SIGTSTP);
+	waitpid(pid, &status, WUNTRACED);
+	say("SIGTSTP stops it too, WSTOPSIG", WSTOPSIG(status));
+	say("SA_NOCLDSTOP: no SIGCHLD", count);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	say("SIGKILL ends a stopped child", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	install(SIGCHLD, SIG_DFL, 0);
+}
+
 int main(void)
 {
 	setvbuf(stdout, 0, _IOLBF, 0);
@@ -337,6 +380,7 @@ int main(void)
 	alt_stack();
 	fpu_kept();
 	alarms();
+	stop_and_continue();
 	printf("sigtest: done\n");
 	return 0;
 }

@@ -80,10 +80,16 @@ static struct {
 };
 
 static void (*send_signal)(int pgrp, int sig);
+static int (*background_read)(int fg_pgrp);
 
 void tty_set_signal_sender(void (*send_to_group)(int pgrp, int sig))
 {
 	send_signal = send_to_group;
+}
+
+void tty_set_background_check(int (*check)(int fg_pgrp))
+{
+	background_read = check;
 }
 
 /* ---- the line discipline (tty.lock held, interrupts off) ------------------------ */
@@ -363,6 +369,11 @@ static long tty_read(struct file *f, uintptr_t buf, size_t n)
 	(void)f;
 	if (n == 0)
 		return 0;
+	int held = background_read
+			   ? background_read(__atomic_load_n(&tty.fg_pgrp, __ATOMIC_RELAXED))
+			   : 0;
+	if (held)
+		return held; /* SIGTTIN sent (the read is tried again), or EIO */
 	char chunk[256];
 	size_t max = n < sizeof chunk ? n : sizeof chunk;
 	uint64_t flags = spin_lock_irqsave(&tty.lock);

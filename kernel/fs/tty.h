@@ -11,6 +11,10 @@ extern const struct file_ops tty_ops;
  * called from interrupt handlers: it may only take spinlocks and wake tasks. */
 void tty_set_signal_sender(void (*send_to_group)(int pgrp, int sig));
 
+/* Job control's say before a read (proc/jobctl.c): 0, or what the read returns
+ * (-ERESTARTSYS once SIGTTIN is sent to a background group, or -EIO). */
+void tty_set_background_check(int (*check)(int fg_pgrp));
+
 /* User space takes the console's input (the kernel shell gives it up), and gives
  * it back. While attached, every key and serial byte goes through the terminal. */
 void tty_attach(int foreground_pgrp);

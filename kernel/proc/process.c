@@ -449,9 +449,32 @@ static bool selects(const struct process *p, int pid, int pgid)
 	return p->pgid == (pid == 0 ? pgid : -pid);
 }
 
-/* Under proc_lock: a zombie child to reap (claimed), 0 if there are children that
- * may end, or -ECHILD. */
-static long find_zombie_locked(struct process *me, int pid, struct process **zombie)
+/* What wait4 found: a child, its status, and whether it is a zombie to reap. */
+struct waited {
+	struct process *child;
+	int status;
+	bool reap;
+};
+
+/* A stop or continue of child c that wait4's options ask for, reported (taken). */
+static bool job_news_locked(struct process *c, int options, struct waited *w)
+{
+	if ((options & WUNTRACED) && c->stopped && c->stop_unreported) {
+		c->stop_unreported = false;
+		w->status = (c->stop_signal << 8) | 0x7F; /* Linux's: WIFSTOPPED */
+	} else if ((options & WCONTINUED) && c->continue_unreported) {
+		c->continue_unreported = false;
+		w->status = 0xFFFF; /* WIFCONTINUED */
+	} else {
+		return false;
+	}
+	w->child = c;
+	return true;
+}
+
+/* Under proc_lock: a child to report (a zombie is claimed for reaping), 0 if there
+ * are children that may yet end, stop or continue, or -ECHILD. */
+static long find_waitable_locked(struct process *me, int pid, int options, struct waited *w)
 {
 	bool any = false;
 	struct list_node *node;
@@ -462,41 +485,46 @@ static long find_zombie_locked(struct process *me, int pid, struct process **zom
 			continue;
 		any = true;
 		if (c->state == PROCESS_ZOMBIE) {
-			c->reaping = true;
-			*zombie = c;
+			c->reaping = w->reap = true;
+			w->child = c;
+			w->status = c->wait_status;
 			return 1;
 		}
+		if (job_news_locked(c, options, w))
+			return 1;
 	}
 	return any ? 0 : -ECHILD;
 }
 
-static long find_zombie(struct process *me, int pid, struct process **zombie)
+static long find_waitable(struct process *me, int pid, int options, struct waited *w)
 {
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
-	long found = find_zombie_locked(me, pid, zombie);
+	long found = find_waitable_locked(me, pid, options, w);
 	spin_unlock_irqrestore(&proc_lock, flags);
 	return found;
 }
 
 int process_wait4(int pid, int *wait_status, int options)
 {
-	struct process *me = process_current(), *zombie = 0;
+	struct process *me = process_current();
+	struct waited w = {0};
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
 		return -EINVAL;
-	long found = find_zombie(me, pid, &zombie);
+	long found = find_waitable(me, pid, options, &w);
 	if (found == 0 && !(options & WNOHANG)) {
 		wait_event(me->child_exit,
-			   (found = find_zombie(me, pid, &zombie)) != 0 || signal_pending());
+			   (found = find_waitable(me, pid, options, &w)) != 0 || signal_pending());
 		if (found == 0)
 			return -ERESTARTSYS; /* restarted, or EINTR (lib/restart.h) */
 	}
 	if (found <= 0)
 		return (int)found;
-	int reaped = zombie->pid;
+	int reported = w.child->pid;
 	if (wait_status)
-		*wait_status = zombie->wait_status;
-	reap(zombie);
-	return reaped;
+		*wait_status = w.status;
+	if (w.reap)
+		reap(w.child);
+	return reported;
 }
 
 static bool zombie_for_kernel(int pid, struct process **out)
@@ -766,6 +794,7 @@ void process_init(void)
 {
 	trap_set_user_hooks(user_fault, user_page_fault, back_to_user);
 	tty_set_signal_sender(signal_send_group);
+	tty_set_background_check(job_tty_read_check);
 	if (task_create(reaper, 0, "reaper") < 0)
 		kprintf("proc: no memory for the reaper task\n");
 	alarm_init();

@@ -23,6 +23,10 @@
 #define PROCESS_NAME_MAX 16
 #define PROCESS_MAX	 1024 /* beyond it fork says EAGAIN: a fork bomb stops here */
 #define SIGNALS		 64   /* Linux's _NSIG on x86-64: 1 to 64 */
+/* The signals whose default action stops a process. */
+#define SIGNALS_STOPPING                                                               \
+	((1ull << (SIGSTOP - 1)) | (1ull << (SIGTSTP - 1)) | (1ull << (SIGTTIN - 1)) | \
+	 (1ull << (SIGTTOU - 1)))
 /* No mask ever holds these: SIGKILL and SIGSTOP cannot be blocked. */
 #define SIGNALS_UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
 
@@ -78,6 +82,11 @@ struct process {
 	 * block one takes it. Bit n - 1 for signal n, and each one's siginfo. */
 	uint64_t shared_signals;
 	struct signal_info shared_info[SIGNALS];
+	/* Job control (jobctl.c), under proc_lock. */
+	bool stopped;		      /* by a stop signal, until SIGCONT */
+	int stop_signal;	      /* which */
+	bool stop_unreported;	      /* wait4(WUNTRACED) has yet to report the stop */
+	bool continue_unreported;     /* wait4(WCONTINUED) has yet to report the continue */
 	bool vfork_done;	      /* a vfork child: it has exec'd or ended */
 	struct wait_queue vfork_wait; /* its parent waits here */
 	uint64_t start_ns;
@@ -188,6 +197,10 @@ uint64_t signal_pending_set(void);
  * `info` is what a handler's siginfo_t will say (NULL: sent by the kernel). */
 void signal_queue_locked(struct process *p, int sig, const struct signal_info *info);
 void signal_send_group(int pgrp, int sig);
+void signal_send_group_locked(int pgrp, int sig);
+
+/* `sig` is pending no more, for p and each of its threads (proc_lock held). */
+void signal_drop_pending_locked(struct process *p, int sig);
 
 /* A fault's signal for the running process: true if a handler will take it (it is
  * caught and not blocked), so the program goes on there; false if it must die. */
@@ -197,6 +210,28 @@ bool signal_fault(int sig, int code, uint64_t addr);
  * the default action, or a handler run with Linux's signal frame (signal_frame.c).
  * Also finishes an interrupted system call: restarted, or EINTR. */
 void signal_deliver(void);
+
+/* ---- job control (proc/jobctl.c) ------------------------------------------------ */
+
+/* Sending `sig` to p: SIGCONT continues it and drops its pending stop signals; a
+ * stop signal drops a pending SIGCONT (proc_lock held). */
+void job_signal_sent_locked(struct process *p, int sig);
+
+/* A stop signal's default action for the calling thread's process: stopped, until
+ * SIGCONT or SIGKILL (the terminal's stop signals do nothing to an orphaned group). */
+void job_stop(int sig);
+
+/* A thread of a stopped process waits here until it goes on. */
+void job_stopped(void);
+
+/* Whether no member of group pgid has a parent in another group of its session
+ * (init aside): proc_lock held. */
+bool job_pgrp_orphaned_locked(int pgid);
+
+/* The terminal's check before a read: 0 to go on, or for a process in the
+ * background of the terminal's session, -ERESTARTSYS after SIGTTIN to its group
+ * (-EIO if SIGTTIN is ignored or blocked or the group is orphaned). */
+int job_tty_read_check(int fg_pgrp);
 
 /* ---- alarms (proc/alarm.c) ------------------------------------------------------- */
 

@@ -4,9 +4,9 @@
  * (signal_frame.c) with SA_SIGINFO's siginfo, SA_NODEFER, SA_RESETHAND, SA_ONSTACK
  * and SA_RESTART.
  *
- * Default actions (signal(7)): SIGCHLD, SIGURG, SIGWINCH and SIGCONT are ignored;
- * the stop signals (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) would stop the process, which
- * needs job control (still to come): they are ignored for now; all others end it.
+ * Default actions (signal(7)): SIGCHLD, SIGURG, SIGWINCH and SIGCONT are ignored
+ * (SIGCONT continues a stopped process when it is sent: jobctl.c); the stop signals
+ * (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) stop the process (jobctl.c); all others end it.
  * As on Linux, init (pid 1) gets no signal it has no handler for.
  *
  * A standard signal is pending or not: a second one sent before the first is taken
@@ -26,9 +26,8 @@
 #include "process.h"
 #include "thread.h"
 
-#define BIT(sig)     (1ull << ((sig)-1))
-#define IGNORED_DFL  (BIT(SIGCHLD) | BIT(SIGURG) | BIT(SIGWINCH) | BIT(SIGCONT))
-#define STOPPING_DFL (BIT(SIGSTOP) | BIT(SIGTSTP) | BIT(SIGTTIN) | BIT(SIGTTOU))
+#define BIT(sig)    (1ull << ((sig)-1))
+#define IGNORED_DFL (BIT(SIGCHLD) | BIT(SIGURG) | BIT(SIGWINCH) | BIT(SIGCONT))
 
 #define SYSCALL_INSN_SIZE 2 /* `syscall`, 0F 05: a restart runs it again */
 
@@ -54,14 +53,17 @@ static bool discarded(const struct process *p, int sig)
 		return true;
 	if (h != SIG_DFL)
 		return false;
-	return p->pid == 1 || (BIT(sig) & (IGNORED_DFL | STOPPING_DFL));
+	return p->pid == 1 || (BIT(sig) & IGNORED_DFL);
 }
 
 static const struct signal_info from_kernel = {.code = SI_KERNEL};
 
 void signal_queue_locked(struct process *p, int sig, const struct signal_info *info)
 {
-	if (p->state != PROCESS_ALIVE || discarded(p, sig))
+	if (p->state != PROCESS_ALIVE)
+		return;
+	job_signal_sent_locked(p, sig);
+	if (discarded(p, sig))
 		return;
 	if (!(p->shared_signals & BIT(sig)))
 		p->shared_info[sig - 1] = info ? *info : from_kernel;
@@ -80,7 +82,10 @@ void signal_queue_locked(struct process *p, int sig, const struct signal_info *i
 
 void signal_queue_thread_locked(struct thread *t, int sig, const struct signal_info *info)
 {
-	if (t->process->state != PROCESS_ALIVE || discarded(t->process, sig))
+	if (t->process->state != PROCESS_ALIVE)
+		return;
+	job_signal_sent_locked(t->process, sig);
+	if (discarded(t->process, sig))
 		return;
 	uint64_t pending =
 		t->task ? __atomic_load_n(&t->task->signals, __ATOMIC_ACQUIRE) : t->early_signals;
@@ -101,9 +106,8 @@ uint64_t signal_pending_set(void)
 	       __atomic_load_n(&t->process->shared_signals, __ATOMIC_ACQUIRE);
 }
 
-void signal_send_group(int pgrp, int sig)
+void signal_send_group_locked(int pgrp, int sig)
 {
-	uint64_t flags = spin_lock_irqsave(&proc_lock);
 	struct list_node *node;
 	list_for_each(node, process_table())
 	{
@@ -111,6 +115,12 @@ void signal_send_group(int pgrp, int sig)
 		if (p->pgid == pgrp)
 			signal_queue_locked(p, sig, 0);
 	}
+}
+
+void signal_send_group(int pgrp, int sig)
+{
+	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	signal_send_group_locked(pgrp, sig);
 	spin_unlock_irqrestore(&proc_lock, flags);
 }
 
@@ -255,11 +265,17 @@ void signal_deliver(void)
 	for (;;) {
 		if (being_ended(p, th))
 			process_exit(WAIT_SIGNALED(SIGKILL));
+		if (__atomic_load_n(&p->stopped, __ATOMIC_ACQUIRE))
+			job_stopped(); /* another thread stopped the process */
 		int sig = take_signal(t, &taken);
 		if (!sig)
 			break;
 		if (taken.ignore)
 			continue;
+		if (taken.act.sa_handler == SIG_DFL && (BIT(sig) & SIGNALS_STOPPING)) {
+			job_stop(sig);
+			continue;
+		}
 		if (taken.act.sa_handler == SIG_DFL)
 			process_exit(WAIT_SIGNALED(sig));
 		if (!run_handler(t, f, sig, &taken.act, &taken.info)) {
@@ -298,8 +314,7 @@ void signal_reset_on_exec(struct process *p)
 	spin_unlock_irqrestore(&proc_lock, flags);
 }
 
-/* `sig` is pending no more, for the process and each of its threads. */
-static void drop_pending_locked(struct process *p, int sig)
+void signal_drop_pending_locked(struct process *p, int sig)
 {
 	__atomic_and_fetch(&p->shared_signals, ~BIT(sig), __ATOMIC_ACQ_REL);
 	struct list_node *node;
@@ -325,7 +340,7 @@ int signal_action(int sig, const struct sigaction *act, struct sigaction *old)
 		p->actions[sig - 1].sa_mask &= ~SIGNALS_UNBLOCKABLE;
 	}
 	if (act && discarded(p, sig)) /* ignoring a pending signal drops it */
-		drop_pending_locked(p, sig);
+		signal_drop_pending_locked(p, sig);
 	spin_unlock_irqrestore(&proc_lock, flags);
 	return 0;
 }
