@@ -9,9 +9,13 @@
  *   fuzz: N calls in W workers (K killed or died), free memory back: yes|no
  * A few calls are left out because they would end the test rather than the worker:
  * reboot, kill-like calls (pid -1 is everyone), and fork-like ones (the workers
- * would multiply). Runs on Linux too, as a worker-level sanity check. */
+ * would multiply); clone makes threads instead, with hostile stacks, TLS and tid
+ * words, which die with their worker. Runs on Linux too, as a worker-level sanity
+ * check. */
+#define _GNU_SOURCE /* clone's flags in <sched.h> */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,8 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHUNK	     500  /* calls per worker */
-#define NR_MAX	     450  /* numbers tried: 0 .. NR_MAX - 1 */
+#define CHUNK	     500 /* calls per worker */
+#define NR_MAX	     450 /* numbers tried: 0 .. NR_MAX - 1 */
 #define WORKER_LIMIT 300 /* ms a worker may take (it may block in a read) */
 #define SCRATCH	     (64 * 1024)
 #define PROGRESS_FD  1000 /* a worker writes a byte here every PROGRESS calls */
@@ -85,6 +89,21 @@ static uint64_t hostile(void)
 	}
 }
 
+/* A thread of this worker from clone with hostile arguments. Its stack is never 0
+ * (the worker's own, which two threads would wreck into anything): a thread on a
+ * bad one faults at its first return and takes the worker with it. */
+static void hostile_thread(void)
+{
+	unsigned long flags =
+		CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
+	flags |= next() &
+		 (CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID);
+	uint64_t stack = hostile();
+	if (!stack)
+		stack = (uint64_t)scratch + SCRATCH;
+	syscall(SYS_clone, flags, stack, hostile(), hostile(), hostile());
+}
+
 static void worker(uint64_t seed)
 {
 	rng = seed | 1;
@@ -98,6 +117,8 @@ static void worker(uint64_t seed)
 		if (i % PROGRESS == 0 && i)
 			write(PROGRESS_FD, "", 1); /* the calls so far count, whatever comes next */
 		long nr = (long)(next() % NR_MAX);
+		if (nr == SYS_clone && next() % 8 == 0)
+			hostile_thread(); /* rarely: most kill their worker */
 		if (excluded(nr))
 			continue;
 		uint64_t a[6];
@@ -215,8 +236,8 @@ int main(int argc, char **argv)
 	chdir("/");
 	empty_dir(dir);
 	long lost = (long)before - (long)free_bytes() - (max_rss_bytes() - own_before);
-	printf("fuzz: %ld calls in %d workers (%d killed or died), free memory back: %s",
-	       made, workers, killed, lost == 0 ? "yes" : "no");
+	printf("fuzz: %ld calls in %d workers (%d killed or died), free memory back: %s", made,
+	       workers, killed, lost == 0 ? "yes" : "no");
 	if (lost)
 		printf(" (%ld KiB not back)", lost / 1024);
 	printf("\n");

@@ -713,14 +713,13 @@ static const char *signal_name(int sig)
 }
 
 /* siginfo's si_code for a fault (asm-generic/siginfo.h), as Linux gives it. */
-static int code_for(const struct thread *t, uint64_t vector)
+static int code_for(uint64_t vector)
 {
 	switch (vector) {
 	case 0: return FPE_INTDIV;
 	case 1:
 	case 3: return TRAP_BRKPT;
 	case 6: return ILL_ILLOPN;
-	case VECTOR_PAGE_FAULT: return t->page_fault_code;
 	default: return SI_KERNEL; /* #GP and the rest */
 	}
 }
@@ -734,9 +733,17 @@ static void user_fault(struct trap_frame *f)
 	if (!t)
 		return; /* ring 3 without a process: cannot happen */
 	struct process *p = t->process;
-	int sig = f->vector == VECTOR_PAGE_FAULT ? t->page_fault_signal : signal_for(f->vector);
+	int sig = signal_for(f->vector), code = code_for(f->vector);
 	uint64_t addr = f->vector == VECTOR_PAGE_FAULT ? read_cr2() : f->rip;
-	if (sig != SIGKILL && signal_fault(sig, code_for(t, f->vector), addr))
+	if (f->vector == VECTOR_PAGE_FAULT) {
+		/* What user_page_fault found; a kernel address it never saw is MAPERR,
+		 * as on Linux. */
+		bool seen = addr < USER_END && t->page_fault_signal;
+		sig = seen ? t->page_fault_signal : SIGSEGV;
+		code = seen ? t->page_fault_code : SEGV_MAPERR;
+		t->page_fault_signal = 0;
+	}
+	if (sig != SIGKILL && signal_fault(sig, code, addr))
 		return; /* on the way back to ring 3, the handler runs */
 	kprintf("keel: pid %d (%s): %s, %s at rip %#lx", p->pid, p->name, signal_name(sig),
 		trap_name(f->vector), f->rip);
