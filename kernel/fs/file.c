@@ -85,13 +85,6 @@ static long regular_write(struct file *f, uintptr_t buf, size_t n)
 	return regular_io(f->inode, buf, n, &f->offset, true, f->flags & O_APPEND);
 }
 
-long file_transfer_at(struct file *f, uintptr_t buf, size_t n, uint64_t offset, bool writing)
-{
-	if (!S_ISREG(f->inode->mode))
-		return writing ? f->ops->write(f, buf, n) : f->ops->read(f, buf, n);
-	return regular_io(f->inode, buf, n, &offset, writing, false);
-}
-
 int inode_truncate(struct inode *inode, uint64_t size)
 {
 	mutex_lock(&fs_lock);
@@ -110,6 +103,15 @@ static const struct file_ops regular_ops = {
 	.read = regular_read, .write = regular_write, .seekable = true};
 static const struct file_ops directory_ops = {.read = directory_read, .seekable = true};
 
+long file_transfer_at(struct file *f, uintptr_t buf, size_t n, uint64_t offset, bool writing)
+{
+	if (f->ops == &regular_ops)
+		return regular_io(f->inode, buf, n, &offset, writing, false);
+	if (!writing && f->ops->pread)
+		return f->ops->pread(f, buf, n, &offset);
+	return writing ? f->ops->write(f, buf, n) : f->ops->read(f, buf, n);
+}
+
 struct file *file_new(struct inode *inode, const struct file_ops *ops, unsigned flags)
 {
 	struct file *f = kcalloc(1, sizeof *f);
@@ -127,7 +129,9 @@ struct file *file_new(struct inode *inode, const struct file_ops *ops, unsigned 
 int file_open(struct inode *inode, unsigned flags, struct file **out)
 {
 	const struct file_ops *ops;
-	if (S_ISREG(inode->mode))
+	if (inode->fops)
+		ops = inode->fops;
+	else if (S_ISREG(inode->mode))
 		ops = &regular_ops;
 	else if (S_ISDIR(inode->mode))
 		ops = &directory_ops;
@@ -138,7 +142,7 @@ int file_open(struct inode *inode, unsigned flags, struct file **out)
 	struct file *f = file_new(inode, ops, flags);
 	if (!f)
 		return -ENOMEM;
-	if (S_ISREG(inode->mode) && (flags & O_ACCMODE) != O_RDONLY)
+	if (ops == &regular_ops && (flags & O_ACCMODE) != O_RDONLY)
 		__atomic_add_fetch(&inode->writers, 1, __ATOMIC_RELAXED);
 	*out = f;
 	return 0;
@@ -200,47 +204,54 @@ struct dirent64_head {
 
 #define DIRENTS_MAX (32 * 1024) /* records built per call, before the copy out */
 
-/* Puts one record at out + *at; false when it does not fit. */
-static bool put_dirent(uint8_t *out, size_t size, size_t *at, const struct inode *inode,
-		       const char *name, int64_t next)
+/* Where getdents's records go: a kernel buffer, copied out after fs_lock. */
+struct dir_sink {
+	uint8_t *out;
+	size_t size, at;
+	bool full; /* a record did not fit */
+};
+
+bool dir_emit(struct dir_sink *sink, uint64_t ino, uint32_t mode, const char *name, uint64_t next)
 {
 	size_t len = strlen(name), reclen = (DIRENT_NAME_AT + len + 1 + 7) & ~(size_t)7;
-	if (*at + reclen > size)
+	if (sink->at + reclen > sink->size) {
+		sink->full = true;
 		return false;
-	struct dirent64_head head = {inode->ino, next, (uint16_t)reclen,
-				     (uint8_t)((inode->mode & S_IFMT) >> 12)};
-	memset(out + *at, 0, reclen);
-	memcpy(out + *at, &head, sizeof head);
-	memcpy(out + *at + DIRENT_NAME_AT, name, len);
-	*at += reclen;
+	}
+	struct dirent64_head head = {ino, (int64_t)next, (uint16_t)reclen,
+				     (uint8_t)((mode & S_IFMT) >> 12)};
+	uint8_t *at = sink->out + sink->at;
+	memset(at, 0, reclen);
+	memcpy(at, &head, sizeof head);
+	memcpy(at + DIRENT_NAME_AT, name, len);
+	sink->at += reclen;
 	return true;
 }
 
-/* The records at positions from `from` on into out; the position to go on from. */
-static uint64_t list_entries(struct inode *dir, uint64_t from, uint8_t *out, size_t size,
-			     size_t *at, bool *full)
+/* The records at positions from `from` on into the sink; the position to go on from:
+ * "." (0) and ".." (1), then the directory's own, each entry's position rising. */
+static uint64_t list_entries(struct inode *dir, uint64_t from, struct dir_sink *sink)
 {
-	const struct list_node *node = &dir->entries;
-	for (uint64_t position = 0;; position++) {
-		const struct inode *inode;
-		const char *name;
-		if (position == 0) {
-			inode = dir, name = ".";
-		} else if (position == 1) {
-			inode = dir->parent ? dir->parent : dir, name = "..";
-		} else {
-			node = node->next;
-			if (node == &dir->entries)
-				return position > from ? position : from;
-			const struct dir_entry *e = list_entry(node, struct dir_entry, link);
-			inode = e->inode, name = e->name, position = e->position;
-		}
-		if (position >= from &&
-		    !put_dirent(out, size, at, inode, name, (int64_t)position + 1)) {
-			*full = true;
-			return position;
-		}
+	const struct inode *up = dir->parent ? dir->parent : dir;
+	if (from == 0 && !dir_emit(sink, dir->ino, dir->mode, ".", 1))
+		return 0;
+	if (from <= 1 && !dir_emit(sink, up->ino, up->mode, "..", 2))
+		return 1;
+	if (from < 2)
+		from = 2;
+	if (dir->iops)
+		return dir->iops->list(dir, from, sink);
+	const struct list_node *node;
+	list_for_each(node, &dir->entries)
+	{
+		const struct dir_entry *e = list_entry(node, struct dir_entry, link);
+		if (e->position < from)
+			continue;
+		if (!dir_emit(sink, e->inode->ino, e->inode->mode, e->name, e->position + 1))
+			return e->position;
+		from = e->position + 1;
 	}
+	return from;
 }
 
 /* The offset is the position of the next entry: 0 is ".", 1 "..", then each entry's
@@ -254,33 +265,31 @@ long file_getdents(struct file *f, uintptr_t buf, size_t size)
 		return -ENOTDIR;
 	if (size == 0)
 		return -EINVAL; /* too small for any record, as Linux says */
-	size_t room = size < DIRENTS_MAX ? size : DIRENTS_MAX, at = 0;
-	uint8_t *out = kmalloc(room);
-	if (!out)
+	struct dir_sink sink = {.size = size < DIRENTS_MAX ? size : DIRENTS_MAX};
+	if (!(sink.out = kmalloc(sink.size)))
 		return -ENOMEM;
-	bool full = false;
 	mutex_lock(&fs_lock);
 	uint64_t next = 0;
 	bool removed = dir->nlink == 0;
 	if (!removed)
-		next = list_entries(dir, f->offset, out, room, &at, &full);
+		next = list_entries(dir, f->offset, &sink);
 	mutex_unlock(&fs_lock);
-	long result = removed ? -ENOENT
-		      : at    ? (long)at
-		      : full  ? -EINVAL
-			      : 0; /* EINVAL: no record fits */
-	if (at && !copy_to_user(buf, out, at))
+	long result = removed	  ? -ENOENT
+		      : sink.at	  ? (long)sink.at
+		      : sink.full ? -EINVAL
+				  : 0; /* EINVAL: no record fits */
+	if (sink.at && !copy_to_user(buf, sink.out, sink.at))
 		result = -EFAULT;
-	else if (at)
+	else if (sink.at)
 		f->offset = next;
-	kfree(out);
+	kfree(sink.out);
 	return result;
 }
 
 void inode_stat(const struct inode *inode, struct stat *st)
 {
 	memset(st, 0, sizeof *st);
-	st->st_dev = 1;
+	st->st_dev = inode->iops ? inode->iops->dev : 1;
 	st->st_ino = inode->ino;
 	st->st_nlink = inode->nlink;
 	st->st_mode = inode->mode;

@@ -49,39 +49,82 @@ static bool only_slashes_left(const char *p)
 	return !*p;
 }
 
-static int walk(struct inode *base, const char *path, unsigned flags, int *links,
+/* A lookup under way: the links it has followed and, when `found_in` is wanted,
+ * the directory and name where its last step found what it found (for
+ * path_lookup_real). */
+struct walk {
+	int links;
+	bool record;
+	struct inode *found_in; /* a reference */
+	char found_name[NAME_MAX + 1];
+};
+
+static int walk(struct inode *base, const char *path, unsigned flags, struct walk *w,
 		struct inode **out);
+
+/* The inode entry `n` of `dir` names (a reference): from the RAM file system's list,
+ * or from the file system the directory belongs to. */
+static int lookup_entry(struct inode *dir, struct name n, struct inode **out)
+{
+	if (dir->iops)
+		return dir->iops->lookup(dir, n.start, n.len, out);
+	struct dir_entry *e = dir->nlink ? ramfs_find(dir, n.start, n.len) : 0;
+	if (!e)
+		return -ENOENT;
+	inode_get(e->inode);
+	*out = e->inode;
+	return 0;
+}
+
+static bool exists(struct inode *dir, struct name n)
+{
+	struct inode *inode;
+	if (lookup_entry(dir, n, &inode))
+		return false;
+	inode_put_locked(inode);
+	return true;
+}
+
+static void record(struct walk *w, struct inode *dir, struct name n)
+{
+	inode_get(dir);
+	if (w->found_in)
+		inode_put_locked(w->found_in);
+	w->found_in = dir;
+	memcpy(w->found_name, n.start, n.len);
+	w->found_name[n.len] = 0;
+}
 
 /* The inode `n` names in directory `dir` (a reference), following a link when
  * `follow`. */
-static int step(struct inode *dir, struct name n, bool follow, int *links, struct inode **out)
+static int step(struct inode *dir, struct name n, bool follow, struct walk *w, struct inode **out)
 {
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
 	if (n.len > NAME_MAX)
 		return -ENAMETOOLONG;
 	struct inode *next;
-	if (is_dot(n))
-		next = dir;
-	else if (is_dotdot(n))
-		next = dir->parent ? dir->parent : dir; /* the root is its own parent */
-	else {
-		struct dir_entry *e = dir->nlink ? ramfs_find(dir, n.start, n.len) : 0;
-		if (!e)
-			return -ENOENT;
-		next = e->inode;
+	if (is_dot(n) || is_dotdot(n)) {
+		next = is_dotdot(n) && dir->parent ? dir->parent : dir; /* the root's is itself */
+		inode_get(next);
+	} else {
+		int err = lookup_entry(dir, n, &next);
+		if (err)
+			return err;
 	}
 	if (S_ISLNK(next->mode) && follow) {
-		if (++*links > SYMLINK_MAX)
-			return -ELOOP;
-		return walk(dir, next->target, LOOKUP_FOLLOW, links, out);
+		int err = ++w->links > SYMLINK_MAX ? -ELOOP
+						   : walk(dir, next->target, LOOKUP_FOLLOW, w, out);
+		inode_put_locked(next); /* held until here: /proc's links live as long */
+		return err;
 	}
-	inode_get(next);
+	if (w->record)
+		record(w, dir, n);
 	*out = next;
 	return 0;
 }
 
-static int walk(struct inode *base, const char *path, unsigned flags, int *links,
+static int walk(struct inode *base, const char *path, unsigned flags, struct walk *w,
 		struct inode **out)
 {
 	if (!*path)
@@ -94,7 +137,7 @@ static int walk(struct inode *base, const char *path, unsigned flags, int *links
 		bool last = only_slashes_left(p);
 		bool follow = !last || (flags & LOOKUP_FOLLOW) || *p == '/';
 		struct inode *next;
-		int err = step(cur, n, follow, links, &next);
+		int err = step(cur, n, follow, w, &next);
 		inode_put_locked(cur);
 		if (err)
 			return err;
@@ -110,7 +153,7 @@ static int walk(struct inode *base, const char *path, unsigned flags, int *links
 
 /* The directory holding the last component of `path` (a reference) and that
  * component. A path that ends in "/" names its last directory. */
-static int walk_parent(struct inode *base, const char *path, int *links, struct inode **dir,
+static int walk_parent(struct inode *base, const char *path, struct walk *w, struct inode **dir,
 		       struct name *last)
 {
 	if (!*path)
@@ -133,7 +176,7 @@ static int walk_parent(struct inode *base, const char *path, int *links, struct 
 			return -ENOMEM;
 		memcpy(head, path, start);
 		head[start] = 0;
-		int err = walk(base, head, LOOKUP_FOLLOW, links, dir);
+		int err = walk(base, head, LOOKUP_FOLLOW, w, dir);
 		kfree(head);
 		if (err)
 			return err;
@@ -149,9 +192,46 @@ static int walk_parent(struct inode *base, const char *path, int *links, struct 
 
 int path_lookup(struct inode *base, const char *path, unsigned flags, struct inode **out)
 {
-	int links = 0;
+	struct walk w = {0};
 	mutex_lock(&fs_lock);
-	int err = walk(base, path, flags, &links, out);
+	int err = walk(base, path, flags, &w, out);
+	mutex_unlock(&fs_lock);
+	return err;
+}
+
+/* `dir`'s path, "/" and `name` into buf. */
+static long join_locked(struct inode *dir, const char *name, char *buf, size_t size)
+{
+	long len = path_of_locked(dir, buf, size);
+	if (len < 0)
+		return len;
+	size_t at = (size_t)len - 1, name_len = strlen(name);
+	if (at > 1) /* not "/" */
+		buf[at++] = '/';
+	else
+		at = 1;
+	if (at + name_len + 1 > size)
+		return -ERANGE;
+	memcpy(buf + at, name, name_len + 1);
+	return (long)(at + name_len + 1);
+}
+
+int path_lookup_real(struct inode *base, const char *path, struct inode **out, char *real,
+		     size_t size)
+{
+	struct walk w = {.record = true};
+	mutex_lock(&fs_lock);
+	int err = walk(base, path, LOOKUP_FOLLOW, &w, out);
+	if (!err) {
+		long len = w.found_in ? join_locked(w.found_in, w.found_name, real, size)
+				      : path_of_locked(*out, real, size); /* "/" */
+		if (len < 0) {
+			inode_put_locked(*out);
+			err = (int)len;
+		}
+	}
+	if (w.found_in)
+		inode_put_locked(w.found_in);
 	mutex_unlock(&fs_lock);
 	return err;
 }
@@ -161,8 +241,10 @@ static int create_locked(struct inode *dir, struct name n, uint32_t mode, uint32
 {
 	if (dir->nlink == 0)
 		return -ENOENT; /* the directory was removed */
-	if (is_dot(n) || is_dotdot(n) || ramfs_find(dir, n.start, n.len))
+	if (is_dot(n) || is_dotdot(n) || exists(dir, n))
 		return -EEXIST;
+	if (dir->iops)
+		return -ENOENT; /* as Linux's /proc: no new names there */
 	struct inode *inode = ramfs_new_inode(mode);
 	if (!inode)
 		return -ENOMEM;
@@ -192,11 +274,11 @@ static int create_locked(struct inode *dir, struct name n, uint32_t mode, uint32
 int path_create(struct inode *base, const char *path, uint32_t mode, uint32_t rdev,
 		const char *target, struct inode **out)
 {
-	int links = 0;
+	struct walk w = {0};
 	struct inode *dir;
 	struct name n;
 	mutex_lock(&fs_lock);
-	int err = walk_parent(base, path, &links, &dir, &n);
+	int err = walk_parent(base, path, &w, &dir, &n);
 	if (!err) {
 		err = create_locked(dir, n, mode, rdev, target, out);
 		inode_put_locked(dir);
@@ -210,18 +292,17 @@ int path_create(struct inode *base, const char *path, uint32_t mode, uint32_t rd
 static int open_locked(struct inode *base, const char *path, unsigned flags, uint32_t mode,
 		       struct inode **out)
 {
-	int links = 0;
+	struct walk w = {0};
 	unsigned follow = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
 	if (!(flags & O_CREAT))
-		return walk(base, path, follow, &links, out);
+		return walk(base, path, follow, &w, out);
 
 	struct inode *dir;
 	struct name n;
-	int err = walk_parent(base, path, &links, &dir, &n);
+	int err = walk_parent(base, path, &w, &dir, &n);
 	if (err)
 		return err;
-	struct dir_entry *e = ramfs_find(dir, n.start, n.len);
-	if (!e && !is_dot(n) && !is_dotdot(n)) {
+	if (!exists(dir, n) && !is_dot(n) && !is_dotdot(n)) {
 		err = path[strlen(path) - 1] == '/'
 			      ? -EISDIR
 			      : create_locked(dir, n, S_IFREG | (mode & 07777), 0, 0, out);
@@ -232,7 +313,7 @@ static int open_locked(struct inode *base, const char *path, unsigned flags, uin
 		inode_put_locked(dir);
 		return -EEXIST;
 	}
-	err = walk(dir, n.start, follow, &links, out);
+	err = walk(dir, n.start, follow, &w, out);
 	inode_put_locked(dir);
 	return err;
 }
@@ -251,7 +332,7 @@ int path_open(struct inode *base, const char *path, unsigned flags, uint32_t mod
 			err = -ENOTDIR;
 		else if (S_ISDIR(inode->mode) && (writing || (flags & O_CREAT)))
 			err = -EISDIR;
-		else if ((flags & O_TRUNC) && writing && S_ISREG(inode->mode))
+		else if ((flags & O_TRUNC) && writing && S_ISREG(inode->mode) && !inode->iops)
 			ramfs_truncate(inode, 0);
 		if (err)
 			inode_put_locked(inode);
@@ -264,16 +345,19 @@ int path_open(struct inode *base, const char *path, unsigned flags, uint32_t mod
 
 int path_link(struct inode *old_base, const char *old, struct inode *new_base, const char *new_path)
 {
-	int links = 0;
+	struct walk w = {0};
 	struct inode *inode, *dir;
 	struct name n;
 	mutex_lock(&fs_lock);
-	int err = walk(old_base, old, 0, &links, &inode);
+	int err = walk(old_base, old, 0, &w, &inode);
 	if (!err) {
-		err = S_ISDIR(inode->mode) ? -EPERM
-					   : walk_parent(new_base, new_path, &links, &dir, &n);
+		err = inode->iops	     ? -EXDEV /* another file system's */
+		      : S_ISDIR(inode->mode) ? -EPERM
+					     : walk_parent(new_base, new_path, &w, &dir, &n);
 		if (!err) {
-			if (dir->nlink == 0)
+			if (dir->iops)
+				err = -EXDEV;
+			else if (dir->nlink == 0)
 				err = -ENOENT;
 			else if (is_dot(n) || is_dotdot(n) || ramfs_find(dir, n.start, n.len))
 				err = -EEXIST;
@@ -300,6 +384,8 @@ static int removable(struct name n, const struct dir_entry *e, bool directory)
 		return -ENOTDIR;
 	if (!directory && S_ISDIR(e->inode->mode))
 		return -EISDIR;
+	if (e->inode->iops)
+		return -EBUSY; /* /proc: another file system's root */
 	if (directory && !ramfs_dir_empty(e->inode))
 		return -ENOTEMPTY;
 	return 0;
@@ -307,16 +393,18 @@ static int removable(struct name n, const struct dir_entry *e, bool directory)
 
 int path_unlink(struct inode *base, const char *path, bool directory)
 {
-	int links = 0;
+	struct walk w = {0};
 	struct inode *dir;
 	struct name n;
 	mutex_lock(&fs_lock);
-	int err = walk_parent(base, path, &links, &dir, &n);
+	int err = walk_parent(base, path, &w, &dir, &n);
 	if (!err) {
 		if (!directory && path[strlen(path) - 1] == '/')
 			err = -ENOTDIR; /* unlink("file/") */
 		else if (directory && dir == fs_root() && is_dot(n) && *path == '/')
 			err = -EBUSY; /* rmdir("/") */
+		else if (dir->iops)
+			err = exists(dir, n) ? -EPERM : -ENOENT; /* as Linux's /proc */
 		struct dir_entry *e = err ? 0 : ramfs_find(dir, n.start, n.len);
 		if (!err && !(err = removable(n, e, directory)))
 			ramfs_remove(dir, e);
@@ -343,11 +431,15 @@ static int rename_locked(struct inode *from, struct name fn, struct inode *to, s
 {
 	if (is_dot(fn) || is_dotdot(fn) || is_dot(tn) || is_dotdot(tn))
 		return -EBUSY;
+	if (from->iops || to->iops) /* Linux: EPERM inside /proc, EXDEV across */
+		return from->iops && to->iops ? -EPERM : -EXDEV;
 	struct dir_entry *src = ramfs_find(from, fn.start, fn.len);
 	if (!src)
 		return -ENOENT;
 	if (to->nlink == 0)
 		return -ENOENT;
+	if (src->inode->iops)
+		return -EBUSY; /* /proc itself */
 	struct inode *inode = src->inode;
 	struct dir_entry *dst = ramfs_find(to, tn.start, tn.len);
 	if (dst && !replace)
@@ -376,13 +468,13 @@ static int rename_locked(struct inode *from, struct name fn, struct inode *to, s
 static int rename_paths(struct inode *old_base, const char *old, struct inode *new_base,
 			const char *new_path, bool replace)
 {
-	int links = 0;
+	struct walk w = {0};
 	struct inode *from, *to;
 	struct name fn, tn;
 	mutex_lock(&fs_lock);
-	int err = walk_parent(old_base, old, &links, &from, &fn);
+	int err = walk_parent(old_base, old, &w, &from, &fn);
 	if (!err) {
-		err = walk_parent(new_base, new_path, &links, &to, &tn);
+		err = walk_parent(new_base, new_path, &w, &to, &tn);
 		if (!err) {
 			err = rename_locked(from, fn, to, tn, replace);
 			inode_put_locked(to);
@@ -405,30 +497,45 @@ int path_rename_noreplace(struct inode *old_base, const char *old, struct inode 
 	return rename_paths(old_base, old, new_base, new_path, false);
 }
 
-/* The name `child` has in `dir`, or NULL. */
-static const char *name_in(const struct inode *dir, const struct inode *child)
+/* The entry of `dir` that holds `child`, or NULL. */
+static const struct dir_entry *entry_of(const struct inode *dir, const struct inode *child)
 {
 	const struct list_node *node;
 	list_for_each(node, &dir->entries)
 	{
 		const struct dir_entry *e = list_entry(node, struct dir_entry, link);
 		if (e->inode == child)
-			return e->name;
+			return e;
 	}
 	return 0;
 }
 
-long path_of(struct inode *dir, char *buf, size_t size)
+/* The name directory `d` has in its parent into buf (NAME_MAX + 1 bytes); false if
+ * it has none. */
+static bool name_in_parent(const struct inode *d, char *buf)
 {
-	mutex_lock(&fs_lock);
+	if (!d->parent)
+		return false;
+	if (d->parent->iops) {
+		d->parent->iops->name(d, buf, NAME_MAX + 1);
+		return true;
+	}
+	const struct dir_entry *e = entry_of(d->parent, d);
+	if (e)
+		strncpy_safe(buf, e->name, NAME_MAX + 1);
+	return e != 0;
+}
+
+long path_of_locked(struct inode *dir, char *buf, size_t size)
+{
+	char name[NAME_MAX + 1];
 	long err = dir->nlink ? 0 : -ENOENT;
 	size_t at = size; /* built from the end of buf backwards */
 	if (!err && size)
 		buf[--at] = 0;
 	for (const struct inode *d = dir; !err && d != fs_root(); d = d->parent) {
-		const char *name = d->parent ? name_in(d->parent, d) : 0;
-		size_t len = name ? strlen(name) : 0;
-		if (!name)
+		size_t len = name_in_parent(d, name) ? strlen(name) : 0;
+		if (!len)
 			err = -ENOENT;
 		else if (at < len + 1)
 			err = -ERANGE;
@@ -444,9 +551,89 @@ long path_of(struct inode *dir, char *buf, size_t size)
 		else
 			buf[--at] = '/';
 	}
-	mutex_unlock(&fs_lock);
 	if (err)
 		return err;
 	memmove(buf, buf + at, size - at);
 	return (long)(size - at);
+}
+
+long path_of(struct inode *dir, char *buf, size_t size)
+{
+	mutex_lock(&fs_lock);
+	long len = path_of_locked(dir, buf, size);
+	mutex_unlock(&fs_lock);
+	return len;
+}
+
+/* The entry, anywhere in the RAM file system, that holds `target` (the first met,
+ * depth first), and the directory it is in; NULL if there is none. Without recursion:
+ * a tree may be deep. /proc is not searched. */
+static struct dir_entry *find_anywhere(const struct inode *target, struct inode **dir_out)
+{
+	struct inode *dir = fs_root();
+	struct list_node *node = dir->entries.next;
+	for (;;) {
+		if (node == &dir->entries) { /* done with dir: go on after it in its parent */
+			const struct dir_entry *up =
+				dir == fs_root() ? 0 : entry_of(dir->parent, dir);
+			if (!up)
+				return 0;
+			node = up->link.next;
+			dir = dir->parent;
+			continue;
+		}
+		struct dir_entry *e = list_entry(node, struct dir_entry, link);
+		if (e->inode == target) {
+			*dir_out = dir;
+			return e;
+		}
+		if (S_ISDIR(e->inode->mode) && !e->inode->iops) {
+			dir = e->inode;
+			node = dir->entries.next;
+		} else {
+			node = node->next;
+		}
+	}
+}
+
+long path_name_of_locked(struct inode *inode, char *buf, size_t size)
+{
+	if (S_ISDIR(inode->mode))
+		return path_of_locked(inode, buf, size);
+	if (inode->iops && inode->parent && inode->parent->iops) { /* /proc's: as it was found */
+		char name[NAME_MAX + 1];
+		inode->parent->iops->name(inode, name, sizeof name);
+		return join_locked(inode->parent, name, buf, size);
+	}
+	struct inode *dir;
+	const struct dir_entry *e = inode->nlink ? find_anywhere(inode, &dir) : 0;
+	return e ? join_locked(dir, e->name, buf, size) : -ENOENT;
+}
+
+int path_mount(const char *path, struct inode *root)
+{
+	struct walk w = {0};
+	struct inode *dir;
+	struct name n;
+	mutex_lock(&fs_lock);
+	int err = walk_parent(fs_root(), path, &w, &dir, &n);
+	if (err) {
+		mutex_unlock(&fs_lock);
+		return err;
+	}
+	struct dir_entry *e = dir->iops ? 0 : ramfs_find(dir, n.start, n.len);
+	bool empty_dir =
+		e && S_ISDIR(e->inode->mode) && !e->inode->iops && ramfs_dir_empty(e->inode);
+	if (dir->iops || (e && !empty_dir))
+		err = -EBUSY;
+	else {
+		if (e)
+			ramfs_remove(dir, e);
+		err = ramfs_add(dir, n.start, n.len, root);
+	}
+	if (err)
+		inode_put_locked(dir);
+	/* else the reference stays: root's parent, counted as another file system's is */
+	mutex_unlock(&fs_lock);
+	return err;
 }

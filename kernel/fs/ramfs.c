@@ -17,6 +17,7 @@
 struct mutex fs_lock;
 static struct inode *root;
 static uint64_t next_ino = 1;
+static uint64_t data_pages; /* frames holding file data */
 
 struct inode *fs_root(void)
 {
@@ -41,12 +42,12 @@ void inode_now(struct timestamp *t)
 	t->nsec = (int64_t)(ns % 1000000000);
 }
 
-struct inode *ramfs_new_inode(uint32_t mode)
+static struct inode *alloc_inode(uint64_t ino, uint32_t mode)
 {
 	struct inode *inode = kcalloc(1, sizeof *inode);
 	if (!inode)
 		return 0;
-	inode->ino = next_ino++;
+	inode->ino = ino;
 	inode->mode = mode;
 	list_init(&inode->entries);
 	inode_now(&inode->mtime);
@@ -54,11 +55,41 @@ struct inode *ramfs_new_inode(uint32_t mode)
 	return inode;
 }
 
+struct inode *ramfs_new_inode(uint32_t mode)
+{
+	struct inode *inode = alloc_inode(next_ino, mode);
+	if (inode)
+		next_ino++;
+	return inode;
+}
+
+struct inode *inode_new(const struct inode_ops *iops, uint64_t ino, uint32_t mode,
+			struct inode *parent)
+{
+	struct inode *inode = alloc_inode(ino, mode);
+	if (!inode)
+		return 0;
+	inode->iops = iops;
+	inode->nlink = S_ISDIR(mode) ? 2 : 1;
+	inode->refs = 1;
+	inode->parent = parent;
+	if (parent)
+		inode_get(parent);
+	return inode;
+}
+
+uint64_t fs_data_pages(void)
+{
+	return __atomic_load_n(&data_pages, __ATOMIC_RELAXED);
+}
+
 static void free_pages_from(struct inode *inode, size_t first)
 {
 	for (size_t i = first; i < inode->page_slots; i++) {
-		if (inode->pages[i])
+		if (inode->pages[i]) {
 			pmm_free_frame(virt_to_phys(inode->pages[i]));
+			__atomic_sub_fetch(&data_pages, 1, __ATOMIC_RELAXED);
+		}
 		inode->pages[i] = 0;
 	}
 }
@@ -78,8 +109,16 @@ void inode_get(struct inode *inode)
 
 void inode_put_locked(struct inode *inode)
 {
-	if (__atomic_sub_fetch(&inode->refs, 1, __ATOMIC_ACQ_REL) == 0 && inode->nlink == 0)
+	if (__atomic_sub_fetch(&inode->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	if (inode->iops) { /* another file system's: made for a lookup, gone when unused */
+		struct inode *parent = inode->parent;
 		free_inode(inode);
+		if (parent)
+			inode_put_locked(parent);
+	} else if (inode->nlink == 0) {
+		free_inode(inode);
+	}
 }
 
 void inode_put(struct inode *inode)
@@ -175,6 +214,7 @@ static uint8_t *page_for_write(struct inode *inode, size_t index, bool whole)
 		if (frame == PMM_NO_FRAME)
 			return 0;
 		inode->pages[index] = phys_to_virt(frame);
+		__atomic_add_fetch(&data_pages, 1, __ATOMIC_RELAXED);
 		if (!whole)
 			memset(inode->pages[index], 0, PAGE_SIZE);
 	}

@@ -22,6 +22,3 @@ void ramfs_remove(struct inode *dir, struct dir_entry *entry);
 
 /* Whether a directory has no entries. */
 bool ramfs_dir_empty(const struct inode *dir);
-
-/* inode_put with fs_lock already held. */
-void inode_put_locked(struct inode *inode);

@@ -1,8 +1,9 @@
-/* The file system: inodes, open files and path names. One file system for now, the
- * RAM file system (fs/ramfs.c) as root, holding what the initramfs unpacked; its
- * namespace calls are made directly, not through a table (a second file system
- * brings struct inode_ops). Open files do go through a table of their own
- * (struct file_ops): regular files, directories, devices, pipes.
+/* The file system: inodes, open files and path names. The RAM file system
+ * (fs/ramfs.c) is the root, holding what the initramfs unpacked; its namespace calls
+ * are made directly. Another file system (/proc, proc/procfs.c) hangs a directory of
+ * its own in that tree (path_mount) and answers for the directories below it through
+ * struct inode_ops. Open files go through a table of their own (struct file_ops):
+ * regular files, directories, devices, pipes, /proc's files.
  *
  * Locking: one sleeping lock, fs_lock, for every namespace change and lookup and for
  * the RAM file system's data. Device and pipe reads, which may wait for a long time,
@@ -24,6 +25,8 @@
 #define SYMLINK_MAX 40	 /* links followed in one lookup, as Linux's MAXSYMLINKS */
 
 struct file;
+struct inode;
+struct dir_sink;
 
 struct file_ops {
 	/* buf is a user address: copy with arch/usercopy.h. A return below 0 is -errno. */
@@ -34,7 +37,26 @@ struct file_ops {
 	/* poll(2): POLLIN, POLLOUT, POLLHUP, POLLERR as the file stands now; with
 	 * interrupts off, so spinlocks only. NULL: always ready (files, devices). */
 	unsigned (*poll)(struct file *f);
+	/* pread64: n bytes at *offset, which moves on. NULL: read ignores the offset
+	 * (devices). Regular files of the RAM file system have their own way. */
+	long (*pread)(struct file *f, uintptr_t buf, size_t n, uint64_t *offset);
 	bool seekable; /* else lseek gives ESPIPE (ttys, pipes) */
+};
+
+/* A file system other than the RAM one: its directories answer lookups and
+ * getdents themselves, with fs_lock held. Its inodes are made by each lookup, hold
+ * a reference to their parent directory (for "..") and are freed with their last
+ * reference (inode_new). */
+struct inode_ops {
+	/* The entry `name` (len bytes) of directory `dir`: a new reference, or -ENOENT. */
+	int (*lookup)(struct inode *dir, const char *name, size_t len, struct inode **out);
+	/* getdents: the entries at positions `from` (2 or more: "." and ".." are done
+	 * for it) and on, put with dir_emit until it says false; the position to go on
+	 * from next time. */
+	uint64_t (*list)(struct inode *dir, uint64_t from, struct dir_sink *sink);
+	/* The name `child` has in its parent directory (getcwd, /proc/PID/fd's links). */
+	void (*name)(const struct inode *child, char *buf, size_t size);
+	uint64_t dev; /* st_dev of its inodes */
 };
 
 struct timestamp {
@@ -50,12 +72,15 @@ struct inode {
 	uint64_t size;
 	uint32_t rdev; /* devices: major << 8 | minor (Linux's numbers) */
 	struct timestamp atime, mtime, ctime;
-	int refs;    /* open files, working directories, lookups under way */
-	int writers; /* open files that may write it: exec says ETXTBSY then */
-	const struct file_ops *fops;
+	int refs;		      /* open files, working directories, lookups under way */
+	int writers;		      /* open files that may write it: exec says ETXTBSY then */
+	const struct file_ops *fops;  /* NULL: by its type (regular, directory, device) */
+	const struct inode_ops *iops; /* another file system's inode; NULL: the RAM one's */
+	/* A directory's "..": the RAM file system's directories do not count it as a
+	 * reference; another file system's inodes (files too) do. */
+	struct inode *parent;
 	/* The RAM file system's own. */
 	struct list_node entries; /* a directory: struct dir_entry, in creation order */
-	struct inode *parent;	  /* a directory: its ".." */
 	uint64_t next_position;	  /* a directory: the next entry's position (getdents) */
 	uint8_t **pages;	  /* a regular file: its data, a page each (NULL: zeroes) */
 	const uint8_t *image;	  /* or its bytes in the initramfs, read in place until changed */
@@ -88,8 +113,19 @@ void fs_init(void);
 /* ---- inodes (fs/ramfs.c) --------------------------------------------------------- */
 
 void inode_get(struct inode *inode);
-void inode_put(struct inode *inode); /* frees it once unlinked and unused */
+void inode_put(struct inode *inode);	    /* frees it once unlinked and unused */
+void inode_put_locked(struct inode *inode); /* the same, fs_lock held */
 void inode_now(struct timestamp *t);
+
+/* Another file system's inode: number `ino`, `mode`, in directory `parent` (which
+ * it takes a reference of), one reference for the caller, owned by root, times now.
+ * NULL when memory ran out. */
+struct inode *inode_new(const struct inode_ops *iops, uint64_t ino, uint32_t mode,
+			struct inode *parent);
+
+/* getdents's output, for inode_ops.list: one record for entry `name`, `mode` saying
+ * its type, `next` the position after it. False when it does not fit: stop there. */
+bool dir_emit(struct dir_sink *sink, uint64_t ino, uint32_t mode, const char *name, uint64_t next);
 
 /* ---- path names (fs/namei.c); all take fs_lock themselves ------------------------ */
 
@@ -117,9 +153,24 @@ int path_rename(struct inode *old_base, const char *old, struct inode *new_base,
 int path_rename_noreplace(struct inode *old_base, const char *old, struct inode *new_base,
 			  const char *new_path);
 
+/* path_lookup following every link, and the absolute path of what it found into
+ * `real` (size bytes; links resolved, as /proc/PID/exe shows it). */
+int path_lookup_real(struct inode *base, const char *path, struct inode **out, char *real,
+		     size_t size);
+
 /* The absolute path of directory `dir` into buf (size bytes); its length with the
  * NUL, or -errno (ENOENT once removed, ERANGE if it does not fit). */
 long path_of(struct inode *dir, char *buf, size_t size);
+long path_of_locked(struct inode *dir, char *buf, size_t size);
+
+/* A name of any inode, as an absolute path (fs_lock held): a directory's path, or
+ * the path of a name of a file, found by searching the tree (one of them, for a file
+ * with several); -ENOENT for a file in no directory (removed, a pipe). */
+long path_name_of_locked(struct inode *inode, char *buf, size_t size);
+
+/* Puts `root`, another file system's root directory, at `path` (as mount(2) would):
+ * in place of an empty directory there, if there is one. */
+int path_mount(const char *path, struct inode *root);
 
 /* ---- the RAM file system's data (fs/ramfs.c), fs_lock held ---------------------- */
 /* Kernel buffers only: no user copy ever runs under fs_lock (a fault on a program's
@@ -131,6 +182,9 @@ int ramfs_truncate(struct inode *inode, uint64_t size);
 /* A new file's contents: `size` bytes at `data`, which stay where they are (the
  * initramfs in the kernel image) and are copied only when the file first changes. */
 void ramfs_attach_image(struct inode *inode, const uint8_t *data, uint64_t size);
+
+/* Frames holding file data (/proc/meminfo's Cached and Shmem, as Linux counts tmpfs). */
+uint64_t fs_data_pages(void);
 
 /* Reads the file into a kernel buffer (exec), taking fs_lock. */
 long fs_read_kernel(struct inode *inode, uint64_t offset, void *buf, size_t n);
