@@ -11,6 +11,7 @@
 #include "../mm/heap.h"
 #include "cpio.h"
 #include "devices.h"
+#include "mount.h"
 #include "ramfs.h"
 #include "vfs.h"
 
@@ -180,9 +181,13 @@ void fs_init(void)
 		kprintf("fs: no memory for the root directory\n");
 		return;
 	}
+	mount_add("rootfs", "/", "rootfs", true);
 	int err = devices_populate();
 	if (err)
 		kprintf("fs: /dev not made (error %d)\n", -err);
+	else
+		mount_add("devtmpfs", "/dev", "devtmpfs",
+			  true); /* what Linux's init mounts there */
 	size_t size = (uintptr_t)initramfs_end - (uintptr_t)initramfs_start;
 	if (size)
 		unpack(initramfs_start, size);

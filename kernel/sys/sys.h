@@ -66,6 +66,12 @@ long sys_madvise(uint64_t addr, uint64_t length, uint64_t advice, uint64_t a4, u
 		 uint64_t a6);
 long sys_mremap(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 
+/* sys/mount.c */
+long sys_mount(uint64_t source, uint64_t target, uint64_t type, uint64_t flags, uint64_t data,
+	       uint64_t a6);
+long sys_umount2(uint64_t target, uint64_t flags, uint64_t a3, uint64_t a4, uint64_t a5,
+		 uint64_t a6);
+
 /* sys/paths.c */
 long sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t buf, uint64_t flags, uint64_t a5,
 		    uint64_t a6);

@@ -145,6 +145,9 @@ static const syscall_fn calls[] = {
 	[__NR_getrusage] = sys_getrusage,
 	[__NR_getrandom] = sys_getrandom,
 	[__NR_reboot] = sys_reboot,
+	/* mounts */
+	[__NR_mount] = sys_mount,
+	[__NR_umount2] = sys_umount2,
 };
 
 #define CALLS (sizeof calls / sizeof calls[0])
