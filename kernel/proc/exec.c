@@ -93,6 +93,41 @@ static void drop_first_arg(struct exec_args *a)
 	a->argc--;
 }
 
+/* ---- what /proc shows ----------------------------------------------------------- */
+
+/* The program `path` runs with the argv in `a` (the script's interpreter's, for a
+ * script); NULL when memory ran out. */
+static struct program *program_new(const char *path, const struct exec_args *a)
+{
+	size_t args_size = 0;
+	for (int i = 0; i < a->argc && args_size < PROGRAM_ARGS_MAX; i++)
+		args_size += strlen(a->strings + args_size) + 1;
+	if (args_size > PROGRAM_ARGS_MAX)
+		args_size = PROGRAM_ARGS_MAX;
+	size_t path_size = strlen(path) + 1;
+	struct program *program = kmalloc(sizeof *program + args_size + path_size);
+	if (!program)
+		return 0;
+	program->refs = 1;
+	program->args_size = args_size;
+	memcpy(program->args, a->strings, args_size);
+	program->path = program->args + args_size;
+	memcpy(program->path, path, path_size);
+	return program;
+}
+
+struct program *program_get(struct program *program)
+{
+	__atomic_add_fetch(&program->refs, 1, __ATOMIC_RELAXED);
+	return program;
+}
+
+void program_put(struct program *program)
+{
+	if (program && __atomic_sub_fetch(&program->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		kfree(program);
+}
+
 /* ---- ELF ------------------------------------------------------------------------ */
 
 struct elf_info {
@@ -330,27 +365,34 @@ static void set_name(struct exec_result *out, const char *path)
 	strncpy_safe(out->name, name, sizeof out->name);
 }
 
-static int load_file(struct inode *cwd, struct inode *file, const char *path,
+static int load_file(struct inode *cwd, struct inode *file, const char *path, const char *real_path,
 		     struct exec_args *args, struct exec_result *out, int depth);
 
 static int load_path(struct inode *cwd, const char *path, struct exec_args *args,
 		     struct exec_result *out, int depth)
 {
 	struct inode *file;
-	int err = path_lookup(cwd, path, LOOKUP_FOLLOW, &file);
-	if (err)
+	char *real_path = kmalloc(PATH_MAX);
+	if (!real_path)
+		return -ENOMEM;
+	int err = path_lookup_real(cwd, path, &file, real_path, PATH_MAX);
+	if (err) {
+		kfree(real_path);
 		return err;
+	}
 	if (!S_ISREG(file->mode) || !(file->mode & 0111))
 		err = -EACCES;
 	else if (__atomic_load_n(&file->writers, __ATOMIC_RELAXED))
 		err = -ETXTBSY; /* as Linux: someone may be writing it */
 	else
-		err = load_file(cwd, file, path, args, out, depth);
+		err = load_file(cwd, file, path, real_path, args, out, depth);
 	inode_put(file);
+	kfree(real_path);
 	return err;
 }
 
-static int load_file(struct inode *cwd, struct inode *file, const char *path,
+/* `path` as the caller named it; `real_path` with its links resolved. */
+static int load_file(struct inode *cwd, struct inode *file, const char *path, const char *real_path,
 		     struct exec_args *args, struct exec_result *out, int depth)
 {
 	union {
@@ -376,6 +418,8 @@ static int load_file(struct inode *cwd, struct inode *file, const char *path,
 	int err = load_elf(mm, file, &head.elf, &info);
 	if (!err)
 		err = build_stack(mm, args, &info, &rsp);
+	if (!err && !(out->program = program_new(real_path, args)))
+		err = -ENOMEM;
 	if (err) {
 		mm_free(mm);
 		return err;

@@ -29,10 +29,25 @@ int exec_args_add(struct exec_args *a, const char *s, size_t len, bool env);
 int exec_args_prepend(struct exec_args *a, const char *s, size_t len);
 void exec_args_free(struct exec_args *a);
 
+/* What /proc shows of the program a process runs: the path of its file, links
+ * resolved (/proc/PID/exe), and its argv (/proc/PID/cmdline). Made by exec, shared by
+ * fork and never changed; the last holder frees it. */
+#define PROGRAM_ARGS_MAX (32 * 1024) /* argv bytes kept; Linux keeps them all */
+struct program {
+	int refs;
+	char *path;
+	size_t args_size; /* argv's strings, each with its NUL */
+	char args[];
+};
+
+struct program *program_get(struct program *program);
+void program_put(struct program *program); /* NULL is fine */
+
 struct exec_result {
 	struct mm *mm;
 	uint64_t entry, rsp;
 	char name[16]; /* the file name's last part, for ps and reports */
+	struct program *program;
 };
 
 /* Loads `path` (relative to `cwd`) into a new mm with its first stack; the caller

@@ -24,7 +24,6 @@
 #include "vm.h"
 
 #define RFLAGS_BIT1 (1ull << 1) /* reserved, always set */
-#define PID_MAX	    32768	/* Linux's default pid_max */
 #define PID_WRAP    300		/* where pids start again, as Linux's RESERVED_PIDS */
 
 struct spinlock proc_lock = SPINLOCK_INIT;
@@ -138,6 +137,7 @@ static void process_free(struct process *p)
 		thread_free(p->first); /* never started */
 	if (p->last_thread)
 		thread_free(p->last_thread);
+	program_put(p->program);
 	kfree(p);
 }
 
@@ -226,6 +226,7 @@ int process_spawn(const char *path, const char *const argv[], const char *const 
 		return err;
 	}
 	p->mm = loaded.mm;
+	p->program = loaded.program;
 	strncpy_safe(p->name, loaded.name, sizeof p->name);
 	frame_for_entry(p->first->first_frame, loaded.entry, loaded.rsp);
 	p->reaping = true; /* no one may claim it before its task runs */
@@ -259,6 +260,7 @@ int process_fork(const struct fork_options *options)
 	inode_get(p->cwd);
 	memcpy(p->actions, parent->actions, sizeof p->actions);
 	strncpy_safe(p->name, parent->name, sizeof p->name);
+	p->program = program_get(parent->program);
 	mutex_lock(&parent->mm->lock); /* no other thread of it changes it meanwhile */
 	p->mm = mm_copy(parent->mm);
 	mutex_unlock(&parent->mm->lock);
@@ -317,20 +319,24 @@ int process_exec(const char *path, struct exec_args *args)
 	/* No way back from here: the old program goes, and every other thread. */
 	if (!thread_make_sole()) {
 		mm_free(loaded.mm);
+		program_put(loaded.program);
 		process_exit(WAIT_SIGNALED(SIGKILL)); /* the process is ending already */
 	}
 	thread_release_tid_word(); /* as Linux: in the old memory, before it goes */
 	struct mm *old = p->mm;
+	struct program *old_program = p->program;
 	if (old->peak_pages > p->peak_pages)
-		p->peak_pages = old->peak_pages; /* ru_maxrss outlives exec, as on Linux */
-	cpu_disable_interrupts();
+		p->peak_pages = old->peak_pages;	/* ru_maxrss outlives exec, as on Linux */
+	uint64_t flags = spin_lock_irqsave(&proc_lock); /* for /proc's readers */
 	p->mm = loaded.mm;
 	sched_enter_space(&p->mm->space, p);
-	cpu_enable_interrupts();
+	p->program = loaded.program;
+	strncpy_safe(p->name, loaded.name, sizeof p->name);
+	spin_unlock_irqrestore(&proc_lock, flags);
 	mm_free(old);
+	program_put(old_program);
 	fd_close_on_exec(p->files);
 	signal_reset_on_exec(p);
-	strncpy_safe(p->name, loaded.name, sizeof p->name);
 	task_set_name(current_task(), p->name);
 	frame_for_entry(task_user_frame(current_task()), loaded.entry, loaded.rsp);
 	vfork_release(p);
@@ -395,16 +401,20 @@ void process_exit(int wait_status)
 
 void process_finish(struct process *p, int wait_status)
 {
-	fd_table_free(p->files);
+	struct fd_table *files = p->files;
+	struct mm *mm = p->mm; /* thread_exit left it: the kernel's space is loaded */
+	uint64_t flags = spin_lock_irqsave(&proc_lock); /* for /proc's readers */
 	p->files = 0;
+	p->mm = 0;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	fd_table_free(files);
 	inode_put(p->cwd);
 	p->cwd = 0;
-	mm_free(p->mm); /* thread_exit left it: the kernel's space is loaded */
-	p->mm = 0;
+	mm_free(mm);
 	vfork_release(p);
 
 	bool to_init = false, to_kernel = false;
-	uint64_t flags = spin_lock_irqsave(&proc_lock);
+	flags = spin_lock_irqsave(&proc_lock);
 	reparent_children_locked(p, &to_init, &to_kernel);
 	struct process *init = init_process();
 	struct process *parent = p->parent;

@@ -21,8 +21,9 @@
 #include "../sync/spinlock.h"
 
 #define PROCESS_NAME_MAX 16
-#define PROCESS_MAX	 1024 /* beyond it fork says EAGAIN: a fork bomb stops here */
-#define SIGNALS		 64   /* Linux's _NSIG on x86-64: 1 to 64 */
+#define PROCESS_MAX	 1024  /* beyond it fork says EAGAIN: a fork bomb stops here */
+#define PID_MAX		 32768 /* pids lie below it: Linux's default pid_max */
+#define SIGNALS		 64    /* Linux's _NSIG on x86-64: 1 to 64 */
 /* The signals whose default action stops a process. */
 #define SIGNALS_STOPPING                                                               \
 	((1ull << (SIGSTOP - 1)) | (1ull << (SIGTSTP - 1)) | (1ull << (SIGTTIN - 1)) | \
@@ -32,6 +33,7 @@
 
 struct task;
 struct mm;
+struct program;
 struct fd_table;
 struct inode;
 struct trap_frame;
@@ -73,8 +75,11 @@ struct process {
 	int group_status;	       /* ...and this is the process's wait status */
 	struct thread *exec_thread;    /* a thread in execve, ending the others */
 	struct thread *last_thread;    /* the one that ended it: reap joins its task */
+	/* mm, files and program change under proc_lock (exec, exit), so /proc can read
+	 * them under it; what they point to goes only after. */
 	struct mm *mm;
 	struct fd_table *files;
+	struct program *program; /* its path and argv, for /proc (exec.h) */
 	struct inode *cwd;
 	uint32_t umask;
 	struct sigaction actions[SIGNALS]; /* by signal number - 1 */
