@@ -27,6 +27,7 @@
 #include "mm/paging.h"
 #include "panic.h"
 #include "proc/process.h"
+#include "proc/procfs.h"
 #include "sched/sched.h"
 #include "sched/task.h"
 #include "shell/shell.h"
@@ -178,10 +179,11 @@ void kmain(const struct boot_info *boot_sector_info)
 	serial_enable_interrupts();
 	timer_init();
 	/* The file system and processes: the root unpacked from the initramfs (it sleeps
-	 * on fs_lock: interrupts must be on), the wall clock, the reaper. */
+	 * on fs_lock: interrupts must be on), the wall clock, the reaper, /proc. */
 	fs_init();
 	time_init();
 	process_init();
+	procfs_init();
 
 	kprintf("keel: ready\n");
 	ktest_main(); /* test kernel only: runs the tests, never returns */

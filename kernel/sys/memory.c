@@ -66,10 +66,10 @@ long sys_mmap(uint64_t addr, uint64_t length, uint64_t prot, uint64_t flags, uin
 		f = fd < FD_MAX ? fd_get(process_current()->files, (int)fd) : 0;
 		if (!f)
 			return -EBADF;
-		long err = !S_ISREG(f->inode->mode)		? -ENODEV
-			   : type == MAP_SHARED			? -ENODEV
-			   : (f->flags & O_ACCMODE) == O_WRONLY ? -EACCES
-								: 0;
+		long err = !S_ISREG(f->inode->mode) || f->inode->iops ? -ENODEV /* /proc's too */
+			   : type == MAP_SHARED			      ? -ENODEV
+			   : (f->flags & O_ACCMODE) == O_WRONLY	      ? -EACCES
+								      : 0;
 		if (err) {
 			file_put(f);
 			return err;
