@@ -2,7 +2,7 @@
 must print on Keel what it prints on this machine's Linux (formats, errors, with the
 numbers masked); its second part runs ps, free, uptime, top -b -n 1 and mount, and
 what they print is checked against what the kernel says (its frames at boot, the
-pids the script learns)."""
+pids the script learns), and reading /proc over and over takes no memory."""
 
 import os
 import re
@@ -94,8 +94,10 @@ def check_memory(lines, text):
     check(len(mem) == 6, f"free's Mem line has {len(mem)} numbers: {mem}")
     total, used, free, shared, cache, available = map(int, mem)
     check(total == meminfo["MemTotal"], f"free says total {total}, /proc/meminfo {meminfo}")
-    check(used + free + cache == total and cache == meminfo["Cached"],
-          f"free's used {used} + free {free} + cache {cache} is not its total {total}")
+    check(used + free + cache == total, f"free's used {used} + free {free} + cache {cache} "
+          f"is not its total {total}")
+    check(shared == cache == meminfo["Cached"] >= 256,
+          f"a 256 KiB file in /tmp, free's shared {shared} and cache {cache}, {meminfo}")
     check(abs(free - meminfo["MemFree"]) < total // 50 and 0 < available <= total,
           f"free says {free} free and {available} available, /proc/meminfo {meminfo}")
     check(line_after(lines, "Swap: ").split() == ["0", "0", "0"], "free shows swap")
@@ -143,10 +145,16 @@ def check_top(lines):
 
 def check_mounts(lines):
     for said in ("mount proc: 0", "mount devtmpfs: 0", "mount tmpfs: 0", "umount tmpfs: 0",
-                 "mount: mounting sysfs on /proc failed: No such device",
+                 "mount: mounting sysfs on /tmp failed: No such device",
                  "proc on /proc type proc (rw)", "tmpfs on /tmp type tmpfs (rw)",
                  "umount: can't unmount /proc: Device or resource busy"):
         check(said in lines, f"no {said!r} in:\n" + "\n".join(lines[-12:]))
+
+
+def check_no_leak(lines):
+    before = line_after(lines, "free before 20 rounds of reads: ")
+    after = line_after(lines, "free after them: ")
+    check(before == after, f"reading /proc 20 times over took memory: {before} -> {after}")
 
 
 @test
@@ -172,4 +180,5 @@ def busyboxs_ps_top_free_and_uptime_read_proc_as_on_linux():
     check_self(rest)
     check_top(rest)
     check_mounts(rest)
+    check_no_leak(rest)
     check("PANIC" not in text, f"the kernel panicked:\n{tail(text)}")

@@ -202,7 +202,7 @@ int proc_show_pid_status(struct proc_text *t, int pid, int fd)
 	text_printf(t,
 		    "Name:\t%s\nUmask:\t%s\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
 		    "PPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
-		    "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
+		    "FDSize:\t%d\nGroups:\t \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		    i.name, format_number(umask, i.umask, 8, false, 4), state_name(i.state), i.pid,
 		    i.pid, i.ppid, FD_MAX, i.pid, i.pid, i.pgid, i.sid);
 	if (i.has_memory)

@@ -18,6 +18,7 @@
 #include "../dev/power.h"
 #include "../dev/random.h"
 #include "../dev/rtc.h"
+#include "../fs/vfs.h"
 #include "../lib/string.h"
 #include "../mm/heap.h"
 #include "../mm/pmm.h"
@@ -204,6 +205,7 @@ long sys_sysinfo(uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a
 	info.uptime = (long)(clock_ns() / NS);
 	info.totalram = frames.total_frames;
 	info.freeram = frames.free_frames + idle;
+	info.sharedram = fs_data_pages(); /* as /proc/meminfo's Shmem: tmpfs-like file data */
 	info.procs = (unsigned short)process_count_now();
 	info.mem_unit = PMM_FRAME_SIZE;
 	return copy_to_user(buf, &info, sizeof info) ? 0 : -EFAULT;

@@ -32,6 +32,7 @@ echo x > /proc/meminfo
 echo x > /proc/self/stat
 echo "== keel"
 sh -c 'echo "ps pid: $$"; exec ps'
+dd if=/dev/zero of=/tmp/256k bs=4096 count=64 2>/dev/null
 free
 grep -E '^(MemTotal|MemFree|Cached):' /proc/meminfo
 uptime
@@ -50,9 +51,23 @@ sh -c 'echo "top pid: $$"; exec top -b -n 1'
 mount -t proc proc /proc && echo "mount proc: 0"
 mount -t devtmpfs devtmpfs /dev && echo "mount devtmpfs: 0"
 mount -t tmpfs tmpfs /tmp && echo "mount tmpfs: 0"
-mount -t sysfs sysfs /proc
+mount -t sysfs sysfs /tmp
 mount
 umount /tmp && echo "umount tmpfs: 0"
 umount /proc
 kill $pid
+wait
+rm /tmp/256k
+reads() {
+	for i in $(seq "$1"); do
+		cat /proc/self/status /proc/self/stat /proc/meminfo /proc/cpuinfo /proc/mounts \
+			/proc/self/cmdline /proc/1/statm > /dev/null
+		ls -l /proc/ /proc/self/ /proc/self/fd/ /proc/1/fd/ > /dev/null 2>&1
+	done
+}
+reads 1
+before=$(grep MemFree /proc/meminfo)
+reads 20
+echo "free before 20 rounds of reads: $before"
+echo "free after them: $(grep MemFree /proc/meminfo)"
 echo "== end"
