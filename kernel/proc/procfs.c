@@ -25,7 +25,12 @@
 
 /* ---- the names ------------------------------------------------------------------ */
 
-static int show_mounts_link(struct proc_text *t, int pid, int fd);
+static int show_mounts_link(struct proc_text *t, int pid, int fd)
+{
+	(void)pid, (void)fd;
+	text_printf(t, "self/mounts"); /* as Linux: the caller's view of the mounts */
+	return 0;
+}
 
 enum proc_node {
 	NODE_ROOT, /* /proc */
@@ -107,13 +112,6 @@ static struct proc_id id_of(const struct inode *inode)
 
 static const struct inode_ops proc_iops;
 static const struct file_ops proc_file_ops;
-
-static int show_mounts_link(struct proc_text *t, int pid, int fd)
-{
-	(void)pid, (void)fd;
-	text_printf(t, "self/mounts"); /* as Linux: the caller's view of the mounts */
-	return 0;
-}
 
 /* ---- lookups -------------------------------------------------------------------- */
 
