@@ -23,6 +23,7 @@
 #include "exec.h"
 #include "process.h"
 #include "procfs.h"
+#include "thread.h"
 #include "vm.h"
 
 #define USER_HZ	     100 /* clock_t's unit, as on Linux */
@@ -41,12 +42,14 @@ struct proc_memory {
 struct proc_info {
 	int pid, ppid, pgid, sid;
 	char name[PROCESS_NAME_MAX];
-	char state; /* R, S or Z */
+	char state; /* R, S, T or Z */
+	int threads;
 	uint32_t umask;
 	int exit_code; /* a zombie's wait status */
 	uint64_t cpu_ns, start_ns;
-	uint64_t pending, blocked, ignored, caught; /* bit n - 1 for signal n */
-	uint64_t voluntary, involuntary;	    /* context switches */
+	uint64_t pending, shared_pending; /* bit n - 1 for signal n */
+	uint64_t blocked, ignored, caught;
+	uint64_t voluntary, involuntary; /* context switches */
 	unsigned long rss_limit;
 	bool has_memory; /* a zombie's is gone */
 	struct proc_memory memory;
@@ -86,18 +89,34 @@ static char state_of(const struct task *t)
 	}
 }
 
-/* A live process's task: its state, time and signals. */
-static void read_task(const struct process *p, struct proc_info *info)
+/* A live process's threads: its state (running if one runs, stopped by job
+ * control), time and switches summed, signals (the first thread's mask, as
+ * Linux's leader's). */
+static void read_threads(const struct process *p, struct proc_info *info)
 {
-	const struct task *t = p->task;
-	info->state = t ? state_of(t) : 'R'; /* not yet run: about to */
-	info->pending = p->early_signals | (t ? t->signals : 0);
-	info->blocked = t ? t->blocked : p->first_blocked;
-	if (t) {
-		info->cpu_ns = clock_cycles_to_ns(task_cycles(t));
-		info->voluntary = t->wakeups;
-		info->involuntary = t->switches > t->wakeups ? t->switches - t->wakeups : 0;
+	const struct list_node *node;
+	bool first = true;
+	info->state = 'S';
+	info->shared_pending = p->shared_signals;
+	list_for_each(node, &p->threads)
+	{
+		const struct thread *th = list_entry(node, struct thread, link);
+		const struct task *t = th->task;
+		info->threads++;
+		info->pending |= t ? t->signals : th->early_signals;
+		if (first)
+			info->blocked = t ? t->blocked : th->first_blocked;
+		first = false;
+		if (!t || state_of(t) == 'R')
+			info->state = 'R'; /* not yet run: about to */
+		if (!t)
+			continue;
+		info->cpu_ns += clock_cycles_to_ns(task_cycles(t));
+		info->voluntary += t->wakeups;
+		info->involuntary += t->switches > t->wakeups ? t->switches - t->wakeups : 0;
 	}
+	if (p->stopped)
+		info->state = 'T';
 	for (int sig = 1; sig <= SIGNALS; sig++) {
 		__sighandler_t h = p->actions[sig - 1].sa_handler;
 		if (h == SIG_IGN)
@@ -122,7 +141,7 @@ static void read_process(const struct process *p, struct proc_info *info)
 		info->exit_code = p->wait_status;
 		return;
 	}
-	read_task(p, info);
+	read_threads(p, info);
 	if ((info->has_memory = p->mm != 0))
 		read_memory(p->mm, &info->memory);
 }
@@ -150,9 +169,10 @@ int proc_show_pid_stat(struct proc_text *t, int pid, int fd)
 	if (err)
 		return err;
 	const struct proc_memory *m = &i.memory;
-	text_printf(t, "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu 0 0 0 %d 0 1 0 %lu %lu %lu %lu ",
+	text_printf(t, "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu 0 0 0 %d 0 %d 0 %lu %lu %lu %lu ",
 		    i.pid, i.name, i.state, i.ppid, i.pgid, i.sid, i.cpu_ns / NS_PER_TICK, PRIORITY,
-		    i.start_ns / NS_PER_TICK, m->size, m->pages, i.rss_limit);
+		    i.threads ? i.threads : 1, i.start_ns / NS_PER_TICK, m->size, m->pages,
+		    i.rss_limit);
 	text_printf(t, "%lu %lu 0 0 0 %lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 0 0 %lu 0 0 0 0 %d\n",
 		    m->start_code, m->end_code, i.pending & 0x7fffffff, i.blocked & 0x7fffffff,
 		    i.ignored & 0x7fffffff, i.caught & 0x7fffffff, EXIT_SIGNAL, m->start_brk,
@@ -176,7 +196,10 @@ int proc_show_pid_statm(struct proc_text *t, int pid, int fd)
 
 static const char *state_name(char state)
 {
-	return state == 'S' ? "S (sleeping)" : state == 'Z' ? "Z (zombie)" : "R (running)";
+	return state == 'S'   ? "S (sleeping)"
+	       : state == 'Z' ? "Z (zombie)"
+	       : state == 'T' ? "T (stopped)"
+			      : "R (running)";
 }
 
 static void status_memory(struct proc_text *t, const struct proc_memory *m)
@@ -208,9 +231,9 @@ int proc_show_pid_status(struct proc_text *t, int pid, int fd)
 	if (i.has_memory)
 		status_memory(t, &i.memory);
 	text_printf(t,
-		    "Threads:\t1\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n"
+		    "Threads:\t%d\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n"
 		    "SigIgn:\t%016lx\nSigCgt:\t%016lx\n",
-		    i.pending, 0ul, i.blocked, i.ignored, i.caught);
+		    i.threads, i.pending, i.shared_pending, i.blocked, i.ignored, i.caught);
 	text_printf(t,
 		    "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\n"
 		    "CapAmb:\t%016lx\nNoNewPrivs:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"

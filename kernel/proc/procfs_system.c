@@ -14,6 +14,7 @@
 #include "../sched/task.h"
 #include "process.h"
 #include "procfs.h"
+#include "thread.h"
 
 #define USER_HZ	    100 /* clock_t's unit, as on Linux */
 #define NS_PER_TICK ((uint64_t)1000000000 / USER_HZ)
@@ -89,9 +90,14 @@ static struct process_counts count_processes(void)
 	list_for_each(node, process_table())
 	{
 		const struct process *p = list_entry(node, struct process, all_link);
-		const struct task *task = p->state == PROCESS_ALIVE ? p->task : 0;
-		c.total++;
-		c.runnable += p->state == PROCESS_ALIVE && (!task || task->state != TASK_SLEEPING);
+		const struct list_node *at;
+		c.total += p->state != PROCESS_ALIVE; /* a zombie counts once */
+		list_for_each(at, &p->threads)	      /* as Linux, threads are what is counted */
+		{
+			const struct task *task = list_entry(at, struct thread, link)->task;
+			c.total++;
+			c.runnable += !task || task->state != TASK_SLEEPING;
+		}
 		c.newest = p->pid; /* the table is in creation order */
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
