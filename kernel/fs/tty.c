@@ -4,14 +4,16 @@
  * whether or not anyone reads. Readers take finished lines (canonical mode) or bytes
  * (raw mode, VMIN and VTIME) out of `ready`.
  *
- * The defaults are Linux's for a new terminal (drivers/tty/tty_io.c,
- * tty_std_termios; include/linux/tty.h, INIT_C_CC). Not done: flow control (IXON is
- * kept but ^S and ^Q are ordinary characters), output processing beyond what the
- * console sinks do (COM1 gets "\r\n" for every "\n" in either mode). */
+ * What each termios flag does is Linux's n_tty's (drivers/tty/n_tty.c); the defaults
+ * are Linux's for a new terminal (drivers/tty/tty_io.c, tty_std_termios;
+ * include/linux/tty.h, INIT_C_CC). Output processing is tty_output.c's. Not done:
+ * flow control (IXON is kept but ^S and ^Q are ordinary characters), ECHOPRT, PARMRK
+ * and breaks (a console has none). */
 #include "tty.h"
 #include "../lib/restart.h"
 
 #include <asm-generic/errno.h>
+#include <asm-generic/fcntl.h>
 #include <asm-generic/poll.h>
 #include <asm/ioctls.h>
 #include <asm/signal.h>
@@ -29,6 +31,7 @@
 #include "../sched/task.h"
 #include "../sched/wait.h"
 #include "poll.h"
+#include "tty_output.h"
 
 #define TTY_BUF	 4096 /* bytes ready for readers (a power of two) */
 #define LINE_MAX 4095 /* a canonical line, as Linux's N_TTY_BUF_SIZE - 1 */
@@ -36,6 +39,8 @@
 #define COLS	 80
 #define CTRL(c)	 ((c)&0x1F)
 #define DEL	 0x7F
+#define NEVER	 UINT64_MAX /* a read's deadline when it has none */
+#define DISABLED 0	    /* a special character set to 0 is off (Linux's __DISABLED_CHAR) */
 
 static struct {
 	struct spinlock lock;
@@ -46,6 +51,8 @@ static struct {
 	unsigned head, tail;
 	uint64_t line_end[TTY_BUF / 64]; /* canonical: bytes that end a line */
 	unsigned lines;			 /* finished lines in `ready` */
+	bool lnext;			 /* the next byte is taken as it is (^V) */
+	struct tty_columns columns;
 	int fg_pgrp;
 	bool attached;
 	struct winsize size;
@@ -99,22 +106,39 @@ static bool lflag(tcflag_t bit)
 	return tty.termios.c_lflag & bit;
 }
 
-static void echo_bytes(const char *s, size_t n)
+/* c is the special character c_cc[index] (one set to 0 is off, as on Linux). */
+static bool is_cc(char c, int index)
 {
-	if (lflag(ECHO))
-		console_write_n(s, n);
+	cc_t special = tty.termios.c_cc[index];
+	return special != DISABLED && (cc_t)c == special;
+}
+
+static bool is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_utf8_continuation(char c)
+{
+	return (tty.termios.c_iflag & IUTF8) && ((uint8_t)c & 0xC0) == 0x80;
+}
+
+/* Echoes go out through output processing, as the program's own output does. */
+static void echo_raw(char c)
+{
+	char out[TTY_OUTPUT_MAX];
+	size_t n = tty_output_char(&tty.termios, &tty.columns, c, out);
+	console_write_n(out, n);
 }
 
 /* A control character echoes as ^X under ECHOCTL (but tab and newline as they are). */
 static void echo_char(char c)
 {
-	if (lflag(ECHOCTL) && (uint8_t)c < ' ' && c != '\t' && c != '\n') {
-		char caret[2] = {'^', (char)(c + '@')};
-		echo_bytes(caret, 2);
-	} else if (lflag(ECHOCTL) && c == DEL) {
-		echo_bytes("^?", 2);
+	if (lflag(ECHOCTL) && tty_is_control(c) && c != '\t' && c != '\n') {
+		echo_raw('^');
+		echo_raw((char)(c ^ 0x40));
 	} else {
-		echo_bytes(&c, 1);
+		echo_raw(c);
 	}
 }
 
@@ -137,16 +161,84 @@ static void ready_put(char c, bool ends_line)
 	}
 }
 
-/* Erases the last character of the line being typed (and its echo). */
-static void erase_one(void)
+/* Columns back to where the tab just erased began: to the tab stop after what
+ * precedes it, counted from the previous tab or from where the line began. */
+static unsigned tab_width(void)
+{
+	unsigned columns = 0;
+	bool after_tab = false;
+	for (size_t i = tty.line_len; i-- && !after_tab;) {
+		char c = tty.line[i];
+		if (c == '\t')
+			after_tab = true;
+		else if (tty_is_control(c))
+			columns += lflag(ECHOCTL) ? 2 : 0;
+		else if (!is_utf8_continuation(c))
+			columns++;
+	}
+	if (!after_tab)
+		columns += tty.columns.canon;
+	return 8 - (columns & 7);
+}
+
+/* Takes the last character (all of its bytes, under IUTF8) off the line being typed. */
+static char pop_char(void)
+{
+	char c;
+	do
+		c = tty.line[--tty.line_len];
+	while (is_utf8_continuation(c) && tty.line_len);
+	return c;
+}
+
+/* Takes the echo of c, just erased, off the screen. */
+static void rub_out(char c)
+{
+	if (c == '\t') {
+		for (unsigned n = tab_width(); n; n--)
+			echo_raw('\b');
+		return;
+	}
+	int width = !tty_is_control(c) ? 1 : lflag(ECHOCTL) ? 2 : 0;
+	for (int i = 0; i < width; i++) {
+		echo_raw('\b');
+		echo_raw(' ');
+		echo_raw('\b');
+	}
+}
+
+/* ERASE, WERASE or KILL (Linux's eraser): a character, a word (alphanumerics and
+ * '_', and what follows them), or the line. Without ECHOE an erased character
+ * echoes as ERASE itself; without ECHOKE (or ECHOK, or ECHOE) a killed line as
+ * KILL, and a newline under ECHOK. */
+static void erase(char c)
 {
 	if (!tty.line_len)
 		return;
-	char c = tty.line[--tty.line_len];
-	if (lflag(ECHO) && lflag(ECHOE)) {
-		int width = lflag(ECHOCTL) && ((uint8_t)c < ' ' || c == DEL) && c != '\t' ? 2 : 1;
-		for (int i = 0; i < width; i++)
-			console_write_n("\b \b", 3);
+	bool kill = is_cc(c, VKILL), word = !kill && !is_cc(c, VERASE);
+	if (kill && (!lflag(ECHO) || !lflag(ECHOK) || !lflag(ECHOKE) || !lflag(ECHOE))) {
+		tty.line_len = 0;
+		if (lflag(ECHO)) {
+			echo_char(c);
+			if (lflag(ECHOK))
+				echo_raw('\n');
+		}
+		return;
+	}
+	bool seen_alnum = false;
+	while (tty.line_len) {
+		char last = tty.line[tty.line_len - 1];
+		if (word && (is_alnum(last) || last == '_'))
+			seen_alnum = true;
+		else if (word && seen_alnum)
+			break;
+		char gone = pop_char();
+		if (lflag(ECHO) && !kill && !word && !lflag(ECHOE))
+			echo_char(c);
+		else if (lflag(ECHO))
+			rub_out(gone);
+		if (!kill && !word)
+			break;
 	}
 }
 
@@ -167,38 +259,71 @@ static void flush_input(void)
 	tty.lines = 0;
 }
 
+/* The signal c sends under ISIG, or 0. */
+static int signal_of(char c)
+{
+	if (is_cc(c, VINTR))
+		return SIGINT;
+	if (is_cc(c, VQUIT))
+		return SIGQUIT;
+	return is_cc(c, VSUSP) ? SIGTSTP : 0;
+}
+
 static bool signal_char(char c)
 {
-	const cc_t *cc = tty.termios.c_cc;
-	int sig = c == cc[VINTR] ? SIGINT : c == cc[VQUIT] ? SIGQUIT : c == cc[VSUSP] ? SIGTSTP : 0;
-	if (!sig || !lflag(ISIG) || c == 0)
+	int sig = signal_of(c);
+	if (!sig || !lflag(ISIG))
 		return false;
 	if (!lflag(NOFLSH))
 		flush_input();
-	echo_char(c);
+	if (lflag(ECHO))
+		echo_char(c);
 	if (send_signal && tty.fg_pgrp > 0)
 		send_signal(tty.fg_pgrp, sig);
 	return true;
 }
 
-static bool canonical_edit(char c)
+/* A byte with no special meaning: echoed, and onto the line being typed (canonical
+ * mode; past LINE_MAX echoed only, as on Linux) or to the readers. */
+static void put_char(char c)
 {
-	const cc_t *cc = tty.termios.c_cc;
-	if (c == cc[VERASE] || (c == '\b' && cc[VERASE] == DEL)) {
-		erase_one();
-	} else if (c == cc[VKILL]) {
-		while (tty.line_len)
-			erase_one();
-	} else if (c == cc[VWERASE] && lflag(IEXTEN)) {
-		while (tty.line_len && tty.line[tty.line_len - 1] == ' ')
-			erase_one();
-		while (tty.line_len && tty.line[tty.line_len - 1] != ' ')
-			erase_one();
-	} else if (c == cc[VEOF]) {
-		finish_line(c, true);
-	} else if (c == '\n' || (c && (c == cc[VEOL] || c == cc[VEOL2]))) {
+	if (lflag(ECHO)) {
+		if (!tty.line_len)
+			tty.columns.canon = tty.columns.column; /* for erasing tabs */
+		echo_char(c);
+	}
+	if (!lflag(ICANON))
+		ready_put(c, false);
+	else if (tty.line_len < LINE_MAX)
+		tty.line[tty.line_len++] = c;
+}
+
+/* Canonical mode's editing, literal next (^V), reprint (^R) and line ends; false
+ * for an ordinary byte. */
+static bool canonical_special(char c)
+{
+	if (is_cc(c, VERASE) || is_cc(c, VKILL) || (is_cc(c, VWERASE) && lflag(IEXTEN))) {
+		erase(c);
+	} else if (is_cc(c, VLNEXT) && lflag(IEXTEN)) {
+		tty.lnext = true;
+		if (lflag(ECHO) && lflag(ECHOCTL)) {
+			echo_raw('^');
+			echo_raw('\b');
+		}
+	} else if (is_cc(c, VREPRINT) && lflag(ECHO) && lflag(IEXTEN)) {
+		echo_char(c);
+		echo_raw('\n');
+		for (size_t i = 0; i < tty.line_len; i++)
+			echo_char(tty.line[i]);
+	} else if (c == '\n') {
 		if (lflag(ECHO) || lflag(ECHONL))
-			console_write_n("\n", 1);
+			echo_raw('\n');
+		finish_line(c, false);
+	} else if (is_cc(c, VEOF)) {
+		finish_line(c, true);
+	} else if (is_cc(c, VEOL) || (is_cc(c, VEOL2) && lflag(IEXTEN))) {
+		if (lflag(ECHO))
+			echo_char(c);
 		finish_line(c, false);
 	} else {
 		return false;
@@ -209,24 +334,26 @@ static bool canonical_edit(char c)
 static void receive_locked(char c)
 {
 	tcflag_t iflag = tty.termios.c_iflag;
+	if (iflag & ISTRIP)
+		c &= 0x7F;
+	if ((iflag & IUCLC) && lflag(IEXTEN) && c >= 'A' && c <= 'Z')
+		c = (char)(c - 'A' + 'a');
+	if (tty.lnext) { /* after ^V: no signal, no translation, no editing */
+		tty.lnext = false;
+		put_char(c);
+		return;
+	}
+	if (signal_char(c))
+		return;
 	if (c == '\r' && (iflag & IGNCR))
 		return;
 	if (c == '\r' && (iflag & ICRNL))
 		c = '\n';
 	else if (c == '\n' && (iflag & INLCR))
 		c = '\r';
-	if (signal_char(c))
+	if (lflag(ICANON) && canonical_special(c))
 		return;
-	if (lflag(ICANON)) {
-		if (canonical_edit(c))
-			return;
-		if (tty.line_len < LINE_MAX)
-			tty.line[tty.line_len++] = c;
-		echo_char(c);
-		return;
-	}
-	ready_put(c, false);
-	echo_char(c);
+	put_char(c);
 }
 
 /* ---- input from the keyboard and COM1 ------------------------------------------- */
@@ -308,14 +435,18 @@ void tty_detach(void)
 
 /* ---- reading ---------------------------------------------------------------------- */
 
-/* Canonical: up to the end of the next line; an EOF (^D) line end gives no byte. */
+/* Canonical: up to the end of the next line; an EOF (^D) line end gives no byte, and
+ * goes with the bytes before it even when they fill the buffer. */
 static size_t take_line(char *out, size_t max)
 {
 	size_t n = 0;
-	while (n < max && ready_count()) {
-		unsigned at = tty.head++ % TTY_BUF;
+	while (ready_count()) {
+		unsigned at = tty.head % TTY_BUF;
 		bool end = bitmap_test(tty.line_end, at);
 		bool eof = end && tty.ready[at] == 0;
+		if (n == max && !eof)
+			break;
+		tty.head++;
 		if (!eof)
 			out[n++] = tty.ready[at];
 		if (end) {
@@ -334,39 +465,32 @@ static size_t take_bytes(char *out, size_t max)
 	return n;
 }
 
-static bool can_read(bool canonical, unsigned want)
+static bool input_ready(bool canonical, unsigned minimum)
 {
-	if (!tty.attached)
-		return true; /* the kernel took the console back: end of file */
-	return canonical ? tty.lines > 0 : ready_count() >= want;
+	return canonical ? tty.lines > 0 : ready_count() >= minimum;
 }
 
-/* Waits (with the lock dropped) until can_read, a signal, or the deadline. */
-static int wait_for_input(uint64_t *flags, bool canonical, unsigned want, uint64_t deadline_ns)
+/* Sleeps (with the lock dropped) until input comes, a signal, or the deadline. */
+static void wait_for_input(uint64_t *flags, uint64_t deadline_ns)
 {
 	struct waiter w = {0};
-	for (;;) {
-		if (can_read(canonical, want))
-			return 0;
-		if (signal_pending())
-			return -ERESTARTSYS; /* restarted, or EINTR (lib/restart.h) */
-		if (deadline_ns && clock_ns() >= deadline_ns)
-			return 0;
-		wait_prepare(&tty.readers, &w);
-		spin_unlock_irqrestore(&tty.lock, *flags);
-		if (deadline_ns)
-			sleep_arm(current_task(), deadline_ns);
-		schedule();
-		if (deadline_ns)
-			sleep_disarm(current_task());
-		wait_finish(&tty.readers, &w);
-		*flags = spin_lock_irqsave(&tty.lock);
-	}
+	wait_prepare(&tty.readers, &w);
+	spin_unlock_irqrestore(&tty.lock, *flags);
+	if (deadline_ns != NEVER)
+		sleep_arm(current_task(), deadline_ns);
+	schedule();
+	if (deadline_ns != NEVER)
+		sleep_disarm(current_task());
+	wait_finish(&tty.readers, &w);
+	*flags = spin_lock_irqsave(&tty.lock);
 }
 
+/* Canonical mode reads a line. Raw mode, as Linux's n_tty_read: VMIN > 0 and VTIME 0
+ * waits for VMIN bytes; both > 0 the same, but once bytes came, a gap of VTIME
+ * tenths of a second with no more ends the read; VMIN 0 waits up to VTIME for one
+ * byte (0: not at all). Bytes taken before a signal are returned. */
 static long tty_read(struct file *f, uintptr_t buf, size_t n)
 {
-	(void)f;
 	if (n == 0)
 		return 0;
 	int held = background_read
@@ -375,40 +499,102 @@ static long tty_read(struct file *f, uintptr_t buf, size_t n)
 	if (held)
 		return held; /* SIGTTIN sent (the read is tried again), or EIO */
 	char chunk[256];
-	size_t max = n < sizeof chunk ? n : sizeof chunk;
+	size_t max = n < sizeof chunk ? n : sizeof chunk, got = 0;
+	long err = 0;
 	uint64_t flags = spin_lock_irqsave(&tty.lock);
 	bool canonical = lflag(ICANON);
-	unsigned vmin = tty.termios.c_cc[VMIN], vtime = tty.termios.c_cc[VTIME];
-	// cppcheck-suppress knownConditionTrueFalse ; it assumes n == 0, answered above
-	unsigned want = canonical ? 1 : vmin < max ? vmin : (unsigned)max;
-	uint64_t deadline = !canonical && vtime ? clock_ns() + vtime * 100000000ull : 0;
-	if (!canonical && vtime && vmin)
-		want = 1; /* VMIN and VTIME: the timer runs once a byte came (approximated) */
-	int err = want || deadline ? wait_for_input(&flags, canonical, want, deadline) : 0;
-	size_t got = err ? 0 : canonical ? take_line(chunk, max) : take_bytes(chunk, max);
+	unsigned vmin = tty.termios.c_cc[VMIN];
+	uint64_t vtime_ns = tty.termios.c_cc[VTIME] * 100000000ull;
+	size_t minimum = !canonical && vmin ? vmin : 1;
+	uint64_t deadline = canonical || vmin ? NEVER : clock_ns() + vtime_ns;
+	for (;;) {
+		if (input_ready(canonical, 1)) {
+			got += canonical ? take_line(chunk + got, max - got)
+					 : take_bytes(chunk + got, max - got);
+			if (canonical || got >= minimum || got == max)
+				break;
+			if (vtime_ns)
+				deadline = clock_ns() + vtime_ns; /* between bytes */
+			continue;
+		}
+		if (!tty.attached)
+			break; /* the kernel took the console back: end of file */
+		if (deadline != NEVER && clock_ns() >= deadline)
+			break;
+		if (f->flags & O_NONBLOCK) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending()) {
+			err = -ERESTARTSYS; /* restarted, or EINTR (lib/restart.h) */
+			break;
+		}
+		wait_for_input(&flags, deadline);
+	}
 	spin_unlock_irqrestore(&tty.lock, flags);
-	if (err)
+	if (!got)
 		return err;
-	if (got && !copy_to_user(buf, chunk, got))
-		return -EFAULT;
-	return (long)got;
+	return copy_to_user(buf, chunk, got) ? (long)got : -EFAULT;
 }
 
 /* ---- writing and control ------------------------------------------------------- */
 
+/* Output processing of in[0..n) into out, while out has room for what a byte may
+ * become; returns how many bytes of `in` it took, and in *made what it made. */
+static size_t process_output(const char *in, size_t n, char *out, size_t room, size_t *made)
+{
+	size_t i = 0, len = 0;
+	uint64_t flags = spin_lock_irqsave(&tty.lock);
+	for (; i < n && len + TTY_OUTPUT_MAX <= room; i++)
+		len += tty_output_char(&tty.termios, &tty.columns, in[i], out + len);
+	spin_unlock_irqrestore(&tty.lock, flags);
+	*made = len;
+	return i;
+}
+
+/* Output processing of in[0..n), a piece at a time: console_write_n may sleep, so
+ * it is called without the lock. */
+static void write_processed(const char *in, size_t n)
+{
+	char out[256];
+	while (n) {
+		size_t made, used = process_output(in, n, out, sizeof out, &made);
+		console_write_n(out, made);
+		in += used;
+		n -= used;
+	}
+}
+
 static long tty_write(struct file *f, uintptr_t buf, size_t n)
 {
 	(void)f;
-	char chunk[256];
+	char in[128];
 	size_t done = 0;
 	while (done < n) {
-		size_t k = n - done < sizeof chunk ? n - done : sizeof chunk;
-		if (!copy_from_user(chunk, buf + done, k))
+		size_t k = n - done < sizeof in ? n - done : sizeof in;
+		if (!copy_from_user(in, buf + done, k))
 			return done ? (long)done : -EFAULT;
-		console_write_n(chunk, k);
+		write_processed(in, k);
 		done += k;
 	}
 	return (long)done;
+}
+
+/* A change of mode: the line typed so far becomes raw input; raw input waiting
+ * becomes a line that can be read at once (as Linux's n_tty_set_termios). */
+static void change_mode(bool to_canonical)
+{
+	tty.lnext = false;
+	if (!to_canonical) {
+		for (size_t i = 0; i < tty.line_len; i++)
+			ready_put(tty.line[i], false);
+		tty.line_len = 0;
+		memset(tty.line_end, 0, sizeof tty.line_end);
+		tty.lines = 0;
+	} else if (ready_count()) {
+		bitmap_set(tty.line_end, (tty.tail - 1) % TTY_BUF);
+		tty.lines = 1;
+	}
 }
 
 static long set_termios(uintptr_t arg, unsigned cmd)
@@ -421,31 +607,97 @@ static long set_termios(uintptr_t arg, unsigned cmd)
 	tty.termios = t;
 	if (cmd == TCSETSF)
 		flush_input();
-	else if (was_canonical && !lflag(ICANON)) { /* the line typed so far becomes input */
-		for (size_t i = 0; i < tty.line_len; i++)
-			ready_put(tty.line[i], false);
-		tty.line_len = 0;
-	}
+	if (was_canonical != lflag(ICANON))
+		change_mode(lflag(ICANON));
 	spin_unlock_irqrestore(&tty.lock, flags);
 	wake_up(&tty.readers, WAKE_ALL);
 	poll_notify();
 	return 0;
 }
 
+/* TIOCSWINSZ: a new size is news for the foreground group (SIGWINCH), as on Linux. */
+static long set_window_size(uintptr_t arg)
+{
+	struct winsize size;
+	if (!copy_from_user(&size, arg, sizeof size))
+		return -EFAULT;
+	uint64_t flags = spin_lock_irqsave(&tty.lock);
+	bool changed = memcmp(&size, &tty.size, sizeof size) != 0;
+	tty.size = size;
+	int pgrp = tty.fg_pgrp;
+	spin_unlock_irqrestore(&tty.lock, flags);
+	if (changed && send_signal && pgrp > 0)
+		send_signal(pgrp, SIGWINCH);
+	return 0;
+}
+
+/* TCFLSH: input can be flushed; output never waits anywhere to be. */
+static long flush(uintptr_t which)
+{
+	if (which != TCIFLUSH && which != TCOFLUSH && which != TCIOFLUSH)
+		return -EINVAL;
+	if (which != TCOFLUSH) {
+		uint64_t flags = spin_lock_irqsave(&tty.lock);
+		flush_input();
+		spin_unlock_irqrestore(&tty.lock, flags);
+	}
+	return 0;
+}
+
+/* FIONREAD: bytes a read could take now (finished lines in canonical mode). */
+static int bytes_waiting(void)
+{
+	int n = 0;
+	for (unsigned i = tty.head; i != tty.tail; i++)
+		n += !(bitmap_test(tty.line_end, i % TTY_BUF) && tty.ready[i % TTY_BUF] == 0);
+	return n;
+}
+
+/* The value a "get" ioctl reports, read under the lock, then copied out. */
+static long get_value(unsigned cmd, uintptr_t arg)
+{
+	union {
+		struct termios termios;
+		struct winsize size;
+		int number;
+	} v;
+	size_t size = sizeof v.number;
+	uint64_t flags = spin_lock_irqsave(&tty.lock);
+	switch (cmd) {
+	case TCGETS:
+		v.termios = tty.termios;
+		size = sizeof v.termios;
+		break;
+	case TIOCGWINSZ:
+		v.size = tty.size;
+		size = sizeof v.size;
+		break;
+	case TIOCGPGRP: v.number = tty.fg_pgrp; break;
+	case TIOCINQ: v.number = bytes_waiting(); break;
+	default: v.number = 0; /* TIOCOUTQ: nothing waits to go out; TIOCGETD: N_TTY */
+	}
+	spin_unlock_irqrestore(&tty.lock, flags);
+	return copy_to_user(arg, &v, size) ? 0 : -EFAULT;
+}
+
 static long tty_ioctl(struct file *f, unsigned cmd, uintptr_t arg)
 {
 	(void)f;
 	switch (cmd) {
-	case TCGETS: return copy_to_user(arg, &tty.termios, sizeof tty.termios) ? 0 : -EFAULT;
+	case TCGETS:
+	case TIOCGWINSZ:
+	case TIOCGPGRP:
+	case TIOCINQ:
+	case TIOCOUTQ:
+	case TIOCGETD: return get_value(cmd, arg);
 	case TCSETS:
 	case TCSETSW: /* output is never held back, so there is nothing to drain */
 	case TCSETSF: return set_termios(arg, cmd);
-	case TIOCGWINSZ: return copy_to_user(arg, &tty.size, sizeof tty.size) ? 0 : -EFAULT;
-	case TIOCSWINSZ: return copy_from_user(&tty.size, arg, sizeof tty.size) ? 0 : -EFAULT;
-	case TIOCGPGRP: {
-		int pgrp = tty.fg_pgrp;
-		return copy_to_user(arg, &pgrp, sizeof pgrp) ? 0 : -EFAULT;
-	}
+	case TIOCSWINSZ: return set_window_size(arg);
+	case TCFLSH: return flush(arg);
+	case TCSBRK:
+	case TCSBRKP: return 0; /* tcdrain, tcsendbreak: nothing to drain, no line to break */
+	case TCXONC: return arg <= TCION ? 0 : -EINVAL; /* no flow control */
 	case TIOCSPGRP: {
 		int pgrp;
 		if (!copy_from_user(&pgrp, arg, sizeof pgrp))
@@ -461,15 +713,15 @@ static long tty_ioctl(struct file *f, unsigned cmd, uintptr_t arg)
 	}
 }
 
-/* Readable when a read would not wait (a line, or VMIN bytes; or end of file);
- * output never waits. */
+/* Readable when a read would not wait (a line; VMIN bytes, or one if VTIME is set;
+ * or end of file); output never waits. */
 static unsigned tty_poll(struct file *f)
 {
 	(void)f;
 	uint64_t flags = spin_lock_irqsave(&tty.lock);
-	bool canonical = tty.termios.c_lflag & ICANON;
-	unsigned want = tty.termios.c_cc[VMIN] ? tty.termios.c_cc[VMIN] : 1;
-	bool in = can_read(canonical, canonical ? 1 : want);
+	const cc_t *cc = tty.termios.c_cc;
+	unsigned minimum = cc[VMIN] && !cc[VTIME] ? cc[VMIN] : 1;
+	bool in = !tty.attached || input_ready(lflag(ICANON), minimum);
 	spin_unlock_irqrestore(&tty.lock, flags);
 	return (in ? POLLIN : 0) | POLLOUT;
 }
