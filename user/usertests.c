@@ -584,6 +584,7 @@ static void test_ebadf(void)
 		EXPECT_ERR(syscall(SYS_fdatasync, fd), EBADF);
 		EXPECT_ERR(syscall(SYS_fchdir, fd), EBADF);
 		EXPECT_ERR(syscall(SYS_fchmod, fd, 0644), EBADF);
+		EXPECT_ERR(syscall(SYS_fchown, fd, 0, 0), EBADF);
 		EXPECT_ERR(syscall(SYS_mmap, 0, PAGE, PROT_READ, MAP_PRIVATE, fd, 0), EBADF);
 		if (fd != -1) /* -1 is not AT_FDCWD (-100), but Linux checks fd < 0 the same */
 			EXPECT_ERR(syscall(SYS_openat, fd, "x", O_RDONLY), EBADF);
@@ -2585,6 +2586,13 @@ static void test_chmod_chown(void)
 	stat("f", &st);
 	EXPECT_EQ(st.st_uid, 12);
 	EXPECT_EQ(st.st_gid, 56);
+	fd = open("f", O_RDONLY);
+	EXPECT_OK(fchown(fd, 21, -1));
+	fstat(fd, &st);
+	EXPECT_EQ(st.st_uid, 21);
+	EXPECT_EQ(st.st_gid, 56);
+	EXPECT_OK(fchown(fd, 12, -1));
+	close(fd);
 	symlink("f", "s");
 	EXPECT_OK(lchown("s", 7, 8));
 	lstat("s", &st);

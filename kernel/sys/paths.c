@@ -436,16 +436,9 @@ long sys_fchmod(uint64_t fd, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a
 	return err;
 }
 
-long sys_fchownat(uint64_t dirfd, uint64_t path, uint64_t uid, uint64_t gid, uint64_t flags,
-		  uint64_t a6)
+/* Sets the owner and group (-1 keeps one) and drops the caller's reference. */
+static long set_owner(struct inode *inode, uint64_t uid, uint64_t gid)
 {
-	(void)a6;
-	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
-	struct inode *inode;
-	long err = lookup_at(dirfd, path, (unsigned)flags, &inode);
-	if (err)
-		return err;
 	mutex_lock(&fs_lock);
 	if ((uint32_t)uid != (uint32_t)-1)
 		inode->uid = (uint32_t)uid;
@@ -455,6 +448,29 @@ long sys_fchownat(uint64_t dirfd, uint64_t path, uint64_t uid, uint64_t gid, uin
 	mutex_unlock(&fs_lock);
 	inode_put(inode);
 	return 0;
+}
+
+long sys_fchownat(uint64_t dirfd, uint64_t path, uint64_t uid, uint64_t gid, uint64_t flags,
+		  uint64_t a6)
+{
+	(void)a6;
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct inode *inode;
+	long err = lookup_at(dirfd, path, (unsigned)flags, &inode);
+	return err ? err : set_owner(inode, uid, gid);
+}
+
+long sys_fchown(uint64_t fd, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	struct file *f = fd < FD_MAX ? fd_get(process_current()->files, (int)fd) : 0;
+	if (!f)
+		return -EBADF;
+	inode_get(f->inode);
+	long err = set_owner(f->inode, uid, gid);
+	file_put(f);
+	return err;
 }
 
 long sys_chown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6)

@@ -74,6 +74,7 @@ static const syscall_fn calls[] = {
 	[__NR_fchmodat] = sys_fchmodat,
 	[__NR_chown] = sys_chown,
 	[__NR_lchown] = sys_lchown,
+	[__NR_fchown] = sys_fchown,
 	[__NR_fchownat] = sys_fchownat,
 	[__NR_umask] = sys_umask,
 	[__NR_truncate] = sys_truncate,
