@@ -1,7 +1,8 @@
 """Debian's busybox-static (tools/deps installs it) on Keel: its shell runs a script
-of ours (tests/busybox/script.sh: quoting, substitution, functions, loops, pipes,
-common applets, files, background jobs, kill, trap) and prints exactly what it
-prints on this machine's Linux; and `make BUSYBOX=1` boots into its interactive
+of ours (tests/busybox/script.sh: quoting, substitution, functions, loops,
+pipelines, redirections, here-documents, background jobs and wait, kill, trap; ls,
+cat, grep, sed, awk, sort, uniq, find, xargs, dd, md5sum, head, tail and wc with
+their common options) and prints exactly what it prints on this machine's Linux; and `make BUSYBOX=1` boots into its interactive
 shell, where busybox's vi edits a file with keys typed over COM1, and user/ttytest
 sees the terminal do what a pseudo-terminal on this machine's Linux does."""
 
