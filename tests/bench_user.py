@@ -300,9 +300,11 @@ def summarize(runs, key):
     return statistics.median(values), min(values), max(values)
 
 
-def report(keel_runs, linux_runs, elapsed_note):
+def report(keel_runs, linux_runs, elapsed_note, rows=None, what="user-space costs"):
+    """The table; rows: (key, label, unit, scale from the runs' figures to the unit),
+    by default ROWS in ns/op and the boot in ms. Returns the count of failed rows."""
     n_keel = len(keel_runs)
-    print(f"\nuser-space costs, Keel ({keel_runs[0]['kernel']}) against Linux "
+    print(f"\n{what}, Keel ({keel_runs[0]['kernel']}) against Linux "
           f"({linux_runs[0]['kernel']}), QEMU TCG, same command line and initramfs;")
     print(f"each figure the median over {n_keel} boots (in the guest, each boot's figure is "
           f"the median of 5 runs); spread = (max - min) / median over the boots")
@@ -318,12 +320,12 @@ def report(keel_runs, linux_runs, elapsed_note):
         med, lo, hi = s
         return f"{med:9.0f} {(hi - lo) / med if med else 0:6.0%}"
 
-    rows = [(name, label, "ns/op", 1) for name, label in ROWS] + \
-           [(BOOT_ROW[0], BOOT_ROW[1], "ms", 1000)]
+    rows = rows or [(name, label, "ns/op", 1) for name, label in ROWS] + \
+        [(BOOT_ROW[0], BOOT_ROW[1], "ms", 1000)]
     notes = []
     for name, label, unit, scale in rows:
         k, l = summarize(keel_runs, name), summarize(linux_runs, name)
-        if unit == "ms":
+        if scale != 1:
             k = k if isinstance(k, str) else tuple(v * scale for v in k)
             l = l if isinstance(l, str) else tuple(v * scale for v in l)
         if isinstance(k, str) or isinstance(l, str):
