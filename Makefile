@@ -132,7 +132,8 @@ help:
 	@echo "make run-vga    boot disk/hdd.img in a QEMU window"
 	@echo "make test       every test; ends with 'N passed, N failed'"
 	@echo "make lint       clang-format check and cppcheck over the C sources"
-	@echo "make bench      boot, allocators, scheduler; system calls against Linux (not in make test)"
+	@echo "make bench      boot, allocators, scheduler; system calls and busybox against Linux;"
+	@echo "                the fuzzer's 1,000,000 calls (not in make test)"
 	@echo "make size       bytes left in the boot sector, and the kernel's size"
 	@echo "make gdb        QEMU paused + GDB with build/kernel.elf, stopped at kmain"
 	@echo "make gdb-boot   the same for the boot sector, in real mode, from 0x7C00"
@@ -390,6 +391,8 @@ bench: deps all test-kernel $(BUILD)/bench/bench_frames
 	@[ ! -f tests/bench_heap.py ] || python3 tests/bench_heap.py
 	$(BUILD)/bench/bench_frames
 	python3 tests/bench_user.py
+	python3 tests/bench_busybox.py
+	python3 tests/bench_fuzz.py
 
 # The frame allocator on the host, against glibc (tests/bench_frames.c).
 $(BUILD)/bench/bench_frames: | $(DEPS_FIRST)
