@@ -275,6 +275,7 @@ long ramfs_write(struct inode *inode, uint64_t offset, const void *buf, size_t n
 		return -EFBIG;
 	if (inode->image && detach_image(inode))
 		return -ENOSPC;
+	inode->data_version++; /* cached pages of the old bytes are never found again */
 	size_t done = 0;
 	while (done < n) {
 		uint64_t at = offset + done;
@@ -299,6 +300,7 @@ int ramfs_truncate(struct inode *inode, uint64_t size)
 		inode->image = 0; /* nothing of it to keep */
 	else if (inode->image && size != inode->size && detach_image(inode))
 		return -ENOSPC;
+	inode->data_version++;
 	if (size < inode->size) {
 		size_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 		free_pages_from(inode, keep);

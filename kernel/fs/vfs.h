@@ -70,7 +70,9 @@ struct inode {
 	uint32_t nlink;
 	uint32_t uid, gid;
 	uint64_t size;
-	uint32_t rdev; /* devices: major << 8 | minor (Linux's numbers) */
+	uint64_t data_version; /* a regular file's: each change of its bytes adds 1 (the
+				* page cache's key, mm/frame_share.h) */
+	uint32_t rdev;	       /* devices: major << 8 | minor (Linux's numbers) */
 	struct timestamp atime, mtime, ctime;
 	int refs;		      /* open files, working directories, lookups under way */
 	int writers;		      /* open files that may write it: exec says ETXTBSY then */

@@ -7,9 +7,12 @@
 /* Key 0 is an empty slot (frame 0 is never handed out); TOMBSTONE a removed one. */
 #define TOMBSTONE 1ull
 
+struct cached_page;
+
 struct slot {
 	phys_addr_t frame;
-	uint32_t extra; /* owners beyond the first */
+	uint32_t extra;		    /* owners beyond the first */
+	struct cached_page *cached; /* the page cache's entry for it, if it has one */
 };
 
 static struct spinlock lock = SPINLOCK_INIT;
@@ -41,7 +44,7 @@ static struct slot *insert_slot(phys_addr_t frame)
 	if (slots[i].frame == 0)
 		used++;
 	live++;
-	slots[i] = (struct slot){frame, 0};
+	slots[i] = (struct slot){frame, 0, 0};
 	return &slots[i];
 }
 
@@ -59,7 +62,7 @@ static bool rehash(size_t new_capacity)
 	slots = fresh, capacity = new_capacity, used = live = 0;
 	for (size_t i = 0; i < old_capacity; i++)
 		if (old[i].frame > TOMBSTONE)
-			insert_slot(old[i].frame)->extra = old[i].extra;
+			*insert_slot(old[i].frame) = old[i];
 	kfree(old);
 	return true;
 }
@@ -101,17 +104,26 @@ bool frame_share(phys_addr_t frame)
 	return ok;
 }
 
+static void cache_unlink(struct cached_page *e);
+
 void frame_release(phys_addr_t frame)
 {
 	uint64_t flags = spin_lock_irqsave(&lock);
 	struct slot *s = find(frame);
 	bool last = !s;
+	struct cached_page *forgotten = 0;
 	if (s && --s->extra == 0) {
+		/* Only the cache holds a cached frame now: it goes, and its entry. */
+		if ((forgotten = s->cached)) {
+			cache_unlink(forgotten);
+			last = true;
+		}
 		s->frame = TOMBSTONE;
 		live--;
 		shrink();
 	}
 	spin_unlock_irqrestore(&lock, flags);
+	kfree(forgotten);
 	if (last)
 		pmm_free_frame(frame);
 }
@@ -127,4 +139,83 @@ bool frame_is_shared(phys_addr_t frame)
 unsigned long frame_shared_count(void)
 {
 	return live;
+}
+
+/* ---- the page cache ------------------------------------------------------------ */
+
+/* Cached frames count the cache as one owner, so a space that maps one sees it
+ * shared and copies it before writing; when the last space lets go, frame_release
+ * finds only the cache left and frees both. Entries hang in hashed chains under the
+ * same lock as the owner counts, so a lookup never meets a frame being freed. */
+struct cached_page {
+	struct page_key key;
+	phys_addr_t frame;
+	struct cached_page *next;
+};
+
+#define CACHE_BUCKETS 256
+static struct cached_page *cache[CACHE_BUCKETS];
+
+static struct cached_page **bucket_of(const struct page_key *k)
+{
+	uint64_t h = (uint64_t)(uintptr_t)k->file * 0x9E3779B97F4A7C15ull ^ k->offset >> 12 ^
+		     k->version * 31;
+	return &cache[(h >> 20) % CACHE_BUCKETS];
+}
+
+static bool same_key(const struct page_key *a, const struct page_key *b)
+{
+	return a->file == b->file && a->version == b->version && a->offset == b->offset &&
+	       a->bytes == b->bytes;
+}
+
+static struct cached_page *cache_find(const struct page_key *k)
+{
+	for (struct cached_page *e = *bucket_of(k); e; e = e->next)
+		if (same_key(&e->key, k))
+			return e;
+	return 0;
+}
+
+static void cache_unlink(struct cached_page *e)
+{
+	struct cached_page **link = bucket_of(&e->key);
+	while (*link != e)
+		link = &(*link)->next;
+	*link = e->next;
+}
+
+phys_addr_t frame_cache_get(const struct page_key *key)
+{
+	uint64_t flags = spin_lock_irqsave(&lock);
+	struct cached_page *e = cache_find(key);
+	phys_addr_t frame = PMM_NO_FRAME;
+	if (e) {
+		find(e->frame)->extra++; /* a cached frame always has its slot */
+		frame = e->frame;
+	}
+	spin_unlock_irqrestore(&lock, flags);
+	return frame;
+}
+
+bool frame_cache_add(const struct page_key *key, phys_addr_t frame)
+{
+	struct cached_page *e = kmalloc(sizeof *e);
+	if (!e)
+		return false;
+	uint64_t flags = spin_lock_irqsave(&lock);
+	bool added = !cache_find(key) && !find(frame) && make_room();
+	if (added) {
+		struct slot *s = insert_slot(frame);
+		s->extra = 1; /* the cache's */
+		s->cached = e;
+		*e = (struct cached_page){*key, frame, 0};
+		struct cached_page **bucket = bucket_of(key);
+		e->next = *bucket;
+		*bucket = e;
+	}
+	spin_unlock_irqrestore(&lock, flags);
+	if (!added)
+		kfree(e);
+	return added;
 }

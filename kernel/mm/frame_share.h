@@ -2,7 +2,11 @@
  * a frame. A frame the table does not know has one owner. The count goes up when
  * fork maps a frame in the child too, down when a space drops its mapping or copies
  * the frame on a write; the frame goes back to the allocator when its last owner
- * lets go. Only shared frames take room here (an open-addressing table that grows). */
+ * lets go. Only shared frames take room here (an open-addressing table that grows).
+ *
+ * The page cache is here too: frames that hold a page of a file, found by a key,
+ * shared read-only by every space that maps that page (one copy of a program's code
+ * for all the processes that run it), and remembered only while one does. */
 #pragma once
 
 #include <stdbool.h>
@@ -20,3 +24,22 @@ bool frame_is_shared(phys_addr_t frame);
 
 /* Frames with more than one owner, for tests. */
 unsigned long frame_shared_count(void);
+
+/* A page of a file as a mapping sees it: the file (an opaque pointer here), the
+ * version of its bytes (a write makes a new one, so old pages are never found
+ * again), the offset of the page and how many of its bytes come from the file (the
+ * rest are zeroes). */
+struct page_key {
+	const void *file;
+	uint64_t version;
+	uint64_t offset;
+	uint64_t bytes;
+};
+
+/* The cached frame for `key`, with one more owner (the caller), or PMM_NO_FRAME. */
+phys_addr_t frame_cache_get(const struct page_key *key);
+
+/* Remembers `frame` (one owner: the caller; filled as `key` says) for `key`. False
+ * when it cannot (another frame has the key, no memory): the frame stays the
+ * caller's alone. */
+bool frame_cache_add(const struct page_key *key, phys_addr_t frame);

@@ -97,14 +97,44 @@ static void count_page(struct mm *mm)
 		mm->peak_pages = mm->pages;
 }
 
-static bool bring_in(struct mm *mm, struct vm_region *r, uintptr_t page)
+/* A page of the file a region maps, from the page cache: one frame for every space
+ * that maps that page of the file (filled on the first fault), or PMM_NO_FRAME for
+ * a page with no bytes of the file (zeroes: each space's own) or no memory. */
+static phys_addr_t file_page(struct vm_region *r, uintptr_t page)
 {
-	phys_addr_t frame = pmm_alloc_frame();
-	if (frame == PMM_NO_FRAME)
-		return false;
+	uint64_t into = page - r->start;
+	if (!r->file || into >= r->file_size)
+		return PMM_NO_FRAME;
+	struct page_key key = {
+		.file = r->file,
+		.version = __atomic_load_n(&r->file->data_version, __ATOMIC_ACQUIRE),
+		.offset = r->offset + into,
+		.bytes = r->file_size - into < PAGE_SIZE ? r->file_size - into : PAGE_SIZE,
+	};
+	phys_addr_t frame = frame_cache_get(&key);
+	if (frame != PMM_NO_FRAME)
+		return frame;
+	if ((frame = pmm_alloc_frame()) == PMM_NO_FRAME)
+		return frame;
 	fill_page(r, page, phys_to_virt(frame));
-	if (paging_map(&mm->space, page, frame, PAGE_SIZE, page_flags(r->prot, true)) != 0) {
-		pmm_free_frame(frame);
+	frame_cache_add(&key, frame); /* or it stays this space's alone */
+	return frame;
+}
+
+/* A page the region has not had yet: for a read, a file's page comes from the page
+ * cache, mapped read-only (a write copies it); otherwise a frame of its own. */
+static bool bring_in(struct mm *mm, struct vm_region *r, uintptr_t page, bool for_read)
+{
+	phys_addr_t frame = for_read ? file_page(r, page) : PMM_NO_FRAME;
+	bool own = frame == PMM_NO_FRAME;
+	if (own) {
+		if ((frame = pmm_alloc_frame()) == PMM_NO_FRAME)
+			return false;
+		fill_page(r, page, phys_to_virt(frame));
+	}
+	bool writable = own || !frame_is_shared(frame);
+	if (paging_map(&mm->space, page, frame, PAGE_SIZE, page_flags(r->prot, writable)) != 0) {
+		frame_release(frame);
 		return false;
 	}
 	count_page(mm);
@@ -203,7 +233,7 @@ enum vm_fault_result vm_fault(struct mm *mm, uintptr_t addr, bool write, bool ex
 	if (!paging_translate(&mm->space, page, &frame, &flags, 0)) {
 		if ((r->kind & VM_FILE_ONLY) && past_end_of_file(r, page))
 			return VM_FAULT_BUS;
-		return done_if(bring_in(mm, r, page));
+		return done_if(bring_in(mm, r, page, !write));
 	}
 	if (write && !(flags & PAGE_WRITABLE))
 		return done_if(copy_on_write(mm, r, page, frame));
@@ -221,7 +251,7 @@ bool vm_poke(struct mm *mm, uintptr_t addr, const void *src, size_t size)
 		if (!r)
 			return false;
 		if (!paging_translate(&mm->space, page, &phys, &flags, 0)) {
-			if (!bring_in(mm, r, page))
+			if (!bring_in(mm, r, page, false)) /* written below: its own */
 				return false;
 			paging_translate(&mm->space, page, &phys, &flags, 0);
 		}
