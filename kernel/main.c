@@ -20,6 +20,7 @@
 #include "dev/serial.h"
 #include "dev/timer.h"
 #include "dev/vga.h"
+#include "dev/wallclock.h"
 #include "fs/vfs.h"
 #include "kmain.h"
 #include "mm/kstack.h"
@@ -31,7 +32,6 @@
 #include "sched/sched.h"
 #include "sched/task.h"
 #include "shell/shell.h"
-#include "sys/sys.h"
 #include "test_hooks.h"
 
 /* Nothing ever writes this: if it is not zero, _start did not clear .bss.
@@ -178,10 +178,11 @@ void kmain(const struct boot_info *boot_sector_info)
 	i8042_init();
 	serial_enable_interrupts();
 	timer_init();
-	/* The file system and processes: the root unpacked from the initramfs (it sleeps
-	 * on fs_lock: interrupts must be on), the wall clock, the reaper, /proc. */
+	/* The wall clock (file times need it), the file system and processes: the root
+	 * unpacked from the initramfs (it sleeps on fs_lock: interrupts must be on), the
+	 * reaper, /proc. */
+	wall_clock_init();
 	fs_init();
-	time_init();
 	process_init();
 	procfs_init();
 

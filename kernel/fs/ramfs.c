@@ -8,7 +8,7 @@
 #include <asm-generic/errno-base.h>
 #include <linux/stat.h>
 
-#include "../arch/clock.h"
+#include "../dev/wallclock.h"
 #include "../lib/string.h"
 #include "../mm/heap.h"
 #include "../mm/paging.h"
@@ -37,7 +37,7 @@ struct inode *ramfs_make_root(void)
 
 void inode_now(struct timestamp *t)
 {
-	uint64_t ns = clock_ns(); /* since boot: there is no wall clock yet */
+	uint64_t ns = wall_clock_ns();
 	t->sec = (int64_t)(ns / 1000000000);
 	t->nsec = (int64_t)(ns % 1000000000);
 }

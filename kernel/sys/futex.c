@@ -7,6 +7,7 @@
 
 #include "../arch/clock.h"
 #include "../arch/usercopy.h"
+#include "../dev/wallclock.h"
 #include "../proc/futex.h"
 #include "../proc/process.h"
 #include "sys.h"
@@ -26,11 +27,12 @@ static long deadline_of(uint64_t timeout, bool absolute, bool realtime, uint64_t
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long long)NS)
 		return -EINVAL;
 	uint64_t ns = (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
-	uint64_t offset = time_realtime_offset_ns();
+	/* CLOCK_REALTIME's lead on the monotonic clock (clock_settime may make it any). */
+	int64_t lead = (int64_t)(wall_clock_ns() - clock_ns());
 	if (!absolute)
 		*deadline = clock_ns() + ns;
 	else if (realtime)
-		*deadline = ns > offset ? ns - offset : 0; /* a time before boot: passed */
+		*deadline = (int64_t)ns > lead ? ns - (uint64_t)lead : 0; /* passed: at once */
 	else
 		*deadline = ns;
 	return 0;

@@ -14,11 +14,6 @@ long user_path(uintptr_t path, char **out);
  * working directory for AT_FDCWD, else dirfd's (-EBADF, -ENOTDIR). */
 long at_base(int dirfd, const char *path, struct inode **base);
 
-/* sys/time.c: reads the wall clock; once, at boot. */
-/* CLOCK_REALTIME minus CLOCK_MONOTONIC (clock_ns), in ns. */
-uint64_t time_realtime_offset_ns(void);
-void time_init(void);
-
 /* sys/files.c */
 long sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_write(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a4, uint64_t a5, uint64_t a6);

@@ -1,8 +1,8 @@
 /* Time and the system: clocks, sleeping, uname, sysinfo, times, getrusage,
  * getrandom, sched_yield, reboot. Structures from Linux's UAPI: <linux/time_types.h>,
  * <linux/utsname.h>, <linux/sysinfo.h>, <linux/times.h>, <linux/resource.h>,
- * <linux/reboot.h>, <linux/random.h>. CLOCK_REALTIME is the CMOS clock read at boot
- * plus the TSC clock since. */
+ * <linux/reboot.h>, <linux/random.h>. CLOCK_REALTIME is the wall clock
+ * (dev/wallclock.h). */
 #include <asm-generic/errno.h>
 #include <linux/random.h>
 #include <linux/reboot.h>
@@ -17,7 +17,7 @@
 #include "../arch/usercopy.h"
 #include "../dev/power.h"
 #include "../dev/random.h"
-#include "../dev/rtc.h"
+#include "../dev/wallclock.h"
 #include "../fs/vfs.h"
 #include "../lib/string.h"
 #include "../mm/heap.h"
@@ -32,18 +32,6 @@
 #define USER_HZ	   100			  /* the unit of times() and clock_t, as on Linux */
 #define RANDOM_MAX (32 * 1024 * 1024 - 1) /* getrandom's most per call, as Linux */
 
-static uint64_t boot_unix_seconds;
-
-void time_init(void)
-{
-	boot_unix_seconds = rtc_read_unix_seconds();
-}
-
-uint64_t time_realtime_offset_ns(void)
-{
-	return boot_unix_seconds * NS;
-}
-
 static uint64_t task_ns(void)
 {
 	return clock_cycles_to_ns(task_cycles(current_task()));
@@ -54,7 +42,7 @@ static bool read_clock(uint64_t clock, uint64_t *ns)
 {
 	switch (clock) {
 	case CLOCK_REALTIME:
-	case CLOCK_REALTIME_COARSE: *ns = boot_unix_seconds * NS + clock_ns(); return true;
+	case CLOCK_REALTIME_COARSE: *ns = wall_clock_ns(); return true;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
