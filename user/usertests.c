@@ -40,6 +40,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 #define PAGE		4096ul
 #define TEST_TIMEOUT_MS 10000 /* the slowest test takes ~1 s under TCG */
@@ -2604,6 +2605,39 @@ static void test_chmod_chown(void)
 	EXPECT_EQ(st.st_uid, 9);
 	EXPECT_ERR(chown("missing", 0, 0), ENOENT);
 	EXPECT_ERR(syscall(SYS_fchownat, AT_FDCWD, "f", 0, 0, 0x1), EINVAL);
+	fd = open("f", O_RDONLY);
+	EXPECT_OK(fchown(fd, 21, -1));
+	fstat(fd, &st);
+	EXPECT_EQ(st.st_uid, 21);
+	EXPECT_EQ(st.st_gid, 56);
+	EXPECT_OK(syscall(SYS_fchownat, fd, "", 22, 23, AT_EMPTY_PATH));
+	fstat(fd, &st);
+	EXPECT_EQ(st.st_uid, 22);
+	EXPECT_EQ(st.st_gid, 23);
+	EXPECT_ERR(fchown(999, 0, 0), EBADF);
+	EXPECT_ERR(fchmod(999, 0644), EBADF);
+	/* a new owner takes set-user-ID away, even from root's chown, and set-group-ID
+	 * where group execute makes it mean that */
+	fchmod(fd, 06755);
+	EXPECT_OK(fchown(fd, -1, -1));
+	fstat(fd, &st);
+	EXPECT_EQ(st.st_mode, S_IFREG | 0755);
+	fchmod(fd, 06745);
+	EXPECT_OK(chown("f", 1, 1));
+	fstat(fd, &st);
+	EXPECT_EQ(st.st_mode, S_IFREG | 02745);
+	close(fd);
+	mkdir("sd", 0755);
+	chmod("sd", 03755);
+	EXPECT_OK(chown("sd", 1, 1)); /* not for a directory */
+	stat("sd", &st);
+	EXPECT_EQ(st.st_mode, S_IFDIR | 03755);
+	rmdir("sd");
+	/* and mkdir's mode gives neither */
+	mkdir("sd", 07755);
+	stat("sd", &st);
+	EXPECT_EQ(st.st_mode, S_IFDIR | 01755);
+	rmdir("sd");
 	/* umask returns the old mask, and masks new files and directories */
 	EXPECT_EQ(umask(077), 022);
 	mkdir("d", 0777);
@@ -2644,6 +2678,129 @@ static void test_truncate(void)
 	EXPECT_ERR(truncate("f", -1), EINVAL);
 	rmdir("d");
 	unlink("f");
+}
+
+static bool time_between(const struct timespec *t, time_t from, time_t to)
+{
+	return t->tv_sec >= from && t->tv_sec <= to;
+}
+
+#define EXPECT_TIME(ts, sec, nsec)                  \
+	do {                                        \
+		EXPECT_EQ((ts).tv_sec, sec);        \
+		EXPECT_EQ((ts).tv_nsec, nsec);      \
+	} while (0)
+
+static void test_utimes(void)
+{
+	struct stat st;
+	make_file("f", "x", 1, 0644);
+	/* times as given, to the nanosecond; the change time is now */
+	time_t before = time(0);
+	struct timespec t[2] = {{1000000000, 123456789}, {1500000000, 987654321}};
+	EXPECT_OK(utimensat(AT_FDCWD, "f", t, 0));
+	stat("f", &st);
+	EXPECT_TIME(st.st_atim, 1000000000, 123456789);
+	EXPECT_TIME(st.st_mtim, 1500000000, 987654321);
+	CHECK(time_between(&st.st_ctim, before, time(0)), "ctime %ld, not now (%ld)",
+	      (long)st.st_ctim.tv_sec, (long)before);
+	/* UTIME_OMIT leaves a time, UTIME_NOW makes it now: the wall clock's */
+	t[0].tv_nsec = UTIME_OMIT;
+	t[1] = (struct timespec){5, UTIME_NOW};
+	EXPECT_OK(utimensat(AT_FDCWD, "f", t, 0));
+	stat("f", &st);
+	EXPECT_TIME(st.st_atim, 1000000000, 123456789);
+	CHECK(time_between(&st.st_mtim, before, time(0)), "UTIME_NOW gave mtime %ld, not %ld",
+	      (long)st.st_mtim.tv_sec, (long)before);
+	EXPECT_OK(utimensat(AT_FDCWD, "f", 0, 0)); /* NULL: both now */
+	stat("f", &st);
+	CHECK(time_between(&st.st_atim, before, time(0)), "atime %ld, not now (%ld)",
+	      (long)st.st_atim.tv_sec, (long)before);
+	/* before 1970 is a time too */
+	t[0] = (struct timespec){-1, 0};
+	t[1] = (struct timespec){-86400, 5};
+	EXPECT_OK(utimensat(AT_FDCWD, "f", t, 0));
+	stat("f", &st);
+	EXPECT_TIME(st.st_atim, -1, 0);
+	EXPECT_TIME(st.st_mtim, -86400, 5);
+	/* a NULL path with a descriptor is that file (futimens), and AT_EMPTY_PATH too */
+	int fd = open("f", O_RDONLY);
+	t[0] = (struct timespec){7, 0};
+	t[1] = (struct timespec){8, 0};
+	EXPECT_OK(syscall(SYS_utimensat, fd, 0, t, 0));
+	fstat(fd, &st);
+	EXPECT_TIME(st.st_mtim, 8, 0);
+	EXPECT_ERR(syscall(SYS_utimensat, fd, 0, t, AT_SYMLINK_NOFOLLOW), EINVAL);
+	EXPECT_ERR(syscall(SYS_utimensat, 999, 0, t, 0), EBADF);
+	EXPECT_ERR(syscall(SYS_utimensat, AT_FDCWD, 0, t, 0), EFAULT);
+	t[1].tv_sec = 9;
+	EXPECT_OK(syscall(SYS_utimensat, fd, "", t, AT_EMPTY_PATH));
+	fstat(fd, &st);
+	EXPECT_TIME(st.st_mtim, 9, 0);
+	EXPECT_ERR(syscall(SYS_utimensat, fd, "", t, 0), ENOENT);
+	close(fd);
+	/* a link's own times, with AT_SYMLINK_NOFOLLOW */
+	symlink("f", "s");
+	t[1].tv_sec = 12;
+	EXPECT_OK(utimensat(AT_FDCWD, "s", t, AT_SYMLINK_NOFOLLOW));
+	lstat("s", &st);
+	EXPECT_TIME(st.st_mtim, 12, 0);
+	stat("s", &st);
+	EXPECT_TIME(st.st_mtim, 9, 0);
+	/* errors: a bad nanosecond count, flags, names; nothing to do is done first */
+	EXPECT_ERR(utimensat(AT_FDCWD, "missing", t, 0), ENOENT);
+	EXPECT_ERR(utimensat(AT_FDCWD, "f", t, 0x1), EINVAL);
+	t[0].tv_nsec = 1000000000;
+	EXPECT_ERR(utimensat(AT_FDCWD, "f", t, 0), EINVAL);
+	t[0].tv_nsec = -1;
+	EXPECT_ERR(utimensat(AT_FDCWD, "f", t, 0), EINVAL);
+	EXPECT_ERR(utimensat(AT_FDCWD, "missing", t, 0), ENOENT); /* the name is first */
+	t[0].tv_nsec = t[1].tv_nsec = UTIME_OMIT;
+	EXPECT_OK(syscall(SYS_utimensat, AT_FDCWD, "missing", t, 0x1234));
+	t[0].tv_nsec = t[1].tv_nsec = 0;
+	char *edge = edge_page();
+	FOR_EACH_BAD(edge + PAGE - 8) { /* the last: a pair that runs off its page */
+		EXPECT_ERR(syscall(SYS_utimensat, AT_FDCWD, "f", current_bad, 0), EFAULT);
+		EXPECT_ERR(syscall(SYS_utimensat, AT_FDCWD, current_bad, t, 0), EFAULT);
+		EXPECT_ERR(syscall(SYS_utimes, "f", current_bad), EFAULT);
+		EXPECT_ERR(syscall(SYS_utime, "f", current_bad), EFAULT);
+	}
+	/* utimes and futimesat (raw: musl's go through utimensat): microseconds, below a
+	 * second */
+	struct timeval tv[2] = {{100, 5}, {200, 999999}};
+	EXPECT_OK(syscall(SYS_utimes, "f", tv));
+	stat("f", &st);
+	EXPECT_TIME(st.st_atim, 100, 5000);
+	EXPECT_TIME(st.st_mtim, 200, 999999000);
+	tv[1].tv_usec = 1000000;
+	EXPECT_ERR(syscall(SYS_utimes, "f", tv), EINVAL);
+	tv[1].tv_usec = -1;
+	EXPECT_ERR(syscall(SYS_utimes, "f", tv), EINVAL);
+	tv[1].tv_usec = 0;
+	EXPECT_OK(syscall(SYS_futimesat, AT_FDCWD, "f", tv));
+	stat("f", &st);
+	EXPECT_TIME(st.st_mtim, 200, 0);
+	EXPECT_OK(syscall(SYS_utimes, "f", 0));
+	stat("f", &st);
+	CHECK(time_between(&st.st_mtim, before, time(0)), "utimes(NULL): mtime %ld, not now",
+	      (long)st.st_mtim.tv_sec);
+	/* utime (raw too): seconds */
+	struct utimbuf u = {300, 400};
+	EXPECT_OK(syscall(SYS_utime, "f", &u));
+	stat("f", &st);
+	EXPECT_TIME(st.st_atim, 300, 0);
+	EXPECT_TIME(st.st_mtim, 400, 0);
+	EXPECT_OK(syscall(SYS_utime, "f", 0));
+	EXPECT_ERR(syscall(SYS_utime, "missing", &u), ENOENT);
+	/* a new file's times, and a write's, are the wall clock's */
+	make_file("g", "x", 1, 0644);
+	stat("g", &st);
+	CHECK(time_between(&st.st_mtim, before, time(0)) && time_between(&st.st_ctim, before, time(0)),
+	      "a new file's mtime %ld ctime %ld, not now (%ld)", (long)st.st_mtim.tv_sec,
+	      (long)st.st_ctim.tv_sec, (long)before);
+	unlink("s");
+	unlink("f");
+	unlink("g");
 }
 
 static void test_access(void)
@@ -2984,7 +3141,7 @@ static const struct test tests[] = {
 	T(file_unlink_open), T(open_flags),	T(rename),	    T(dirs),
 	T(getdents),	  T(getdents_removing), T(symlink),		T(link),	    T(dup),
 	T(fcntl),	  T(emfile),		T(stat),	    T(cwd),
-	T(chmod_chown),	  T(truncate),		T(access),	    T(names),
+	T(chmod_chown),	  T(utimes),	  T(truncate),		T(access),	    T(names),
 	T(devices),	  T(clocks),		T(sleep),	    T(system),
 	T(getrandom),	  T(rlimit),		T(prctl),	    T(arch_prctl),
 	T(futex),	  T(enosys),

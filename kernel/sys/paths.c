@@ -1,6 +1,6 @@
 /* Calls on path names: stat and access, making and removing names (mkdir, unlink,
- * rmdir, link, symlink, rename), readlink, the working directory, modes and owners
- * (kept, not enforced: everyone is root), umask. The *at forms take a directory
+ * rmdir, link, symlink, rename), readlink, the working directory, umask, truncate.
+ * The *at forms take a directory
  * descriptor or AT_FDCWD (<linux/fcntl.h>); the old forms are those with AT_FDCWD. */
 #include <asm-generic/errno.h>
 #include <asm/stat.h>
@@ -67,9 +67,7 @@ long at_base(int dirfd, const char *path, struct inode **base)
 	return err;
 }
 
-/* The inode a (dirfd, path) pair names: a reference. AT_EMPTY_PATH with "" names
- * dirfd's own file. */
-static long lookup_at(uint64_t dirfd, uintptr_t upath, unsigned flags, struct inode **out)
+long lookup_at(uint64_t dirfd, uintptr_t upath, unsigned flags, struct inode **out)
 {
 	char *path;
 	long err = user_path(upath, &path);
@@ -182,10 +180,13 @@ static long with_path(uint64_t dirfd, uintptr_t upath,
 	return err;
 }
 
+/* As Linux: mkdir's mode gives no set-user-ID or set-group-ID. */
+#define MKDIR_MODE (S_IRWXU | S_IRWXG | S_IRWXO | S_ISVTX)
+
 static long make_dir(struct inode *base, const char *path, uint64_t mode)
 {
 	uint32_t umask = process_current()->umask;
-	return path_create(base, path, S_IFDIR | ((uint32_t)mode & 07777 & ~umask), 0, 0, 0);
+	return path_create(base, path, S_IFDIR | ((uint32_t)mode & MKDIR_MODE & ~umask), 0, 0, 0);
 }
 
 long sys_mkdirat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, uint64_t a5,
@@ -397,93 +398,7 @@ long sys_getcwd(uint64_t buf, uint64_t size, uint64_t a3, uint64_t a4, uint64_t 
 	return len;
 }
 
-/* ---- modes, owners, times --------------------------------------------------------- */
-
-static long set_mode(struct inode *inode, uint64_t mode)
-{
-	mutex_lock(&fs_lock);
-	inode->mode = (inode->mode & S_IFMT) | ((uint32_t)mode & 07777);
-	inode_now(&inode->ctime);
-	mutex_unlock(&fs_lock);
-	inode_put(inode);
-	return 0;
-}
-
-long sys_fchmodat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, uint64_t a5,
-		  uint64_t a6)
-{
-	(void)a4, (void)a5, (void)a6;
-	struct inode *inode;
-	long err = lookup_at(dirfd, path, 0, &inode);
-	return err ? err : set_mode(inode, mode);
-}
-
-long sys_chmod(uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
-{
-	(void)a3;
-	return sys_fchmodat(AT_CWD, path, mode, a4, a5, a6);
-}
-
-long sys_fchmod(uint64_t fd, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
-{
-	(void)a3, (void)a4, (void)a5, (void)a6;
-	struct file *f = fd < FD_MAX ? fd_get(process_current()->files, (int)fd) : 0;
-	if (!f)
-		return -EBADF;
-	inode_get(f->inode);
-	long err = set_mode(f->inode, mode);
-	file_put(f);
-	return err;
-}
-
-/* Sets the owner and group (-1 keeps one) and drops the caller's reference. */
-static long set_owner(struct inode *inode, uint64_t uid, uint64_t gid)
-{
-	mutex_lock(&fs_lock);
-	if ((uint32_t)uid != (uint32_t)-1)
-		inode->uid = (uint32_t)uid;
-	if ((uint32_t)gid != (uint32_t)-1)
-		inode->gid = (uint32_t)gid;
-	inode_now(&inode->ctime);
-	mutex_unlock(&fs_lock);
-	inode_put(inode);
-	return 0;
-}
-
-long sys_fchownat(uint64_t dirfd, uint64_t path, uint64_t uid, uint64_t gid, uint64_t flags,
-		  uint64_t a6)
-{
-	(void)a6;
-	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
-	struct inode *inode;
-	long err = lookup_at(dirfd, path, (unsigned)flags, &inode);
-	return err ? err : set_owner(inode, uid, gid);
-}
-
-long sys_fchown(uint64_t fd, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6)
-{
-	(void)a4, (void)a5, (void)a6;
-	struct file *f = fd < FD_MAX ? fd_get(process_current()->files, (int)fd) : 0;
-	if (!f)
-		return -EBADF;
-	inode_get(f->inode);
-	long err = set_owner(f->inode, uid, gid);
-	file_put(f);
-	return err;
-}
-
-long sys_chown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6)
-{
-	(void)a4, (void)a5, (void)a6;
-	return sys_fchownat(AT_CWD, path, uid, gid, 0, 0);
-}
-
-long sys_lchown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6)
-{
-	(void)a4, (void)a5, (void)a6;
-	return sys_fchownat(AT_CWD, path, uid, gid, AT_SYMLINK_NOFOLLOW, 0);
-}
+/* ---- the umask and truncate --------------------------------------------------------- */
 
 long sys_umask(uint64_t mask, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {

@@ -14,6 +14,10 @@ long user_path(uintptr_t path, char **out);
  * working directory for AT_FDCWD, else dirfd's (-EBADF, -ENOTDIR). */
 long at_base(int dirfd, const char *path, struct inode **base);
 
+/* The inode a (dirfd, user path) pair names: a reference. Flags: AT_SYMLINK_NOFOLLOW,
+ * and AT_EMPTY_PATH, with which "" names dirfd's own file. */
+long lookup_at(uint64_t dirfd, uintptr_t path, unsigned flags, struct inode **out);
+
 /* sys/files.c */
 long sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_write(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a4, uint64_t a5, uint64_t a6);
@@ -45,6 +49,23 @@ long sys_ftruncate(uint64_t fd, uint64_t length, uint64_t a3, uint64_t a4, uint6
 		   uint64_t a6);
 long sys_sync(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_fsync(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+
+/* sys/attributes.c */
+long sys_fchmodat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, uint64_t a5,
+		  uint64_t a6);
+long sys_chmod(uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_fchmod(uint64_t fd, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_fchownat(uint64_t dirfd, uint64_t path, uint64_t uid, uint64_t gid, uint64_t flags,
+		  uint64_t a6);
+long sys_chown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_lchown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_fchown(uint64_t fd, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_utimensat(uint64_t dirfd, uint64_t path, uint64_t times, uint64_t flags, uint64_t a5,
+		   uint64_t a6);
+long sys_futimesat(uint64_t dirfd, uint64_t path, uint64_t times, uint64_t a4, uint64_t a5,
+		   uint64_t a6);
+long sys_utimes(uint64_t path, uint64_t times, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_utime(uint64_t path, uint64_t times, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 
 /* sys/futex.c */
 long sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t timeout, uint64_t a5,
@@ -105,15 +126,6 @@ long sys_readlink(uint64_t path, uint64_t buf, uint64_t size, uint64_t a4, uint6
 long sys_chdir(uint64_t path, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_fchdir(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_getcwd(uint64_t buf, uint64_t size, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
-long sys_fchmodat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, uint64_t a5,
-		  uint64_t a6);
-long sys_chmod(uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
-long sys_fchmod(uint64_t fd, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
-long sys_fchown(uint64_t fd, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6);
-long sys_fchownat(uint64_t dirfd, uint64_t path, uint64_t uid, uint64_t gid, uint64_t flags,
-		  uint64_t a6);
-long sys_chown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6);
-long sys_lchown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_umask(uint64_t mask, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_truncate(uint64_t path, uint64_t length, uint64_t a3, uint64_t a4, uint64_t a5,
 		  uint64_t a6);

@@ -69,6 +69,9 @@ static const syscall_fn calls[] = {
 	[__NR_chdir] = sys_chdir,
 	[__NR_fchdir] = sys_fchdir,
 	[__NR_getcwd] = sys_getcwd,
+	[__NR_umask] = sys_umask,
+	[__NR_truncate] = sys_truncate,
+	/* attributes */
 	[__NR_chmod] = sys_chmod,
 	[__NR_fchmod] = sys_fchmod,
 	[__NR_fchmodat] = sys_fchmodat,
@@ -76,8 +79,10 @@ static const syscall_fn calls[] = {
 	[__NR_lchown] = sys_lchown,
 	[__NR_fchown] = sys_fchown,
 	[__NR_fchownat] = sys_fchownat,
-	[__NR_umask] = sys_umask,
-	[__NR_truncate] = sys_truncate,
+	[__NR_utimensat] = sys_utimensat,
+	[__NR_futimesat] = sys_futimesat,
+	[__NR_utimes] = sys_utimes,
+	[__NR_utime] = sys_utime,
 	/* memory */
 	[__NR_brk] = sys_brk,
 	[__NR_mmap] = sys_mmap,
