@@ -31,6 +31,7 @@
 #include <sys/reboot.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
@@ -2727,12 +2728,12 @@ static void test_utimes(void)
 	int fd = open("f", O_RDONLY);
 	t[0] = (struct timespec){7, 0};
 	t[1] = (struct timespec){8, 0};
-	EXPECT_OK(syscall(SYS_utimensat, fd, 0, t, 0));
+	EXPECT_OK(syscall(SYS_utimensat, fd, 0L, t, 0));
 	fstat(fd, &st);
 	EXPECT_TIME(st.st_mtim, 8, 0);
-	EXPECT_ERR(syscall(SYS_utimensat, fd, 0, t, AT_SYMLINK_NOFOLLOW), EINVAL);
-	EXPECT_ERR(syscall(SYS_utimensat, 999, 0, t, 0), EBADF);
-	EXPECT_ERR(syscall(SYS_utimensat, AT_FDCWD, 0, t, 0), EFAULT);
+	EXPECT_ERR(syscall(SYS_utimensat, fd, 0L, t, AT_SYMLINK_NOFOLLOW), EINVAL);
+	EXPECT_ERR(syscall(SYS_utimensat, 999, 0L, t, 0), EBADF);
+	EXPECT_ERR(syscall(SYS_utimensat, AT_FDCWD, 0L, t, 0), EFAULT);
 	t[1].tv_sec = 9;
 	EXPECT_OK(syscall(SYS_utimensat, fd, "", t, AT_EMPTY_PATH));
 	fstat(fd, &st);
@@ -2780,7 +2781,7 @@ static void test_utimes(void)
 	EXPECT_OK(syscall(SYS_futimesat, AT_FDCWD, "f", tv));
 	stat("f", &st);
 	EXPECT_TIME(st.st_mtim, 200, 0);
-	EXPECT_OK(syscall(SYS_utimes, "f", 0));
+	EXPECT_OK(syscall(SYS_utimes, "f", 0L));
 	stat("f", &st);
 	CHECK(time_between(&st.st_mtim, before, time(0)), "utimes(NULL): mtime %ld, not now",
 	      (long)st.st_mtim.tv_sec);
@@ -2790,7 +2791,7 @@ static void test_utimes(void)
 	stat("f", &st);
 	EXPECT_TIME(st.st_atim, 300, 0);
 	EXPECT_TIME(st.st_mtim, 400, 0);
-	EXPECT_OK(syscall(SYS_utime, "f", 0));
+	EXPECT_OK(syscall(SYS_utime, "f", 0L));
 	EXPECT_ERR(syscall(SYS_utime, "missing", &u), ENOENT);
 	/* a new file's times, and a write's, are the wall clock's */
 	make_file("g", "x", 1, 0644);
@@ -2801,6 +2802,61 @@ static void test_utimes(void)
 	unlink("s");
 	unlink("f");
 	unlink("g");
+}
+
+/* The root is a tmpfs on Linux (its initramfs), the RAM file system on Keel: both say
+ * TMPFS_MAGIC, and its free blocks are memory, which a file takes. */
+static void test_statfs(void)
+{
+	static char mb[1 << 20];
+	memset(mb, 1, sizeof mb); /* its pages taken now: on Keel, free blocks are free memory */
+	struct statfs a, b;
+	EXPECT_OK(statfs(".", &a));
+	EXPECT_EQ(a.f_type, 0x01021994); /* TMPFS_MAGIC */
+	EXPECT_EQ(a.f_bsize, 4096);
+	EXPECT_EQ(a.f_frsize, 4096);
+	EXPECT_EQ(a.f_namelen, 255);
+	CHECK(a.f_flags & 0x20, "f_flags %#lx without ST_VALID", (long)a.f_flags);
+	CHECK(a.f_blocks > 0 && a.f_bfree <= a.f_blocks && a.f_bavail == a.f_bfree,
+	      "blocks %ld free %ld available %ld", (long)a.f_blocks, (long)a.f_bfree,
+	      (long)a.f_bavail);
+	EXPECT_OK(statfs("/dev/null", &b)); /* the same file system everywhere */
+	EXPECT_EQ(b.f_type, a.f_type);
+	/* a file of 1 MiB takes 256 blocks; removed, it gives them back */
+	make_file("f", mb, sizeof mb, 0644);
+	int fd = open("f", O_RDONLY);
+	EXPECT_OK(fstatfs(fd, &b));
+	long taken = (long)a.f_bfree - (long)b.f_bfree;
+	CHECK(taken >= 256 && taken < 256 + 64, "a 1 MiB file took %ld blocks", taken);
+	close(fd);
+	unlink("f");
+	EXPECT_OK(statfs(".", &b));
+	taken = (long)a.f_bfree - (long)b.f_bfree;
+	CHECK(taken > -64 && taken < 64, "%ld blocks not back after unlink", taken);
+	/* a pipe's is pipefs */
+	int p[2];
+	pipe(p);
+	EXPECT_OK(fstatfs(p[0], &b));
+	EXPECT_EQ(b.f_type, 0x50495045); /* PIPEFS_MAGIC */
+	close(p[0]);
+	close(p[1]);
+	/* errors */
+	EXPECT_ERR(statfs("missing", &a), ENOENT);
+	EXPECT_ERR(statfs("", &a), ENOENT);
+	make_file("f", "", 0, 0644);
+	EXPECT_ERR(statfs("f/x", &a), ENOTDIR);
+	EXPECT_ERR(fstatfs(999, &a), EBADF);
+	EXPECT_ERR(fstatfs(-1, &a), EBADF);
+	char *edge = edge_page();
+	EXPECT_ERR(syscall(SYS_statfs, edge + PAGE - 1, &a), EFAULT); /* a name off its page */
+	FOR_EACH_BAD(edge + PAGE - 8) {
+		EXPECT_ERR(syscall(SYS_statfs, ".", current_bad), EFAULT);
+		EXPECT_ERR(syscall(SYS_fstatfs, 0, current_bad), EFAULT);
+	}
+	/* syncfs: any open file's file system; nothing to write back */
+	EXPECT_OK(syscall(SYS_syncfs, 0));
+	EXPECT_ERR(syscall(SYS_syncfs, 999), EBADF);
+	unlink("f");
 }
 
 static void test_access(void)
@@ -3141,7 +3197,7 @@ static const struct test tests[] = {
 	T(file_unlink_open), T(open_flags),	T(rename),	    T(dirs),
 	T(getdents),	  T(getdents_removing), T(symlink),		T(link),	    T(dup),
 	T(fcntl),	  T(emfile),		T(stat),	    T(cwd),
-	T(chmod_chown),	  T(utimes),	  T(truncate),		T(access),	    T(names),
+	T(chmod_chown),	  T(utimes),	  T(statfs),	  T(truncate),		T(access),	    T(names),
 	T(devices),	  T(clocks),		T(sleep),	    T(system),
 	T(getrandom),	  T(rlimit),		T(prctl),	    T(arch_prctl),
 	T(futex),	  T(enosys),

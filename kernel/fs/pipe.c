@@ -185,6 +185,11 @@ static const struct file_ops read_ops = {
 static const struct file_ops write_ops = {
 	.write = pipe_write, .release = pipe_release, .poll = pipe_poll};
 
+bool pipe_is(const struct file *f)
+{
+	return f->ops == &read_ops || f->ops == &write_ops;
+}
+
 static void free_file(struct file *f)
 {
 	if (f) {

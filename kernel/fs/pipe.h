@@ -8,3 +8,6 @@
 
 /* Both ends, each with a reference for the caller; `flags` may hold O_NONBLOCK. */
 int pipe_create(unsigned flags, struct file **read_end, struct file **write_end);
+
+/* Whether an open file is either end of a pipe. */
+bool pipe_is(const struct file *f);

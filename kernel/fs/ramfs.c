@@ -6,6 +6,8 @@
 #include "ramfs.h"
 
 #include <asm-generic/errno-base.h>
+#include <asm/statfs.h>
+#include <linux/magic.h>
 #include <linux/stat.h>
 
 #include "../dev/wallclock.h"
@@ -17,7 +19,7 @@
 struct mutex fs_lock;
 static struct inode *root;
 static uint64_t next_ino = 1;
-static uint64_t data_pages; /* frames holding file data */
+static uint64_t data_pages; /* frames holding file data: /proc/meminfo's Shmem, statfs's used */
 
 struct inode *fs_root(void)
 {
@@ -320,4 +322,25 @@ long fs_read_kernel(struct inode *inode, uint64_t offset, void *buf, size_t n)
 	long got = ramfs_read(inode, offset, buf, n);
 	mutex_unlock(&fs_lock);
 	return got;
+}
+
+/* ---- statfs ----------------------------------------------------------------------- */
+
+/* Statfs flags: include/linux/statfs.h, not in the UAPI headers. */
+#define ST_VALID 0x0020 /* f_flags is filled in */
+
+void fs_statfs(struct statfs *st)
+{
+	struct pmm_stats frames;
+	pmm_get_stats(&frames);
+	memset(st, 0, sizeof *st);
+	st->f_type = TMPFS_MAGIC; /* what Linux's initramfs root (a tmpfs) says */
+	st->f_bsize = st->f_frsize = PAGE_SIZE;
+	mutex_lock(&fs_lock);
+	st->f_blocks = (long)(fs_data_pages() + frames.free_frames); /* no limit but memory */
+	mutex_unlock(&fs_lock);
+	st->f_bfree = st->f_bavail = (long)frames.free_frames;
+	st->f_namelen = NAME_MAX;
+	st->f_flags = ST_VALID;
+	/* f_files and f_ffree 0: no limit on inodes, as a tmpfs with nr_inodes=0 says */
 }

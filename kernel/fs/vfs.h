@@ -190,3 +190,8 @@ uint64_t fs_data_pages(void);
 
 /* Reads the file into a kernel buffer (exec), taking fs_lock. */
 long fs_read_kernel(struct inode *inode, uint64_t offset, void *buf, size_t n);
+
+/* statfs(2) for the RAM file system (<asm/statfs.h>): Linux's tmpfs, sized by free
+ * memory. Takes fs_lock. */
+struct statfs;
+void fs_statfs(struct statfs *st);

@@ -410,6 +410,11 @@ long sys_fsync(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, 
 	return 0; /* nothing is ever held back from the RAM file system */
 }
 
+long sys_syncfs(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	return sys_fsync(fd, a2, a3, a4, a5, a6); /* the same: EBADF, else nothing to do */
+}
+
 long sys_sync(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;

@@ -45,6 +45,9 @@ static const syscall_fn calls[] = {
 	[__NR_fsync] = sys_fsync,
 	[__NR_fdatasync] = sys_fsync,
 	[__NR_sync] = sys_sync,
+	[__NR_syncfs] = sys_syncfs,
+	[__NR_statfs] = sys_statfs,
+	[__NR_fstatfs] = sys_fstatfs,
 	/* paths */
 	[__NR_stat] = sys_stat,
 	[__NR_lstat] = sys_lstat,
