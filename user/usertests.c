@@ -2120,6 +2120,45 @@ static void test_open_flags(void)
 	EXPECT_EQ(st.st_mode, S_IFREG | 0750);
 	close(fd);
 	umask(022);
+	/* O_TRUNC truncates even with O_RDONLY, and so is writing for a directory */
+	make_file("t", "0123456789", 10, 0644);
+	fd = open("t", O_RDONLY | O_TRUNC);
+	EXPECT_OK(fd);
+	fstat(fd, &st);
+	EXPECT_EQ(st.st_size, 0);
+	close(fd);
+	EXPECT_ERR(open("d", O_RDONLY | O_TRUNC), EISDIR);
+	/* O_CREAT follows a dangling link and makes its target; O_EXCL will not */
+	symlink("target", "dangling");
+	EXPECT_ERR(open("dangling", O_WRONLY | O_CREAT | O_EXCL, 0644), EEXIST);
+	fd = open("dangling", O_WRONLY | O_CREAT, 0600);
+	EXPECT_OK(fd);
+	EXPECT_EQ(write(fd, "via", 3), 3);
+	close(fd);
+	EXPECT_EQ(read_file("target", buf, sizeof buf), 3);
+	EXPECT_ERR(open("dangling", O_WRONLY | O_CREAT | O_NOFOLLOW, 0644), ELOOP);
+	EXPECT_ERR(open("dangling", O_RDONLY | O_NOFOLLOW | O_DIRECTORY), ENOTDIR);
+	symlink("d", "dirlink");
+	EXPECT_ERR(open("dirlink", O_RDONLY | O_CREAT, 0644), EISDIR);
+	fd = open("dirlink", O_RDONLY | O_DIRECTORY);
+	EXPECT_OK(fd);
+	close(fd);
+	/* O_CLOEXEC marks the descriptor; O_EXCL without O_CREAT is ignored */
+	fd = open("t", O_RDONLY | O_CLOEXEC | O_EXCL);
+	EXPECT_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	close(fd);
+	/* pwrite on an O_APPEND file appends, whatever the offset (Linux's way) */
+	fd = open("t", O_RDWR | O_APPEND);
+	EXPECT_EQ(pwrite(fd, "ab", 2, 0), 2);
+	EXPECT_EQ(pwrite(fd, "cd", 2, 0), 2);
+	EXPECT_EQ(lseek(fd, 0, SEEK_CUR), 0);
+	EXPECT_EQ(pread(fd, buf, sizeof buf, 0), 4);
+	EXPECT_EQ(memcmp(buf, "abcd", 4), 0);
+	close(fd);
+	unlink("t");
+	unlink("target");
+	unlink("dangling");
+	unlink("dirlink");
 	unlink("f");
 	unlink("c");
 	unlink("m");
@@ -2368,8 +2407,46 @@ static void test_link(void)
 	EXPECT_EQ(read_file("g", buf, sizeof buf), 6);
 	EXPECT_OK(syscall(SYS_linkat, AT_FDCWD, "g", AT_FDCWD, "d/h", 0));
 	EXPECT_ERR(syscall(SYS_linkat, AT_FDCWD, "g", AT_FDCWD, "i", 0x1), EINVAL);
-	unlink("g");
+	/* one file under every name: what is written through one is read through another,
+	 * and an open file's link count follows */
+	int fd = open("g", O_RDWR);
+	EXPECT_EQ(pwrite(fd, "LINKED", 6, 0), 6);
+	EXPECT_EQ(read_file("d/h", buf, sizeof buf), 6);
+	EXPECT_EQ(memcmp(buf, "LINKED", 6), 0);
+	fstat(fd, &a);
+	EXPECT_EQ(a.st_nlink, 2);
 	unlink("d/h");
+	fstat(fd, &a);
+	EXPECT_EQ(a.st_nlink, 1);
+	/* the new name is looked at first: EEXIST before EPERM */
+	EXPECT_ERR(link("d", "g"), EEXIST);
+	EXPECT_ERR(link("g", "missing/x"), ENOENT);
+	EXPECT_ERR(link("g", "g/x"), ENOTDIR);
+	/* a symlink is linked itself, unless AT_SYMLINK_FOLLOW */
+	symlink("g", "s");
+	EXPECT_OK(link("s", "s2"));
+	EXPECT_OK(lstat("s", &a));
+	EXPECT_OK(lstat("s2", &b));
+	CHECK(S_ISLNK(b.st_mode) && a.st_ino == b.st_ino, "link of a symlink: mode %#o", b.st_mode);
+	EXPECT_OK(syscall(SYS_linkat, AT_FDCWD, "s", AT_FDCWD, "h", AT_SYMLINK_FOLLOW));
+	EXPECT_OK(stat("g", &a));
+	EXPECT_OK(lstat("h", &b));
+	EXPECT_EQ(b.st_ino, a.st_ino);
+	EXPECT_EQ(b.st_nlink, 2);
+	/* AT_EMPTY_PATH links an open file (root may); not once it has lost its last name */
+	EXPECT_OK(syscall(SYS_linkat, fd, "", AT_FDCWD, "e", AT_EMPTY_PATH));
+	EXPECT_OK(stat("e", &b));
+	EXPECT_EQ(b.st_ino, a.st_ino);
+	EXPECT_ERR(syscall(SYS_linkat, fd, "", AT_FDCWD, "e2", 0), ENOENT);
+	close(fd);
+	make_file("u", "", 0, 0644);
+	fd = open("u", O_RDONLY);
+	unlink("u");
+	EXPECT_ERR(syscall(SYS_linkat, fd, "", AT_FDCWD, "u2", AT_EMPTY_PATH), ENOENT);
+	close(fd);
+	static const char *const names[] = {"g", "s", "s2", "h", "e"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		unlink(names[i]);
 	rmdir("d");
 }
 

@@ -85,6 +85,14 @@ static long regular_write(struct file *f, uintptr_t buf, size_t n)
 	return regular_io(f->inode, buf, n, &f->offset, true, f->flags & O_APPEND);
 }
 
+long file_transfer_at(struct file *f, uintptr_t buf, size_t n, uint64_t offset, bool writing)
+{
+	if (!S_ISREG(f->inode->mode))
+		return writing ? f->ops->write(f, buf, n) : f->ops->read(f, buf, n);
+	/* As Linux: pwrite on an O_APPEND file appends, whatever the offset. */
+	return regular_io(f->inode, buf, n, &offset, writing, writing && (f->flags & O_APPEND));
+}
+
 int inode_truncate(struct inode *inode, uint64_t size)
 {
 	mutex_lock(&fs_lock);

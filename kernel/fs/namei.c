@@ -288,32 +288,35 @@ int path_create(struct inode *base, const char *path, uint32_t mode, uint32_t rd
 }
 
 /* What open(2) does with the path: find it, or create it (O_CREAT), then the checks
- * its flags ask for. */
+ * its flags ask for. O_CREAT follows a link at the end to where it points and makes
+ * the file there if there is none, as Linux does. */
 static int open_locked(struct inode *base, const char *path, unsigned flags, uint32_t mode,
-		       struct inode **out)
+		       struct walk *w, struct inode **out)
 {
-	struct walk w = {0};
 	unsigned follow = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
 	if (!(flags & O_CREAT))
-		return walk(base, path, follow, &w, out);
+		return walk(base, path, follow, w, out);
 
-	struct inode *dir;
+	struct inode *dir, *found = 0;
 	struct name n;
-	int err = walk_parent(base, path, &w, &dir, &n);
+	int err = walk_parent(base, path, w, &dir, &n);
 	if (err)
 		return err;
-	if (!exists(dir, n) && !is_dot(n) && !is_dotdot(n)) {
+	bool there = lookup_entry(dir, n, &found) == 0;
+	if (!there && !is_dot(n) && !is_dotdot(n))
 		err = path[strlen(path) - 1] == '/'
 			      ? -EISDIR
 			      : create_locked(dir, n, S_IFREG | (mode & 07777), 0, 0, out);
-		inode_put_locked(dir);
-		return err;
-	}
-	if (flags & O_EXCL) {
-		inode_put_locked(dir);
-		return -EEXIST;
-	}
-	err = walk(dir, n.start, follow, &w, out);
+	else if (flags & O_EXCL)
+		err = -EEXIST;
+	else if (found && S_ISLNK(found->mode) && follow && !found->iops) /* a RAM link */
+		err = ++w->links > SYMLINK_MAX
+			      ? -ELOOP
+			      : open_locked(dir, found->target, flags, mode, w, out);
+	else
+		err = walk(dir, n.start, follow, w, out);
+	if (found)
+		inode_put_locked(found);
 	inode_put_locked(dir);
 	return err;
 }
@@ -323,16 +326,21 @@ int path_open(struct inode *base, const char *path, unsigned flags, uint32_t mod
 {
 	mutex_lock(&fs_lock);
 	struct inode *inode;
-	int err = open_locked(base, path, flags, mode, &inode);
+	struct walk w = {0};
+	int err = open_locked(base, path, flags, mode, &w, &inode);
 	if (!err) {
-		bool writing = (flags & O_ACCMODE) != O_RDONLY;
-		if (S_ISLNK(inode->mode))
-			err = -ELOOP; /* O_NOFOLLOW met a link */
+		/* Linux's checks in its order. O_TRUNC asks for writing, and truncates even
+		 * with O_RDONLY. */
+		bool writing = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+		if ((flags & O_CREAT) && S_ISDIR(inode->mode))
+			err = -EISDIR;
 		else if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
 			err = -ENOTDIR;
-		else if (S_ISDIR(inode->mode) && (writing || (flags & O_CREAT)))
+		else if (S_ISLNK(inode->mode))
+			err = -ELOOP; /* O_NOFOLLOW met a link */
+		else if (S_ISDIR(inode->mode) && writing)
 			err = -EISDIR;
-		else if ((flags & O_TRUNC) && writing && S_ISREG(inode->mode) && !inode->iops)
+		else if ((flags & O_TRUNC) && S_ISREG(inode->mode) && !inode->iops)
 			ramfs_truncate(inode, 0);
 		if (err)
 			inode_put_locked(inode);
@@ -343,30 +351,51 @@ int path_open(struct inode *base, const char *path, unsigned flags, uint32_t mod
 	return err;
 }
 
+/* Gives `inode` the name `new_path`, with Linux's errors in its order: the new name's
+ * first (ENOENT, EEXIST), then EPERM for a directory, ENOENT for a file that has lost
+ * its last name (linkat's AT_EMPTY_PATH on an unlinked file). */
+static int link_locked(struct inode *inode, struct inode *new_base, const char *new_path)
+{
+	struct walk w = {0};
+	struct inode *dir;
+	struct name n;
+	int err = walk_parent(new_base, new_path, &w, &dir, &n);
+	if (err)
+		return err;
+	if (dir->nlink == 0)
+		err = -ENOENT;
+	else if (is_dot(n) || is_dotdot(n) || exists(dir, n))
+		err = -EEXIST;
+	else if (inode->iops || dir->iops)
+		err = -EXDEV; /* another file system's */
+	else if (S_ISDIR(inode->mode))
+		err = -EPERM;
+	else if (inode->nlink == 0)
+		err = -ENOENT;
+	else if (!(err = ramfs_add(dir, n.start, n.len, inode)))
+		inode_now(&inode->ctime);
+	inode_put_locked(dir);
+	return err;
+}
+
 int path_link(struct inode *old_base, const char *old, struct inode *new_base, const char *new_path)
 {
 	struct walk w = {0};
-	struct inode *inode, *dir;
-	struct name n;
+	struct inode *inode;
 	mutex_lock(&fs_lock);
 	int err = walk(old_base, old, 0, &w, &inode);
 	if (!err) {
-		err = inode->iops	     ? -EXDEV /* another file system's */
-		      : S_ISDIR(inode->mode) ? -EPERM
-					     : walk_parent(new_base, new_path, &w, &dir, &n);
-		if (!err) {
-			if (dir->iops)
-				err = -EXDEV;
-			else if (dir->nlink == 0)
-				err = -ENOENT;
-			else if (is_dot(n) || is_dotdot(n) || ramfs_find(dir, n.start, n.len))
-				err = -EEXIST;
-			else
-				err = ramfs_add(dir, n.start, n.len, inode);
-			inode_put_locked(dir);
-		}
+		err = link_locked(inode, new_base, new_path);
 		inode_put_locked(inode);
 	}
+	mutex_unlock(&fs_lock);
+	return err;
+}
+
+int path_link_inode(struct inode *inode, struct inode *new_base, const char *new_path)
+{
+	mutex_lock(&fs_lock);
+	int err = link_locked(inode, new_base, new_path);
 	mutex_unlock(&fs_lock);
 	return err;
 }

@@ -148,6 +148,8 @@ int path_open(struct inode *base, const char *path, unsigned flags, uint32_t mod
 	      struct inode **out);
 int path_link(struct inode *old_base, const char *old, struct inode *new_base,
 	      const char *new_path);
+/* linkat's other forms: the file found already (a link followed, or a descriptor's). */
+int path_link_inode(struct inode *inode, struct inode *new_base, const char *new_path);
 int path_unlink(struct inode *base, const char *path, bool directory);
 int path_rename(struct inode *old_base, const char *old, struct inode *new_base,
 		const char *new_path);

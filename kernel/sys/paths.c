@@ -258,7 +258,26 @@ long sys_linkat(uint64_t olddirfd, uint64_t oldpath, uint64_t newdirfd, uint64_t
 	(void)a6;
 	if (flags & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	return with_two_paths(olddirfd, oldpath, newdirfd, newpath, path_link);
+	if (!flags)
+		return with_two_paths(olddirfd, oldpath, newdirfd, newpath, path_link);
+	/* The old file first: a link at its end followed, or "" for olddirfd's own. */
+	struct inode *inode;
+	unsigned lookup =
+		(flags & AT_EMPTY_PATH) | ((flags & AT_SYMLINK_FOLLOW) ? 0 : AT_SYMLINK_NOFOLLOW);
+	long err = lookup_at(olddirfd, oldpath, lookup, &inode);
+	if (err)
+		return err;
+	char *path;
+	struct inode *base;
+	if (!(err = user_path(newpath, &path))) {
+		if (!(err = at_base((int)newdirfd, path, &base))) {
+			err = path_link_inode(inode, base, path);
+			inode_put(base);
+		}
+		kfree(path);
+	}
+	inode_put(inode);
+	return err;
 }
 
 long sys_link(uint64_t oldpath, uint64_t newpath, uint64_t a3, uint64_t a4, uint64_t a5,
