@@ -1979,6 +1979,88 @@ static void test_pipe_flags(void)
 	close(p[1]);
 }
 
+/* F_GETPIPE_SZ and F_SETPIPE_SZ: 64 KiB at first; a power of two, a page at least. */
+static void test_pipe_size(void)
+{
+	int p[2];
+	char buf[4096];
+	EXPECT_OK(pipe2(p, O_NONBLOCK));
+	EXPECT_EQ(fcntl(p[0], F_GETPIPE_SZ), 65536);
+	EXPECT_EQ(fcntl(p[1], F_GETPIPE_SZ), 65536);
+	EXPECT_EQ(write(p[1], "hello", 5), 5);
+	EXPECT_EQ(fcntl(p[1], F_SETPIPE_SZ, 1), 4096);
+	EXPECT_EQ(fcntl(p[0], F_GETPIPE_SZ), 4096); /* the pipe's, through either end */
+	EXPECT_EQ(fcntl(p[1], F_SETPIPE_SZ, 5000), 8192);
+	EXPECT_EQ(fcntl(p[1], F_SETPIPE_SZ, 0), 4096);
+	EXPECT_EQ(read(p[0], buf, sizeof buf), 5); /* what it held is still there */
+	EXPECT_EQ(memcmp(buf, "hello", 5), 0);
+	memset(buf, 'x', sizeof buf);
+	long total = 0, r;
+	while ((r = write(p[1], buf, sizeof buf)) > 0)
+		total += r;
+	EXPECT_ERR(r, EAGAIN);
+	EXPECT_EQ(total, 4096);
+	EXPECT_EQ(fcntl(p[1], F_SETPIPE_SZ, 1 << 20), 1 << 20);
+	total = 0;
+	while ((r = write(p[1], buf, sizeof buf)) > 0)
+		total += r;
+	EXPECT_EQ(total, (1 << 20) - 4096);
+	EXPECT_ERR(fcntl(p[1], F_SETPIPE_SZ, 4096), EBUSY); /* it would not hold what is there */
+	EXPECT_EQ(fcntl(p[1], F_GETPIPE_SZ), 1 << 20);
+	EXPECT_ERR(fcntl(p[1], F_SETPIPE_SZ, -1), EINVAL);
+	close(p[0]);
+	close(p[1]);
+	make_file("f", "", 0, 0644);
+	int fd = open("f", O_RDONLY);
+	EXPECT_ERR(fcntl(fd, F_GETPIPE_SZ), EBADF);
+	EXPECT_ERR(fcntl(fd, F_SETPIPE_SZ, 4096), EBADF);
+	close(fd);
+	unlink("f");
+}
+
+/* Writes of PIPE_BUF (4096) bytes are never interleaved: four writers, each its own
+ * letter, and every 4096-byte block the reader gets is one letter. */
+static void test_pipe_atomic(void)
+{
+	enum { WRITERS = 4, BLOCKS = 64 };
+	int p[2];
+	pid_t pids[WRITERS];
+	EXPECT_OK(pipe(p));
+	for (int w = 0; w < WRITERS; w++)
+		if ((pids[w] = fork()) == 0) {
+			char block[4096];
+			memset(block, 'a' + w, sizeof block);
+			close(p[0]);
+			for (int i = 0; i < BLOCKS; i++)
+				if (write(p[1], block, sizeof block) != sizeof block)
+					_exit(1);
+			_exit(0);
+		}
+	close(p[1]);
+	static char all[WRITERS * BLOCKS * 4096];
+	size_t got = 0;
+	long r;
+	while (got < sizeof all && (r = read(p[0], all + got, sizeof all - got)) > 0)
+		got += r;
+	EXPECT_EQ(got, sizeof all);
+	int counts[WRITERS] = {0};
+	for (size_t b = 0; b < got / 4096; b++) {
+		char c = all[b * 4096];
+		bool whole = c >= 'a' && c < 'a' + WRITERS;
+		for (size_t i = 1; whole && i < 4096; i++)
+			whole = all[b * 4096 + i] == c;
+		CHECK(whole, "block %zu is not one writer's", b);
+		if (!whole)
+			break;
+		counts[c - 'a']++;
+	}
+	for (int w = 0; w < WRITERS; w++) {
+		EXPECT_EQ(counts[w], BLOCKS);
+		EXPECT_EXIT(wait_status(pids[w]), 0);
+	}
+	close(p[0]);
+}
+
 /* ---- files ------------------------------------------------------------------------ */
 
 static void test_file_rw(void)
@@ -3270,7 +3352,7 @@ static const struct test tests[] = {
 	T(exec_args),	  T(exec_e2big),	T(brk),		    T(brk_shrunk),
 	T(mmap_anon),	  T(mmap_errors),	T(mremap),	    T(mmap_file),
 	T(out_of_memory), T(stack_guard),	  T(wx),		T(faults),	    T(pipe_big),
-	T(pipe_eof),	  T(pipe_epipe),	T(pipe_flags),	    T(file_rw),
+	T(pipe_eof),	  T(pipe_epipe),	T(pipe_flags),	T(pipe_size),	T(pipe_atomic),	    T(file_rw),
 	T(file_unlink_open), T(open_flags),	T(rename),	    T(dirs),
 	T(getdents),	  T(getdents_removing), T(symlink),		T(link),	    T(dup),
 	T(fcntl),	  T(emfile),		T(stat),	    T(cwd),

@@ -15,13 +15,16 @@
 #include "poll.h"
 #include "ramfs.h"
 
-#define PIPE_SIZE (64 * 1024)
-#define PIPE_ATOM 4096 /* PIPE_BUF (<linux/limits.h>) */
-#define CHUNK	  512  /* bytes moved per turn of the lock */
+#define PIPE_SIZE     (64 * 1024) /* a new pipe's */
+#define PIPE_SIZE_MIN 4096	  /* F_SETPIPE_SZ's smallest: a page */
+#define PIPE_SIZE_MAX (1u << 31)  /* and its largest request, as Linux */
+#define PIPE_ATOM     4096	  /* PIPE_BUF (<linux/limits.h>) */
+#define CHUNK	      512	  /* bytes moved per turn of the lock */
 
 struct pipe {
 	struct spinlock lock;
 	char *buf;
+	unsigned size;	     /* a power of two, so head and tail may wrap */
 	unsigned head, tail; /* head: next to read */
 	int readers, writers;
 	struct wait_queue can_read, can_write;
@@ -57,7 +60,7 @@ static bool readable(struct pipe *p, size_t want)
 
 static bool writable(struct pipe *p, size_t want)
 {
-	return p->readers == 0 || PIPE_SIZE - used(p) >= want;
+	return p->readers == 0 || p->size - used(p) >= want;
 }
 
 static long pipe_read(struct file *f, uintptr_t buf, size_t n)
@@ -74,7 +77,7 @@ static long pipe_read(struct file *f, uintptr_t buf, size_t n)
 	while (!err && done < n && used(p)) {
 		size_t k = 0;
 		while (k < CHUNK && done + k < n && used(p))
-			chunk[k++] = p->buf[p->head++ % PIPE_SIZE];
+			chunk[k++] = p->buf[p->head++ % p->size];
 		spin_unlock_irqrestore(&p->lock, flags);
 		wake_up(&p->can_write, WAKE_ALL);
 		poll_notify();
@@ -106,8 +109,8 @@ static long put_some(struct file *f, struct pipe *p, const char *chunk, size_t k
 	if (!err && p->readers == 0)
 		err = -EPIPE;
 	size_t put = 0;
-	while (!err && put < k && used(p) < PIPE_SIZE)
-		p->buf[p->tail++ % PIPE_SIZE] = chunk[put++];
+	while (!err && put < k && used(p) < p->size)
+		p->buf[p->tail++ % p->size] = chunk[put++];
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (put)
 		wake_up(&p->can_read, WAKE_ALL);
@@ -174,7 +177,7 @@ static unsigned pipe_poll(struct file *f)
 	bool reader = f->ops->read != 0;
 	uint64_t flags = spin_lock_irqsave(&p->lock);
 	unsigned mask = reader ? (used(p) ? POLLIN : 0) | (p->writers ? 0 : POLLHUP)
-			       : (PIPE_SIZE - used(p) >= PIPE_ATOM ? POLLOUT : 0) |
+			       : (p->size - used(p) >= PIPE_ATOM ? POLLOUT : 0) |
 					 (p->readers ? 0 : POLLERR);
 	spin_unlock_irqrestore(&p->lock, flags);
 	return mask;
@@ -188,6 +191,47 @@ static const struct file_ops write_ops = {
 bool pipe_is(const struct file *f)
 {
 	return f->ops == &read_ops || f->ops == &write_ops;
+}
+
+long pipe_get_size(struct file *f)
+{
+	return pipe_is(f) ? (long)((struct pipe *)f->private)->size : -EBADF;
+}
+
+/* As Linux: a power of two, a page at least; EBUSY if what the pipe holds would not
+ * fit. The bytes move to a new buffer, in order. */
+long pipe_set_size(struct file *f, unsigned long want)
+{
+	if (!pipe_is(f))
+		return -EBADF;
+	if (want > PIPE_SIZE_MAX)
+		return -EINVAL;
+	unsigned size = PIPE_SIZE_MIN;
+	while (size < want)
+		size *= 2;
+	char *buf = kmalloc(size), *old;
+	if (!buf)
+		return -ENOMEM;
+	struct pipe *p = f->private;
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+	unsigned n = used(p);
+	if (n > size) {
+		spin_unlock_irqrestore(&p->lock, flags);
+		kfree(buf);
+		return -EBUSY;
+	}
+	for (unsigned i = 0; i < n; i++)
+		buf[i] = p->buf[(p->head + i) % p->size];
+	old = p->buf;
+	p->buf = buf;
+	p->size = size;
+	p->head = 0;
+	p->tail = n;
+	spin_unlock_irqrestore(&p->lock, flags);
+	kfree(old);
+	wake_up(&p->can_write, WAKE_ALL); /* there may be room now */
+	poll_notify();
+	return size;
 }
 
 static void free_file(struct file *f)
@@ -220,6 +264,7 @@ int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
 	}
 	spin_lock_init(&p->lock);
 	p->buf = buf;
+	p->size = PIPE_SIZE;
 	p->readers = p->writers = 1;
 	wait_queue_init(&p->can_read);
 	wait_queue_init(&p->can_write);

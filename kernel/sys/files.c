@@ -340,6 +340,8 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a4, uint64_t a5
 			   ((unsigned)arg & (O_APPEND | O_NONBLOCK));
 		r = 0;
 		break;
+	case F_GETPIPE_SZ: r = pipe_get_size(f); break;
+	case F_SETPIPE_SZ: r = pipe_set_size(f, (unsigned)arg); break; /* an int, as Linux */
 	default: r = -EINVAL;
 	}
 	file_put(f);
