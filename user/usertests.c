@@ -30,6 +30,7 @@
 #include <sys/mman.h>
 #include <sys/reboot.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -2127,6 +2128,120 @@ static void test_file_rw(void)
 	unlink("big");
 }
 
+/* A child that reads a pipe to its end and checks it holds pattern(0..len). */
+static pid_t pattern_reader(int p[2], size_t len)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		static unsigned char buf[8192];
+		size_t got = 0;
+		long r;
+		while ((r = read(p[0], buf, sizeof buf)) > 0)
+			for (long i = 0; i < r; i++, got++)
+				if (buf[i] != pattern(got))
+					_exit(1);
+		_exit(got == len ? 0 : 2);
+	}
+	close(p[0]);
+	return pid;
+}
+
+static void test_sendfile(void)
+{
+	char buf[64];
+	make_file("f", "0123456789", 10, 0644);
+	int in = open("f", O_RDONLY), out = open("g", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	/* without an offset the input's own moves on; with one, it stays and the one
+	 * given moves */
+	EXPECT_EQ(sendfile(out, in, 0, 4), 4);
+	EXPECT_EQ(lseek(in, 0, SEEK_CUR), 4);
+	EXPECT_EQ(lseek(out, 0, SEEK_CUR), 4);
+	off_t off = 6;
+	EXPECT_EQ(sendfile(out, in, &off, 100), 4);
+	EXPECT_EQ(off, 10);
+	EXPECT_EQ(lseek(in, 0, SEEK_CUR), 4);
+	EXPECT_EQ(read_file("g", buf, sizeof buf), 8);
+	EXPECT_EQ(memcmp(buf, "01236789", 8), 0);
+	off = 100; /* past the end: nothing, and the offset stays */
+	EXPECT_EQ(sendfile(out, in, &off, 5), 0);
+	EXPECT_EQ(off, 100);
+	EXPECT_EQ(sendfile(out, in, 0, 0), 0);
+	/* to /dev/null, and to the terminal where there is one */
+	int null = open("/dev/null", O_WRONLY);
+	off = 0;
+	EXPECT_EQ(sendfile(null, in, &off, 100), 10);
+	close(null);
+	if (isatty(1)) {
+		make_file("nl", "\n", 1, 0644);
+		int nl = open("nl", O_RDONLY);
+		EXPECT_EQ(sendfile(1, nl, 0, 1), 1);
+		close(nl);
+		unlink("nl");
+	}
+	/* 300,000 bytes through a pipe to a reader, in as many calls as it takes */
+	enum { BIG = 300000 };
+	static unsigned char data[BIG];
+	for (size_t i = 0; i < BIG; i++)
+		data[i] = pattern(i);
+	make_file("big", data, BIG, 0644);
+	int big = open("big", O_RDONLY), p[2];
+	pipe(p);
+	pid_t pid = pattern_reader(p, BIG);
+	long sent = 0, r = 0;
+	while (sent < BIG && (r = sendfile(p[1], big, 0, BIG - sent)) > 0)
+		sent += r;
+	EXPECT_EQ(sent, BIG);
+	close(p[1]);
+	EXPECT_EXIT(wait_status(pid), 0);
+	/* a full pipe that will not wait: EAGAIN; no reader: EPIPE */
+	pipe2(p, O_NONBLOCK);
+	fcntl(p[1], F_SETPIPE_SZ, 4096);
+	off = 0;
+	EXPECT_EQ(sendfile(p[1], big, &off, 10000), 4096);
+	EXPECT_ERR(sendfile(p[1], big, &off, 10000), EAGAIN);
+	close(p[0]);
+	signal(SIGPIPE, SIG_IGN);
+	EXPECT_ERR(sendfile(p[1], big, &off, 1), EPIPE);
+	signal(SIGPIPE, SIG_DFL);
+	close(p[1]);
+	/* errors, in Linux's order */
+	pipe(p);
+	mkdir("d", 0755);
+	int dir = open("d", O_RDONLY), wo = open("f", O_WRONLY), ap = open("g", O_WRONLY | O_APPEND);
+	int zero = open("/dev/zero", O_RDONLY);
+	EXPECT_ERR(sendfile(out, 999, 0, 1), EBADF);
+	EXPECT_ERR(sendfile(999, in, 0, 1), EBADF);
+	EXPECT_ERR(sendfile(out, wo, 0, 1), EBADF); /* the input not readable */
+	EXPECT_ERR(sendfile(in, in, 0, 1), EBADF);  /* the output not writable */
+	off = 0;
+	EXPECT_ERR(sendfile(out, p[0], &off, 1), ESPIPE); /* an offset on a pipe */
+	EXPECT_ERR(sendfile(out, p[0], 0, 1), EINVAL);	  /* nothing to send from */
+	EXPECT_ERR(sendfile(out, dir, 0, 1), EINVAL);
+	EXPECT_ERR(sendfile(out, zero, 0, 1), EINVAL);
+	EXPECT_ERR(sendfile(ap, in, 0, 1), EINVAL); /* O_APPEND */
+	off = -1;
+	EXPECT_ERR(sendfile(out, in, &off, 1), EINVAL);
+	EXPECT_ERR(sendfile(999, in, &off, 1), EINVAL); /* before the output is looked at */
+	off = 0;
+	EXPECT_ERR(sendfile(out, in, &off, (size_t)-1), EINVAL);
+	off = INT64_MAX - 1;
+	EXPECT_ERR(sendfile(out, in, &off, 5), EINVAL);
+	EXPECT_EQ(off, INT64_MAX - 1);
+	char *edge = edge_page();
+	FOR_EACH_BAD(edge + PAGE - 4) {
+		EXPECT_ERR(syscall(SYS_sendfile, out, in, current_bad, 1), EFAULT);
+		EXPECT_ERR(syscall(SYS_sendfile, 999, 999, current_bad, 1), EFAULT); /* read first */
+	}
+	const int fds[] = {in, out, big, p[0], p[1], dir, wo, ap, zero};
+	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+		close(fds[i]);
+	rmdir("d");
+	unlink("f");
+	unlink("g");
+	unlink("big");
+}
+
 static void test_file_unlink_open(void)
 {
 	int fd = open("f", O_RDWR | O_CREAT, 0644);
@@ -3352,7 +3467,7 @@ static const struct test tests[] = {
 	T(exec_args),	  T(exec_e2big),	T(brk),		    T(brk_shrunk),
 	T(mmap_anon),	  T(mmap_errors),	T(mremap),	    T(mmap_file),
 	T(out_of_memory), T(stack_guard),	  T(wx),		T(faults),	    T(pipe_big),
-	T(pipe_eof),	  T(pipe_epipe),	T(pipe_flags),	T(pipe_size),	T(pipe_atomic),	    T(file_rw),
+	T(pipe_eof),	  T(pipe_epipe),	T(pipe_flags),	T(pipe_size),	T(pipe_atomic),	    T(file_rw),	T(sendfile),
 	T(file_unlink_open), T(open_flags),	T(rename),	    T(dirs),
 	T(getdents),	  T(getdents_removing), T(symlink),		T(link),	    T(dup),
 	T(fcntl),	  T(emfile),		T(stat),	    T(cwd),

@@ -24,6 +24,12 @@ static long sink_write(struct file *f, uintptr_t buf, size_t n)
 	return (long)n; /* Linux checks no bytes here either */
 }
 
+static long sink_write_kernel(struct file *f, const void *buf, size_t n)
+{
+	(void)f, (void)buf;
+	return (long)n;
+}
+
 /* Fills the user's buffer from `fill`, a chunk at a time. */
 static long fill_user(uintptr_t buf, size_t n, void (*fill)(void *, size_t))
 {
@@ -56,10 +62,18 @@ static long random_read(struct file *f, uintptr_t buf, size_t n)
 	return fill_user(buf, n, random_bytes);
 }
 
-static const struct file_ops null_ops = {.read = null_read, .write = sink_write, .seekable = true};
-static const struct file_ops zero_ops = {.read = zero_read, .write = sink_write, .seekable = true};
-static const struct file_ops random_ops = {
-	.read = random_read, .write = sink_write, .seekable = true};
+static const struct file_ops null_ops = {.read = null_read,
+					 .write = sink_write,
+					 .write_kernel = sink_write_kernel,
+					 .seekable = true};
+static const struct file_ops zero_ops = {.read = zero_read,
+					 .write = sink_write,
+					 .write_kernel = sink_write_kernel,
+					 .seekable = true};
+static const struct file_ops random_ops = {.read = random_read,
+					   .write = sink_write,
+					   .write_kernel = sink_write_kernel,
+					   .seekable = true};
 
 const struct file_ops *device_ops(uint32_t rdev)
 {

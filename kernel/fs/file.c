@@ -85,14 +85,6 @@ static long regular_write(struct file *f, uintptr_t buf, size_t n)
 	return regular_io(f->inode, buf, n, &f->offset, true, f->flags & O_APPEND);
 }
 
-long file_transfer_at(struct file *f, uintptr_t buf, size_t n, uint64_t offset, bool writing)
-{
-	if (!S_ISREG(f->inode->mode))
-		return writing ? f->ops->write(f, buf, n) : f->ops->read(f, buf, n);
-	/* As Linux: pwrite on an O_APPEND file appends, whatever the offset. */
-	return regular_io(f->inode, buf, n, &offset, writing, writing && (f->flags & O_APPEND));
-}
-
 int inode_truncate(struct inode *inode, uint64_t size)
 {
 	mutex_lock(&fs_lock);
@@ -107,14 +99,55 @@ static long directory_read(struct file *f, uintptr_t buf, size_t n)
 	return -EISDIR;
 }
 
-static const struct file_ops regular_ops = {
-	.read = regular_read, .write = regular_write, .seekable = true};
+/* At the file's offset, which moves on; at its end under O_APPEND. */
+static long regular_write_kernel(struct file *f, const void *buf, size_t n)
+{
+	mutex_lock(&fs_lock);
+	if (f->flags & O_APPEND)
+		f->offset = f->inode->size;
+	long moved = ramfs_write(f->inode, f->offset, buf, n);
+	if (moved > 0)
+		f->offset += (uint64_t)moved;
+	mutex_unlock(&fs_lock);
+	return moved;
+}
+
+long file_send(struct file *in, uint64_t *pos, struct file *out, size_t count)
+{
+	struct task *self = current_task();
+	if (!self->bounce && !(self->bounce = kmalloc(CHUNK)))
+		return -ENOMEM;
+	size_t done = 0;
+	long err = 0;
+	while (done < count) {
+		size_t want = count - done < CHUNK ? count - done : CHUNK;
+		long got = fs_read_kernel(in->inode, *pos, self->bounce, want);
+		if (got <= 0)
+			break; /* the end of the file */
+		long put = out->ops->write_kernel(out, self->bounce, (size_t)got);
+		if (put < 0) {
+			err = put;
+			break;
+		}
+		*pos += (uint64_t)put;
+		done += (size_t)put;
+		if (put < got)
+			break;
+	}
+	return done ? (long)done : err;
+}
+
+static const struct file_ops regular_ops = {.read = regular_read,
+					    .write = regular_write,
+					    .write_kernel = regular_write_kernel,
+					    .seekable = true};
 static const struct file_ops directory_ops = {.read = directory_read, .seekable = true};
 
 long file_transfer_at(struct file *f, uintptr_t buf, size_t n, uint64_t offset, bool writing)
 {
-	if (f->ops == &regular_ops)
-		return regular_io(f->inode, buf, n, &offset, writing, false);
+	if (f->ops == &regular_ops) /* as Linux: pwrite on an O_APPEND file appends */
+		return regular_io(f->inode, buf, n, &offset, writing,
+				  writing && (f->flags & O_APPEND));
 	if (!writing && f->ops->pread)
 		return f->ops->pread(f, buf, n, &offset);
 	return writing ? f->ops->write(f, buf, n) : f->ops->read(f, buf, n);

@@ -26,6 +26,10 @@ void file_put(struct file *f); /* the last one releases it */
  * ignore the offset). */
 long file_transfer_at(struct file *f, uintptr_t buf, size_t n, uint64_t offset, bool writing);
 
+/* sendfile(2)'s transfer: up to `count` bytes of regular file `in` from *pos, which
+ * moves on, to `out` through its write_kernel. Bytes sent, or -errno if none were. */
+long file_send(struct file *in, uint64_t *pos, struct file *out, size_t count);
+
 /* truncate(2): a regular file's new size. */
 int inode_truncate(struct inode *inode, uint64_t size);
 

@@ -118,9 +118,32 @@ static long put_some(struct file *f, struct pipe *p, const char *chunk, size_t k
 	return err ? err : (long)put;
 }
 
+/* Puts chunk[0, k) in as room comes, all at once if `whole`; adds what went in to
+ * *done. 0, or -errno once nothing more can go in. */
+static long put_all(struct file *f, const char *chunk, size_t k, bool whole, size_t *done)
+{
+	long err = 0;
+	for (size_t at = 0; at < k && !err;) {
+		long put = put_some(f, f->private, chunk + at, k - at, whole ? k : 1);
+		if (put < 0)
+			err = put;
+		else
+			at += (size_t)put, *done += (size_t)put;
+	}
+	return err;
+}
+
+/* What a write returns: the bytes that went in, else the error (EPIPE sends SIGPIPE). */
+static long write_result(size_t done, long err)
+{
+	if (err == -EPIPE)
+		raise_sigpipe();
+	return done ? (long)done : err;
+}
+
+/* A write of at most PIPE_ATOM goes in whole; a longer one as room comes. */
 static long pipe_write(struct file *f, uintptr_t buf, size_t n)
 {
-	struct pipe *p = f->private;
 	char *chunk = kmalloc(PIPE_ATOM);
 	if (!chunk)
 		return -ENOMEM;
@@ -128,24 +151,20 @@ static long pipe_write(struct file *f, uintptr_t buf, size_t n)
 	long err = 0;
 	while (done < n && !err) {
 		size_t k = n - done < PIPE_ATOM ? n - done : PIPE_ATOM;
-		if (!copy_from_user(chunk, buf + done, k)) {
+		if (!copy_from_user(chunk, buf + done, k))
 			err = -EFAULT;
-			break;
-		}
-		/* A write of at most PIPE_ATOM goes in whole; a longer one as room comes. */
-		// cppcheck-suppress knownConditionTrueFalse ; it assumes n == 0
-		for (size_t at = 0; at < k && !err;) {
-			long put = put_some(f, p, chunk + at, k - at, n <= PIPE_ATOM ? k : 1);
-			if (put < 0)
-				err = put;
-			else
-				at += (size_t)put, done += (size_t)put;
-		}
+		else
+			err = put_all(f, chunk, k, n <= PIPE_ATOM, &done);
 	}
 	kfree(chunk);
-	if (err == -EPIPE)
-		raise_sigpipe();
-	return done ? (long)done : err;
+	return write_result(done, err);
+}
+
+static long pipe_write_kernel(struct file *f, const void *buf, size_t n)
+{
+	size_t done = 0;
+	long err = put_all(f, buf, n, n <= PIPE_ATOM, &done);
+	return write_result(done, err);
 }
 
 static void pipe_release(struct file *f)
@@ -185,8 +204,10 @@ static unsigned pipe_poll(struct file *f)
 
 static const struct file_ops read_ops = {
 	.read = pipe_read, .release = pipe_release, .poll = pipe_poll};
-static const struct file_ops write_ops = {
-	.write = pipe_write, .release = pipe_release, .poll = pipe_poll};
+static const struct file_ops write_ops = {.write = pipe_write,
+					  .write_kernel = pipe_write_kernel,
+					  .release = pipe_release,
+					  .poll = pipe_poll};
 
 bool pipe_is(const struct file *f)
 {

@@ -580,6 +580,14 @@ static long tty_write(struct file *f, uintptr_t buf, size_t n)
 	return (long)done;
 }
 
+/* sendfile's way in: the same from a kernel buffer. */
+static long tty_write_kernel(struct file *f, const void *buf, size_t n)
+{
+	(void)f;
+	write_processed(buf, n);
+	return (long)n;
+}
+
 /* A change of mode: the line typed so far becomes raw input; raw input waiting
  * becomes a line that can be read at once (as Linux's n_tty_set_termios). */
 static void change_mode(bool to_canonical)
@@ -726,5 +734,8 @@ static unsigned tty_poll(struct file *f)
 	return (in ? POLLIN : 0) | POLLOUT;
 }
 
-const struct file_ops tty_ops = {
-	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl, .poll = tty_poll};
+const struct file_ops tty_ops = {.read = tty_read,
+				 .write = tty_write,
+				 .write_kernel = tty_write_kernel,
+				 .ioctl = tty_ioctl,
+				 .poll = tty_poll};

@@ -32,6 +32,9 @@ struct file_ops {
 	/* buf is a user address: copy with arch/usercopy.h. A return below 0 is -errno. */
 	long (*read)(struct file *f, uintptr_t buf, size_t n);
 	long (*write)(struct file *f, uintptr_t buf, size_t n);
+	/* write's work from a kernel buffer, for sendfile; NULL: sendfile cannot write to
+	 * it (EINVAL). */
+	long (*write_kernel)(struct file *f, const void *buf, size_t n);
 	long (*ioctl)(struct file *f, unsigned cmd, uintptr_t arg);
 	void (*release)(struct file *f); /* the last descriptor closed */
 	/* poll(2): POLLIN, POLLOUT, POLLHUP, POLLERR as the file stands now; with

@@ -1,7 +1,7 @@
 /* Calls on descriptors: read and write (vectored, positional), open and close, dup,
- * pipes, fcntl, ioctl, lseek, fstat, getdents64, ftruncate. Flags and structures
- * from Linux's UAPI: <linux/fcntl.h>, struct iovec (<linux/uio.h>), struct stat
- * (<asm/stat.h>). */
+ * pipes, fcntl, ioctl, lseek, fstat, getdents64, ftruncate, the syncs, sendfile.
+ * Flags and structures from Linux's UAPI: <linux/fcntl.h>, struct iovec
+ * (<linux/uio.h>), struct stat (<asm/stat.h>). */
 #include <asm-generic/errno.h>
 #include <asm/stat.h>
 #include <linux/fcntl.h>
@@ -423,11 +423,49 @@ long sys_sync(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, u
 	return 0; /* nothing is ever held back from the RAM file system */
 }
 
-/* Not yet: EINVAL, which Linux gives for files it cannot send from, and on which
- * busybox, coreutils and libc fall back to read and write. */
+/* sendfile's checks in Linux's order (do_sendfile, do_splice_direct): the input,
+ * readable, seekable if an offset is given; the offset and count; the output,
+ * writable, not O_APPEND (but a pipe); and only then whether the data can go from
+ * one to the other: from a regular file, to a file that takes kernel buffers. */
+static long send(uint64_t out_fd, uint64_t in_fd, int64_t *pos_arg, uint64_t count)
+{
+	struct file *in = get(in_fd), *out = 0;
+	long err = !in || !can_read(in) ? -EBADF : pos_arg && !in->ops->seekable ? -ESPIPE : 0;
+	int64_t pos = err ? 0 : pos_arg ? *pos_arg : (int64_t)in->offset;
+	if (!err && ((int64_t)count < 0 || pos < 0 || pos > INT64_MAX - (int64_t)count))
+		err = -EINVAL;
+	if (!err && (!(out = get(out_fd)) || !can_write(out)))
+		err = -EBADF;
+	else if (!err && (out->flags & O_APPEND) && !pipe_is(out))
+		err = -EINVAL;
+	else if (!err && (!S_ISREG(in->inode->mode) || !out->ops->write_kernel))
+		err = -EINVAL;
+	if (!err) {
+		uint64_t at = (uint64_t)pos;
+		err = file_send(in, &at, out, clamp_count(count));
+		if (pos_arg)
+			*pos_arg = (int64_t)at;
+		else
+			in->offset = at;
+	}
+	if (in)
+		file_put(in);
+	if (out)
+		file_put(out);
+	return err;
+}
+
+/* With an offset the input's own stays where it is, and the new offset is written
+ * back, whatever happened. */
 long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t offset, uint64_t count, uint64_t a5,
 		  uint64_t a6)
 {
-	(void)out_fd, (void)in_fd, (void)offset, (void)count, (void)a5, (void)a6;
-	return -EINVAL;
+	(void)a5, (void)a6;
+	int64_t pos;
+	if (offset && !copy_from_user(&pos, offset, sizeof pos))
+		return -EFAULT;
+	long r = send(out_fd, in_fd, offset ? &pos : 0, count);
+	if (offset && !copy_to_user(offset, &pos, sizeof pos))
+		return -EFAULT;
+	return r;
 }

@@ -50,6 +50,8 @@ long sys_ftruncate(uint64_t fd, uint64_t length, uint64_t a3, uint64_t a4, uint6
 long sys_sync(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_fsync(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_syncfs(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t offset, uint64_t count, uint64_t a5,
+		  uint64_t a6);
 
 /* sys/attributes.c */
 long sys_fchmodat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, uint64_t a5,
@@ -173,8 +175,6 @@ long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oldact, uint64_t sigs
 		      uint64_t a6);
 long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oldset, uint64_t sigsetsize,
 			uint64_t a5, uint64_t a6);
-long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t offset, uint64_t count, uint64_t a5,
-		  uint64_t a6);
 long sys_alarm(uint64_t seconds, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_setitimer(uint64_t which, uint64_t new_value, uint64_t old_value, uint64_t a4, uint64_t a5,
 		   uint64_t a6);

@@ -48,6 +48,7 @@ static const syscall_fn calls[] = {
 	[__NR_syncfs] = sys_syncfs,
 	[__NR_statfs] = sys_statfs,
 	[__NR_fstatfs] = sys_fstatfs,
+	[__NR_sendfile] = sys_sendfile,
 	/* paths */
 	[__NR_stat] = sys_stat,
 	[__NR_lstat] = sys_lstat,
@@ -131,7 +132,6 @@ static const syscall_fn calls[] = {
 	[__NR_alarm] = sys_alarm,
 	[__NR_setitimer] = sys_setitimer,
 	[__NR_getitimer] = sys_getitimer,
-	[__NR_sendfile] = sys_sendfile,
 	[__NR_ppoll] = sys_ppoll,
 	[__NR_rt_sigsuspend] = sys_rt_sigsuspend,
 	[__NR_rt_sigpending] = sys_rt_sigpending,
