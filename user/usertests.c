@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -29,6 +30,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/reboot.h>
+#include <sys/select.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -2062,6 +2064,256 @@ static void test_pipe_atomic(void)
 	close(p[0]);
 }
 
+/* ---- select and pselect6 ----------------------------------------------------------- */
+
+static long now_ms(void);
+static volatile int alarms;
+
+static void count_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+static void catch_signal(int sig, int flags)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = count_alarm;
+	sa.sa_flags = flags;
+	sigaction(sig, &sa, 0);
+}
+
+/* SIGALRM after ms milliseconds (setitimer: alarm's seconds are too coarse). */
+static void alarm_in_ms(long ms)
+{
+	struct itimerval it = {{0, 0}, {ms / 1000, ms % 1000 * 1000}};
+	setitimer(ITIMER_REAL, &it, 0);
+}
+
+/* The raw call: musl's select hands the kernel a copy of the timeval. */
+static long raw_select(int n, fd_set *in, fd_set *out, fd_set *ex, struct timeval *tv)
+{
+	return syscall(SYS_select, (long)n, in, out, ex, tv);
+}
+
+static long tv_us(const struct timeval *tv)
+{
+	return tv->tv_sec * 1000000l + tv->tv_usec;
+}
+
+/* A child that writes a byte to fd after ms milliseconds. */
+static pid_t write_later(int fd, long ms)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		sleep_ms(ms);
+		_exit(write(fd, "x", 1) == 1 ? 0 : 1);
+	}
+	return pid;
+}
+
+static void test_select(void)
+{
+	int p[2];
+	fd_set r, w, e;
+	struct timeval tv = {0, 0};
+	pipe(p);
+	/* an empty pipe: not readable, but writable; the sets come back with what is ready */
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(p[0], &r);
+	FD_SET(p[1], &w);
+	EXPECT_EQ(raw_select(p[1] + 1, &r, &w, 0, &tv), 1);
+	CHECK(!FD_ISSET(p[0], &r) && FD_ISSET(p[1], &w), "empty pipe: r %d w %d",
+	      FD_ISSET(p[0], &r), FD_ISSET(p[1], &w));
+	write(p[1], "x", 1);
+	FD_SET(p[0], &r);
+	FD_SET(p[1], &r); /* the write end is never readable */
+	EXPECT_EQ(raw_select(p[1] + 1, &r, 0, 0, &tv), 1);
+	CHECK(FD_ISSET(p[0], &r) && !FD_ISSET(p[1], &r), "a byte in the pipe: not readable");
+	/* a file is ready for both, and counts twice; nothing exceptional */
+	make_file("f", "", 0, 0644);
+	int fd = open("f", O_RDWR);
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_ZERO(&e);
+	FD_SET(fd, &r);
+	FD_SET(fd, &w);
+	FD_SET(fd, &e);
+	EXPECT_EQ(raw_select(fd + 1, &r, &w, &e, &tv), 2);
+	CHECK(FD_ISSET(fd, &r) && FD_ISSET(fd, &w) && !FD_ISSET(fd, &e), "a file: r %d w %d e %d",
+	      FD_ISSET(fd, &r), FD_ISSET(fd, &w), FD_ISSET(fd, &e));
+	/* a timeout runs out, and what is left (nothing) is written back */
+	char c;
+	read(p[0], &c, 1);
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	tv = (struct timeval){0, 50000};
+	long start = now_ms();
+	EXPECT_EQ(raw_select(p[0] + 1, &r, 0, 0, &tv), 0);
+	long took = now_ms() - start;
+	CHECK(took >= 50 && took < 2000, "a 50 ms select took %ld ms", took);
+	EXPECT_EQ(tv_us(&tv), 0);
+	EXPECT_EQ(FD_ISSET(p[0], &r), 0);
+	/* a writer wakes it; what is left of the timeout comes back */
+	pid_t pid = write_later(p[1], 30);
+	FD_SET(p[0], &r);
+	tv = (struct timeval){2, 0};
+	EXPECT_EQ(raw_select(p[0] + 1, &r, 0, 0, &tv), 1);
+	CHECK(tv_us(&tv) > 0 && tv_us(&tv) < 2000000, "%ld us left of 2 s", tv_us(&tv));
+	EXPECT_EXIT(wait_status(pid), 0);
+	read(p[0], &c, 1);
+	/* microseconds past a second carry into the seconds */
+	FD_SET(p[1], &w);
+	tv = (struct timeval){0, 1500000};
+	EXPECT_EQ(raw_select(p[1] + 1, 0, &w, 0, &tv), 1);
+	CHECK(tv_us(&tv) > 1000000 && tv_us(&tv) <= 1500000, "%ld us left of 1.5 s", tv_us(&tv));
+	/* no timeout: it waits as long as it takes */
+	pid = write_later(p[1], 30);
+	FD_SET(p[0], &r);
+	EXPECT_EQ(select(p[0] + 1, &r, 0, 0, 0), 1);
+	EXPECT_EXIT(wait_status(pid), 0);
+	read(p[0], &c, 1);
+	/* the writers gone: readable (end of file); the readers gone: writable (EPIPE) */
+	int q[2];
+	pipe(q);
+	close(q[1]);
+	FD_ZERO(&r);
+	FD_SET(q[0], &r);
+	tv = (struct timeval){0, 0};
+	EXPECT_EQ(raw_select(q[0] + 1, &r, 0, 0, &tv), 1);
+	close(q[0]);
+	pipe(q);
+	close(q[0]);
+	FD_ZERO(&w);
+	FD_SET(q[1], &w);
+	EXPECT_EQ(raw_select(q[1] + 1, 0, &w, 0, &tv), 1);
+	close(q[1]);
+	/* the terminal: output never waits; no one is typing */
+	if (isatty(1)) {
+		FD_ZERO(&w);
+		FD_SET(1, &w);
+		EXPECT_EQ(raw_select(2, 0, &w, 0, &tv), 1);
+	}
+	/* a signal ends the wait with EINTR, SA_RESTART or not (as on Linux) */
+	for (int restart = 0; restart < 2; restart++) {
+		catch_signal(SIGALRM, restart ? SA_RESTART : 0);
+		alarms = 0;
+		alarm_in_ms(30);
+		FD_ZERO(&r);
+		FD_SET(p[0], &r);
+		tv = (struct timeval){5, 0};
+		EXPECT_ERR(raw_select(p[0] + 1, &r, 0, 0, &tv), EINTR);
+		EXPECT_EQ(alarms, 1);
+		CHECK(tv_us(&tv) > 3000000 && tv_us(&tv) < 5000000, "%ld us left after EINTR",
+		      tv_us(&tv));
+	}
+	signal(SIGALRM, SIG_DFL);
+	/* errors: a descriptor asked about but not open, n, the timeout, the sets */
+	FD_ZERO(&r);
+	FD_SET(30, &r);
+	tv = (struct timeval){0, 0};
+	EXPECT_ERR(raw_select(31, &r, 0, 0, &tv), EBADF);
+	EXPECT_EQ(raw_select(30, &r, 0, 0, &tv), 0); /* bits from n on are not looked at */
+	EXPECT_ERR(raw_select(-1, 0, 0, 0, &tv), EINVAL);
+	tv = (struct timeval){0, -1};
+	EXPECT_ERR(raw_select(1, 0, 0, 0, &tv), EINVAL);
+	tv = (struct timeval){-1, 0};
+	EXPECT_ERR(raw_select(1, 0, 0, 0, &tv), EINVAL);
+	tv = (struct timeval){0, 0};
+	EXPECT_EQ(raw_select(0, 0, 0, 0, &tv), 0);
+	FOR_EACH_BAD(0) {
+		if (!current_bad)
+			continue;
+		EXPECT_ERR(syscall(SYS_select, 1l, current_bad, 0l, 0l, &tv), EFAULT);
+		EXPECT_ERR(syscall(SYS_select, 1l, 0l, 0l, current_bad, &tv), EFAULT);
+		EXPECT_ERR(syscall(SYS_select, 1l, 0l, 0l, 0l, current_bad), EFAULT);
+	}
+	close(fd);
+	close(p[0]);
+	close(p[1]);
+	unlink("f");
+}
+
+/* pselect6: a timespec, and a {sigset_t *, size} pair whose mask is in force while it
+ * waits; ppoll writes back what is left of its timeout, as select does. */
+static void test_pselect(void)
+{
+	int p[2];
+	fd_set r;
+	pipe(p);
+	catch_signal(SIGUSR1, 0);
+	sigset_t block, none, now;
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigemptyset(&none);
+	sigprocmask(SIG_BLOCK, &block, 0);
+	/* a pending signal the call's mask blocks does not end it */
+	raise(SIGUSR1);
+	alarms = 0;
+	struct timespec ts = {0, 30000000};
+	struct {
+		const sigset_t *set;
+		size_t size;
+	} pack = {&block, 8};
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	EXPECT_EQ(syscall(SYS_pselect6, (long)p[0] + 1, &r, 0l, 0l, &ts, &pack), 0);
+	EXPECT_EQ(alarms, 0);
+	EXPECT_EQ(ts.tv_sec * 1000000000l + ts.tv_nsec, 0);
+	/* one it lets through does: EINTR, the handler has run, the old mask is back */
+	pack.set = &none;
+	ts = (struct timespec){5, 0};
+	FD_SET(p[0], &r);
+	EXPECT_ERR(syscall(SYS_pselect6, (long)p[0] + 1, &r, 0l, 0l, &ts, &pack), EINTR);
+	EXPECT_EQ(alarms, 1);
+	sigprocmask(SIG_BLOCK, 0, &now);
+	CHECK(sigismember(&now, SIGUSR1), "pselect6 did not put the mask back");
+	CHECK(ts.tv_sec >= 4 && ts.tv_sec < 5, "%ld s left of 5 after EINTR", (long)ts.tv_sec);
+	/* ready at once; a NULL pair or a NULL set in it is no mask */
+	write(p[1], "x", 1);
+	ts = (struct timespec){1, 0};
+	FD_SET(p[0], &r);
+	EXPECT_EQ(syscall(SYS_pselect6, (long)p[0] + 1, &r, 0l, 0l, &ts, 0l), 1);
+	pack.set = 0;
+	pack.size = 1234;
+	EXPECT_EQ(syscall(SYS_pselect6, (long)p[0] + 1, &r, 0l, 0l, &ts, &pack), 1);
+	CHECK(ts.tv_sec == 0 && ts.tv_nsec > 0, "%ld.%09ld left of 1 s", (long)ts.tv_sec,
+	      ts.tv_nsec);
+	/* errors: the mask's size, the pair, the timespec */
+	pack.set = &none;
+	pack.size = 4;
+	EXPECT_ERR(syscall(SYS_pselect6, 1l, 0l, 0l, 0l, &ts, &pack), EINVAL);
+	ts.tv_nsec = 1000000000;
+	EXPECT_ERR(syscall(SYS_pselect6, 1l, 0l, 0l, 0l, &ts, 0l), EINVAL);
+	ts = (struct timespec){-1, 0};
+	EXPECT_ERR(syscall(SYS_pselect6, 1l, 0l, 0l, 0l, &ts, 0l), EINVAL);
+	pack.size = 8;
+	FOR_EACH_BAD(0) {
+		if (!current_bad)
+			continue;
+		EXPECT_ERR(syscall(SYS_pselect6, 1l, 0l, 0l, 0l, &ts, current_bad), EFAULT);
+		EXPECT_ERR(syscall(SYS_pselect6, 1l, 0l, 0l, 0l, current_bad, 0l), EFAULT);
+		pack.set = (const sigset_t *)current_bad;
+		ts = (struct timespec){0, 0};
+		EXPECT_ERR(syscall(SYS_pselect6, 1l, 0l, 0l, 0l, &ts, &pack), EFAULT);
+	}
+	/* ppoll's timeout is written back too */
+	char c;
+	read(p[0], &c, 1);
+	pid_t pid = write_later(p[1], 30);
+	struct pollfd pfd = {p[0], POLLIN, 0};
+	ts = (struct timespec){2, 0};
+	EXPECT_EQ(syscall(SYS_ppoll, &pfd, 1l, &ts, 0l, 8l), 1);
+	CHECK(ts.tv_sec == 1 && ts.tv_nsec > 0, "%ld.%09ld left of ppoll's 2 s", (long)ts.tv_sec,
+	      ts.tv_nsec);
+	EXPECT_EXIT(wait_status(pid), 0);
+	sigprocmask(SIG_UNBLOCK, &block, 0);
+	close(p[0]);
+	close(p[1]);
+}
+
 /* ---- files ------------------------------------------------------------------------ */
 
 static void test_file_rw(void)
@@ -3467,7 +3719,7 @@ static const struct test tests[] = {
 	T(exec_args),	  T(exec_e2big),	T(brk),		    T(brk_shrunk),
 	T(mmap_anon),	  T(mmap_errors),	T(mremap),	    T(mmap_file),
 	T(out_of_memory), T(stack_guard),	  T(wx),		T(faults),	    T(pipe_big),
-	T(pipe_eof),	  T(pipe_epipe),	T(pipe_flags),	T(pipe_size),	T(pipe_atomic),	    T(file_rw),	T(sendfile),
+	T(pipe_eof),	  T(pipe_epipe),	T(pipe_flags),	T(pipe_size),	T(pipe_atomic),	T(select),	T(pselect),	    T(file_rw),	T(sendfile),
 	T(file_unlink_open), T(open_flags),	T(rename),	    T(dirs),
 	T(getdents),	  T(getdents_removing), T(symlink),		T(link),	    T(dup),
 	T(fcntl),	  T(emfile),		T(stat),	    T(cwd),

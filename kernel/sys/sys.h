@@ -2,6 +2,7 @@
  * 64-bit words and returning a value or -errno; and the helpers they share. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct inode;
@@ -17,6 +18,16 @@ long at_base(int dirfd, const char *path, struct inode **base);
 /* The inode a (dirfd, user path) pair names: a reference. Flags: AT_SYMLINK_NOFOLLOW,
  * and AT_EMPTY_PATH, with which "" names dirfd's own file. */
 long lookup_at(uint64_t dirfd, uintptr_t path, unsigned flags, struct inode **out);
+
+/* sys/poll.c, for sys/select.c too. A user timespec (NULL: none) as a deadline on
+ * clock_ns (0: none), or no wait at all for a zero one; -EFAULT, -EINVAL. */
+long timeout_from_user(uintptr_t tsp, uint64_t *deadline, bool *no_wait);
+/* What is left of it written back, as Linux does; returns `result`, but EINTR for
+ * -ERESTARTNOHAND when it cannot be written (a restart would wait all over again). */
+long timeout_to_user(uintptr_t tsp, uint64_t deadline, bool no_wait, long result);
+/* A user sigset_t in force until the call returns (signal_mask_while_waiting);
+ * NULL: none. -EINVAL for a size but sizeof(sigset_t), -EFAULT. */
+long signal_mask_from_user(uintptr_t sigmask, uint64_t sigsetsize);
 
 /* sys/files.c */
 long sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a4, uint64_t a5, uint64_t a6);
@@ -184,6 +195,9 @@ long sys_poll(uint64_t ufds, uint64_t nfds, uint64_t timeout_ms, uint64_t a4, ui
 	      uint64_t a6);
 long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t tsp, uint64_t sigmask, uint64_t sigsetsize,
 	       uint64_t a6);
+long sys_select(uint64_t n, uint64_t inp, uint64_t outp, uint64_t exp, uint64_t tvp, uint64_t a6);
+long sys_pselect6(uint64_t n, uint64_t inp, uint64_t outp, uint64_t exp, uint64_t tsp,
+		  uint64_t sig);
 long sys_rt_sigreturn(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_rt_sigsuspend(uint64_t set, uint64_t sigsetsize, uint64_t a3, uint64_t a4, uint64_t a5,
 		       uint64_t a6);
