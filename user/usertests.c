@@ -3450,6 +3450,98 @@ static void test_devices(void)
 	unlink("f");
 }
 
+/* ---- scheduling attributes ---------------------------------------------------------- */
+
+static long raw_getpriority(int which, int who)
+{
+	return syscall(SYS_getpriority, (long)which, (long)who);
+}
+
+/* Nice values: the raw call says 20 - nice; fork passes them on; a group's is its
+ * members' lowest. (Not PRIO_USER's setting: that would touch every process.) */
+static void test_priority(void)
+{
+	EXPECT_EQ(raw_getpriority(PRIO_PROCESS, 0), 20);
+	EXPECT_OK(setpriority(PRIO_PROCESS, 0, 5));
+	EXPECT_EQ(raw_getpriority(PRIO_PROCESS, 0), 15);
+	EXPECT_EQ(raw_getpriority(PRIO_PROCESS, getpid()), 15);
+	errno = 0;
+	EXPECT_EQ(getpriority(PRIO_PROCESS, 0), 5); /* the C library's: the nice value */
+	EXPECT_OK(setpriority(PRIO_PROCESS, 0, 100)); /* clamped to 19 */
+	EXPECT_EQ(raw_getpriority(PRIO_PROCESS, 0), 1);
+	EXPECT_OK(setpriority(PRIO_PROCESS, 0, -100)); /* and to -20 */
+	EXPECT_EQ(raw_getpriority(PRIO_PROCESS, 0), 40);
+	EXPECT_EQ(raw_getpriority(PRIO_USER, 0), 40); /* the best of the user's */
+	/* a child starts with its parent's; the parent may change the child's */
+	setpriority(PRIO_PROCESS, 0, 3);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(raw_getpriority(PRIO_PROCESS, 0) == 17 ? 0 : 1);
+	EXPECT_EXIT(wait_status(pid), 0);
+	int go[2];
+	pipe(go);
+	if ((pid = fork()) == 0) {
+		char c;
+		read(go[0], &c, 1);
+		_exit(raw_getpriority(PRIO_PROCESS, 0) == 18 ? 0 : 1);
+	}
+	EXPECT_OK(setpriority(PRIO_PROCESS, pid, 2));
+	EXPECT_EQ(raw_getpriority(PRIO_PROCESS, pid), 18);
+	/* the group (the test's own, the child in it): its lowest, and all of it set */
+	EXPECT_EQ(raw_getpriority(PRIO_PGRP, 0), 18);
+	EXPECT_EQ(raw_getpriority(PRIO_PGRP, getpgrp()), 18);
+	EXPECT_OK(setpriority(PRIO_PGRP, 0, 2));
+	EXPECT_EQ(raw_getpriority(PRIO_PROCESS, 0), 18);
+	write(go[1], "x", 1);
+	EXPECT_EXIT(wait_status(pid), 0);
+	close(go[0]);
+	close(go[1]);
+	/* errors */
+	EXPECT_ERR(raw_getpriority(3, 0), EINVAL);
+	EXPECT_ERR(raw_getpriority(-1, 0), EINVAL);
+	EXPECT_ERR(setpriority(3, 0, 0), EINVAL);
+	EXPECT_ERR(raw_getpriority(PRIO_PROCESS, 999999), ESRCH);
+	EXPECT_ERR(raw_getpriority(PRIO_PROCESS, -1), ESRCH);
+	EXPECT_ERR(raw_getpriority(PRIO_PGRP, 999999), ESRCH);
+	EXPECT_ERR(raw_getpriority(PRIO_USER, 1000), ESRCH);
+	EXPECT_ERR(setpriority(PRIO_PROCESS, 999999, 0), ESRCH);
+}
+
+/* One CPU: a mask of one bit, and the call's value is the bytes it wrote. */
+static void test_affinity(void)
+{
+	unsigned long mask[16];
+	memset(mask, 0xff, sizeof mask);
+	EXPECT_EQ(syscall(SYS_sched_getaffinity, 0l, (long)sizeof mask, mask), 8);
+	EXPECT_EQ(mask[0], 1);
+	EXPECT_EQ(mask[1], ~0ul); /* past what it wrote: untouched */
+	EXPECT_EQ(syscall(SYS_sched_getaffinity, (long)getpid(), 8l, mask), 8);
+	EXPECT_ERR(syscall(SYS_sched_getaffinity, 0l, 0l, mask), EINVAL);
+	EXPECT_ERR(syscall(SYS_sched_getaffinity, 0l, 4l, mask), EINVAL);
+	EXPECT_ERR(syscall(SYS_sched_getaffinity, 0l, 12l, mask), EINVAL);
+	EXPECT_ERR(syscall(SYS_sched_getaffinity, 999999l, 8l, mask), ESRCH);
+	EXPECT_ERR(syscall(SYS_sched_getaffinity, -1l, 8l, mask), ESRCH);
+	/* setting: it must name CPU 0; more is fine, none is not */
+	mask[0] = 1;
+	EXPECT_OK(syscall(SYS_sched_setaffinity, 0l, 8l, mask));
+	mask[0] = 3;
+	EXPECT_OK(syscall(SYS_sched_setaffinity, 0l, 8l, mask));
+	EXPECT_OK(syscall(SYS_sched_setaffinity, 0l, 1l, mask)); /* short: the rest is 0 */
+	mask[0] = 2;
+	EXPECT_ERR(syscall(SYS_sched_setaffinity, 0l, 8l, mask), EINVAL);
+	EXPECT_ERR(syscall(SYS_sched_setaffinity, 0l, 0l, mask), EINVAL);
+	mask[0] = 1;
+	EXPECT_ERR(syscall(SYS_sched_setaffinity, 999999l, 8l, mask), ESRCH);
+	EXPECT_EQ(syscall(SYS_sched_getaffinity, 0l, 8l, mask), 8);
+	EXPECT_EQ(mask[0], 1);
+	FOR_EACH_BAD(0) {
+		if (!current_bad)
+			continue;
+		EXPECT_ERR(syscall(SYS_sched_getaffinity, 0l, 8l, current_bad), EFAULT);
+		EXPECT_ERR(syscall(SYS_sched_setaffinity, 0l, 8l, current_bad), EFAULT);
+	}
+}
+
 /* ---- time and the system ---------------------------------------------------------- */
 
 static long ns_between(const struct timespec *a, const struct timespec *b)
@@ -3726,7 +3818,7 @@ static const struct test tests[] = {
 	T(chmod_chown),	  T(utimes),	  T(statfs),	  T(truncate),		T(access),	    T(names),
 	T(devices),	  T(clocks),		T(sleep),	    T(system),
 	T(getrandom),	  T(rlimit),		T(prctl),	    T(arch_prctl),
-	T(futex),	  T(enosys),
+	T(futex),	  T(priority),	  T(affinity),	  T(enosys),
 };
 #define NTESTS (sizeof tests / sizeof tests[0])
 

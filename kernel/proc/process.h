@@ -98,6 +98,7 @@ struct process {
 	struct rlimit limits[RLIM_NLIMITS];   /* NOFILE's soft limit is files->limit's too */
 	uint64_t alarm_ns, alarm_interval_ns; /* ITIMER_REAL: the deadline (0: none) */
 	unsigned long peak_pages;	      /* of the programs it ran before this one (exec) */
+	int nice;			      /* -20 to 19, kept for getpriority (priority.c) */
 };
 
 extern struct spinlock proc_lock;
@@ -119,6 +120,12 @@ void process_limits_default(struct process *p);
  * new one (if given). -ESRCH, -EINVAL (no such resource, cur above max), -EPERM
  * (above what Keel can give). */
 int process_limit(int pid, unsigned resource, const struct rlimit *new_limit, struct rlimit *old);
+
+/* Nice values (priority.c): getpriority's and setpriority's (which, who) pairs
+ * (PRIO_PROCESS, PRIO_PGRP, PRIO_USER; who 0: the caller's own). get gives the
+ * lowest nice value of those chosen; set clamps to -20..19. -EINVAL, -ESRCH. */
+int process_get_nice(int which, int who, int *nice);
+int process_set_nice(int which, int who, int nice);
 
 /* Linux's wait status for an exit code, and for a signal that ended a process. */
 #define WAIT_EXITED(code)  (((code)&0xFF) << 8)

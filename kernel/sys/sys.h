@@ -181,6 +181,16 @@ long sys_setrlimit(uint64_t resource, uint64_t limit, uint64_t a3, uint64_t a4, 
 		   uint64_t a6);
 long sys_prctl(uint64_t option, uint64_t arg2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 
+/* sys/sched.c */
+long sys_getpriority(uint64_t which, uint64_t who, uint64_t a3, uint64_t a4, uint64_t a5,
+		     uint64_t a6);
+long sys_setpriority(uint64_t which, uint64_t who, uint64_t nice, uint64_t a4, uint64_t a5,
+		     uint64_t a6);
+long sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_t a4, uint64_t a5,
+			   uint64_t a6);
+long sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_t a4, uint64_t a5,
+			   uint64_t a6);
+
 /* sys/signal.c */
 long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oldact, uint64_t sigsetsize, uint64_t a5,
 		      uint64_t a6);
