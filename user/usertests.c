@@ -35,6 +35,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
@@ -3426,6 +3427,121 @@ static void test_names(void)
 	EXPECT_OK(access(path, F_OK));
 }
 
+/* mknod makes files, devices, FIFOs and sockets; what a device node opens is its
+ * numbers' driver, or ENXIO. */
+static void test_mknod(void)
+{
+	struct stat st;
+	char buf[8];
+	EXPECT_OK(mknod("c", S_IFCHR | 0666, makedev(1, 3))); /* /dev/null's numbers */
+	EXPECT_OK(stat("c", &st));
+	EXPECT_EQ(st.st_mode, S_IFCHR | 0644); /* the umask, 022, applies */
+	EXPECT_EQ(st.st_rdev, makedev(1, 3));
+	int fd = open("c", O_RDWR);
+	EXPECT_EQ(write(fd, "gone", 4), 4);
+	EXPECT_EQ(read(fd, buf, sizeof buf), 0);
+	close(fd);
+	EXPECT_OK(mknod("b", S_IFBLK | 0600, makedev(7, 0)));
+	stat("b", &st);
+	CHECK(S_ISBLK(st.st_mode) && st.st_rdev == makedev(7, 0), "block node: mode %#o rdev %#lx",
+	      st.st_mode, (long)st.st_rdev);
+	EXPECT_ERR(open("b", O_RDONLY), ENXIO); /* no block device driven */
+	EXPECT_OK(mknod("r", 0640, 0));		/* type 0: a regular file */
+	stat("r", &st);
+	EXPECT_EQ(st.st_mode, S_IFREG | 0640);
+	EXPECT_OK(mknod("r2", S_IFREG | 0600, makedev(1, 3)));
+	stat("r2", &st);
+	EXPECT_EQ(st.st_rdev, 0); /* the numbers are for devices only */
+	EXPECT_OK(mknod("s", S_IFSOCK | 0600, 0));
+	EXPECT_ERR(open("s", O_RDONLY), ENXIO);
+	EXPECT_OK(syscall(SYS_mknodat, AT_FDCWD, "f", (long)(S_IFIFO | 0600), 0l));
+	stat("f", &st);
+	CHECK(S_ISFIFO(st.st_mode), "a FIFO's mode: %#o", st.st_mode);
+	/* errors: the type before the name */
+	EXPECT_ERR(mknod("d", S_IFDIR | 0755, 0), EPERM);
+	EXPECT_ERR(mknod("l", S_IFLNK | 0777, 0), EINVAL);
+	EXPECT_ERR(mknod("x", 0170000 | 0600, 0), EINVAL);
+	EXPECT_ERR(mknod("missing/l", S_IFLNK | 0777, 0), EINVAL);
+	EXPECT_ERR(mknod("c", S_IFCHR | 0600, makedev(1, 3)), EEXIST);
+	EXPECT_ERR(mknod("missing/x", S_IFIFO | 0600, 0), ENOENT);
+	EXPECT_ERR(mknod("r/x", S_IFIFO | 0600, 0), ENOTDIR);
+	EXPECT_ERR(syscall(SYS_mknod, 0x1000l, (long)(S_IFIFO | 0600), 0l), EFAULT);
+	static const char *const names[] = {"c", "b", "r", "r2", "s", "f"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		unlink(names[i]);
+}
+
+/* Named pipes: the pipe is there while someone has it open; a reader waits for a
+ * writer and the other way round, unless O_NONBLOCK or O_RDWR. */
+static void test_fifo(void)
+{
+	char buf[16];
+	EXPECT_OK(mkfifo("p", 0600));
+	/* without waiting: a reader may open alone (and reads end of file), a writer not */
+	EXPECT_ERR(open("p", O_WRONLY | O_NONBLOCK), ENXIO);
+	int r = open("p", O_RDONLY | O_NONBLOCK);
+	EXPECT_OK(r);
+	EXPECT_EQ(read(r, buf, sizeof buf), 0);
+	int w = open("p", O_WRONLY | O_NONBLOCK);
+	EXPECT_OK(w);
+	EXPECT_EQ(write(w, "abc", 3), 3);
+	EXPECT_EQ(read(r, buf, sizeof buf), 3);
+	EXPECT_ERR(read(r, buf, sizeof buf), EAGAIN);
+	EXPECT_EQ(fcntl(w, F_GETPIPE_SZ), 65536);
+	struct statfs sf;
+	EXPECT_OK(fstatfs(r, &sf));
+	EXPECT_EQ(sf.f_type, 0x01021994); /* the file system it lives in, not pipefs */
+	close(w);
+	EXPECT_EQ(read(r, buf, sizeof buf), 0);
+	close(r);
+	/* a reader waits until a writer opens */
+	pid_t pid = fork();
+	if (pid == 0) {
+		sleep_ms(30);
+		int fd = open("p", O_WRONLY);
+		_exit(fd >= 0 && write(fd, "hello", 5) == 5 ? 0 : 1);
+	}
+	long start = now_ms();
+	r = open("p", O_RDONLY);
+	EXPECT_OK(r);
+	CHECK(now_ms() - start >= 20, "open for reading waited %ld ms for a writer",
+	      now_ms() - start);
+	size_t got = 0;
+	long n;
+	while ((n = read(r, buf + got, sizeof buf - got)) > 0)
+		got += n;
+	EXPECT_EQ(got, 5);
+	EXPECT_EQ(memcmp(buf, "hello", 5), 0);
+	EXPECT_EXIT(wait_status(pid), 0);
+	close(r);
+	/* and a writer until a reader does */
+	if ((pid = fork()) == 0) {
+		sleep_ms(30);
+		int fd = open("p", O_RDONLY);
+		char c = 0;
+		_exit(fd >= 0 && read(fd, &c, 1) == 1 && c == 'x' ? 0 : 1);
+	}
+	w = open("p", O_WRONLY);
+	EXPECT_OK(w);
+	EXPECT_EQ(write(w, "x", 1), 1);
+	EXPECT_EXIT(wait_status(pid), 0);
+	close(w);
+	/* opened for both, it waits for no one; what it held goes with the last close */
+	int rw = open("p", O_RDWR | O_NONBLOCK);
+	EXPECT_OK(rw);
+	EXPECT_EQ(write(rw, "zz", 2), 2);
+	close(rw);
+	rw = open("p", O_RDWR | O_NONBLOCK);
+	EXPECT_ERR(read(rw, buf, sizeof buf), EAGAIN);
+	close(rw);
+	/* a signal ends the wait to open */
+	catch_signal(SIGALRM, 0);
+	alarm_in_ms(30);
+	EXPECT_ERR(open("p", O_RDONLY), EINTR);
+	signal(SIGALRM, SIG_DFL);
+	unlink("p");
+}
+
 static void test_devices(void)
 {
 	char buf[16];
@@ -3816,7 +3932,7 @@ static const struct test tests[] = {
 	T(getdents),	  T(getdents_removing), T(symlink),		T(link),	    T(dup),
 	T(fcntl),	  T(emfile),		T(stat),	    T(cwd),
 	T(chmod_chown),	  T(utimes),	  T(statfs),	  T(truncate),		T(access),	    T(names),
-	T(devices),	  T(clocks),		T(sleep),	    T(system),
+	T(mknod),	T(fifo),	T(devices),	  T(clocks),		T(sleep),	    T(system),
 	T(getrandom),	  T(rlimit),		T(prctl),	    T(arch_prctl),
 	T(futex),	  T(priority),	  T(affinity),	  T(enosys),
 };

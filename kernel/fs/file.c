@@ -15,6 +15,7 @@
 #include "../sched/sched.h"
 #include "../sched/task.h"
 #include "devices.h"
+#include "pipe.h"
 
 /* ---- regular files and directories ------------------------------------------------ */
 
@@ -178,6 +179,8 @@ int file_open(struct inode *inode, unsigned flags, struct file **out)
 		ops = &directory_ops;
 	else if (S_ISCHR(inode->mode) && (ops = device_ops(inode->rdev)))
 		;
+	else if (S_ISFIFO(inode->mode))
+		return pipe_open_fifo(inode, flags, out);
 	else
 		return -ENXIO;
 	struct file *f = file_new(inode, ops, flags);

@@ -27,8 +27,14 @@ struct pipe {
 	unsigned size;	     /* a power of two, so head and tail may wrap */
 	unsigned head, tail; /* head: next to read */
 	int readers, writers;
+	unsigned reader_opens, writer_opens; /* a FIFO's opens so far: open waits for one */
+	struct inode *fifo;		     /* the FIFO it serves; NULL: an anonymous pipe */
 	struct wait_queue can_read, can_write;
 };
+
+/* Taken before any pipe's lock: a FIFO's pipe is made by its first open and goes
+ * with its last close, and the two must not cross. Anonymous pipes take it too. */
+static struct spinlock fifo_lock = SPINLOCK_INIT;
 
 static unsigned used(const struct pipe *p)
 {
@@ -167,37 +173,55 @@ static long pipe_write_kernel(struct file *f, const void *buf, size_t n)
 	return write_result(done, err);
 }
 
+static bool reads(const struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static bool writes(const struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+static void pipe_free(struct pipe *p)
+{
+	kfree(p->buf);
+	kfree(p);
+}
+
+/* The other side is woken before the lock goes: once it has gone, another close may
+ * free the pipe. The last close frees it (and parts it from its FIFO). */
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->private;
-	bool reader = (f->flags & O_ACCMODE) == O_RDONLY;
+	uint64_t outer = spin_lock_irqsave(&fifo_lock);
 	uint64_t flags = spin_lock_irqsave(&p->lock);
-	if (reader)
-		p->readers--;
-	else
-		p->writers--;
+	p->readers -= reads(f);
+	p->writers -= writes(f);
 	bool last = p->readers == 0 && p->writers == 0;
-	spin_unlock_irqrestore(&p->lock, flags);
+	if (last && p->fifo)
+		p->fifo->fifo = 0;
 	wake_up(&p->can_read, WAKE_ALL);
-	poll_notify();
 	wake_up(&p->can_write, WAKE_ALL);
 	poll_notify();
-	if (last) {
-		kfree(p->buf);
-		kfree(p);
-	}
+	spin_unlock_irqrestore(&p->lock, flags);
+	spin_unlock_irqrestore(&fifo_lock, outer);
+	if (last)
+		pipe_free(p);
 }
 
 /* As Linux: readable with data, hung up when the writers are gone; writable with
- * room for PIPE_BUF bytes, an error when the readers are gone. */
+ * room for PIPE_BUF bytes, an error when the readers are gone (a FIFO opened for
+ * both: both). */
 static unsigned pipe_poll(struct file *f)
 {
 	struct pipe *p = f->private;
-	bool reader = f->ops->read != 0;
+	unsigned mask = 0;
 	uint64_t flags = spin_lock_irqsave(&p->lock);
-	unsigned mask = reader ? (used(p) ? POLLIN : 0) | (p->writers ? 0 : POLLHUP)
-			       : (p->size - used(p) >= PIPE_ATOM ? POLLOUT : 0) |
-					 (p->readers ? 0 : POLLERR);
+	if (reads(f))
+		mask |= (used(p) ? POLLIN : 0) | (p->writers ? 0 : POLLHUP);
+	if (writes(f))
+		mask |= (p->size - used(p) >= PIPE_ATOM ? POLLOUT : 0) | (p->readers ? 0 : POLLERR);
 	spin_unlock_irqrestore(&p->lock, flags);
 	return mask;
 }
@@ -208,10 +232,20 @@ static const struct file_ops write_ops = {.write = pipe_write,
 					  .write_kernel = pipe_write_kernel,
 					  .release = pipe_release,
 					  .poll = pipe_poll};
+static const struct file_ops read_write_ops = {.read = pipe_read,
+					       .write = pipe_write,
+					       .write_kernel = pipe_write_kernel,
+					       .release = pipe_release,
+					       .poll = pipe_poll};
 
 bool pipe_is(const struct file *f)
 {
-	return f->ops == &read_ops || f->ops == &write_ops;
+	return f->ops == &read_ops || f->ops == &write_ops || f->ops == &read_write_ops;
+}
+
+bool pipe_is_anonymous(const struct file *f)
+{
+	return pipe_is(f) && !((struct pipe *)f->private)->fifo;
 }
 
 long pipe_get_size(struct file *f)
@@ -263,6 +297,24 @@ static void free_file(struct file *f)
 	}
 }
 
+/* An empty pipe with no ends yet, or NULL. */
+static struct pipe *pipe_new(void)
+{
+	struct pipe *p = kcalloc(1, sizeof *p);
+	char *buf = kmalloc(PIPE_SIZE);
+	if (!p || !buf) {
+		kfree(buf);
+		kfree(p);
+		return 0;
+	}
+	spin_lock_init(&p->lock);
+	p->buf = buf;
+	p->size = PIPE_SIZE;
+	wait_queue_init(&p->can_read);
+	wait_queue_init(&p->can_write);
+	return p;
+}
+
 int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
 {
 	mutex_lock(&fs_lock);
@@ -271,26 +323,108 @@ int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
 	if (!inode)
 		return -ENOMEM;
 	inode_get(inode); /* ours until the ends hold theirs */
-	struct pipe *p = kcalloc(1, sizeof *p);
-	char *buf = kmalloc(PIPE_SIZE);
+	struct pipe *p = pipe_new();
 	struct file *r = file_new(inode, &read_ops, O_RDONLY | (flags & O_NONBLOCK));
 	struct file *w = file_new(inode, &write_ops, O_WRONLY | (flags & O_NONBLOCK));
 	inode_put(inode);
-	if (!p || !buf || !r || !w) {
+	if (!p || !r || !w) {
 		free_file(r);
 		free_file(w);
-		kfree(buf);
-		kfree(p);
+		if (p)
+			pipe_free(p);
 		return -ENOMEM;
 	}
-	spin_lock_init(&p->lock);
-	p->buf = buf;
-	p->size = PIPE_SIZE;
 	p->readers = p->writers = 1;
-	wait_queue_init(&p->can_read);
-	wait_queue_init(&p->can_write);
 	r->private = w->private = p;
 	*read_end = r;
 	*write_end = w;
+	return 0;
+}
+
+/* ---- FIFOs (named pipes) -------------------------------------------------------- */
+
+/* The pipe of FIFO `inode`, made by its first open, with this open counted: a reader,
+ * a writer, or both. NULL with *err: ENXIO for a writer that will not wait and has no
+ * reader (POSIX's rule), ENOMEM. */
+static struct pipe *fifo_attach(struct inode *inode, unsigned flags, int *err)
+{
+	unsigned mode = flags & O_ACCMODE;
+	struct pipe *fresh = inode->fifo ? 0 : pipe_new();
+	uint64_t outer = spin_lock_irqsave(&fifo_lock);
+	struct pipe *p = inode->fifo ? inode->fifo : fresh;
+	*err = p ? 0 : -ENOMEM;
+	if (p) {
+		uint64_t f = spin_lock_irqsave(&p->lock);
+		if (mode == O_WRONLY && (flags & O_NONBLOCK) && !p->readers)
+			*err = -ENXIO;
+		else {
+			p->readers += mode != O_WRONLY, p->reader_opens += mode != O_WRONLY;
+			p->writers += mode != O_RDONLY, p->writer_opens += mode != O_RDONLY;
+			wake_up(&p->can_read, WAKE_ALL); /* openers waiting for this one */
+			wake_up(&p->can_write, WAKE_ALL);
+		}
+		spin_unlock_irqrestore(&p->lock, f);
+	}
+	if (!*err && p == fresh) {
+		inode->fifo = p;
+		p->fifo = inode;
+		fresh = 0;
+	}
+	spin_unlock_irqrestore(&fifo_lock, outer);
+	if (fresh)
+		pipe_free(fresh);
+	return *err ? 0 : p;
+}
+
+static bool writer_came(struct pipe *p, size_t seen)
+{
+	return p->writer_opens != seen;
+}
+
+static bool reader_came(struct pipe *p, size_t seen)
+{
+	return p->reader_opens != seen;
+}
+
+/* As Linux: a reader waits for a writer to open (and the other way round) unless
+ * O_NONBLOCK; opened for both, it waits for no one. */
+static int wait_for_partner(struct file *f)
+{
+	struct pipe *p = f->private;
+	unsigned mode = f->flags & O_ACCMODE;
+	if (mode == O_RDWR || (f->flags & O_NONBLOCK))
+		return 0;
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+	int err = mode == O_RDONLY ? (p->writers ? 0
+						 : wait_on(p, &p->can_read, &flags, writer_came,
+							   p->writer_opens))
+				   : (p->readers ? 0
+						 : wait_on(p, &p->can_write, &flags, reader_came,
+							   p->reader_opens));
+	spin_unlock_irqrestore(&p->lock, flags);
+	return err;
+}
+
+int pipe_open_fifo(struct inode *inode, unsigned flags, struct file **out)
+{
+	unsigned mode = flags & O_ACCMODE;
+	if (mode != O_RDONLY && mode != O_WRONLY && mode != O_RDWR)
+		return -EINVAL;
+	const struct file_ops *ops = mode == O_RDONLY	? &read_ops
+				     : mode == O_WRONLY ? &write_ops
+							: &read_write_ops;
+	struct file *f = file_new(inode, ops, flags);
+	if (!f)
+		return -ENOMEM;
+	int err;
+	if (!(f->private = fifo_attach(inode, flags, &err))) {
+		free_file(f);
+		return err;
+	}
+	if ((err = wait_for_partner(f))) {
+		file_put(f); /* the count it took goes, and the pipe with the last */
+		return err;
+	}
+	*out = f;
 	return 0;
 }

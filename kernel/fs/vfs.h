@@ -27,6 +27,7 @@
 struct file;
 struct inode;
 struct dir_sink;
+struct pipe;
 
 struct file_ops {
 	/* buf is a user address: copy with arch/usercopy.h. A return below 0 is -errno. */
@@ -90,7 +91,8 @@ struct inode {
 	uint8_t **pages;	  /* a regular file: its data, a page each (NULL: zeroes) */
 	const uint8_t *image;	  /* or its bytes in the initramfs, read in place until changed */
 	size_t page_slots;
-	char *target; /* a symbolic link */
+	char *target;	   /* a symbolic link */
+	struct pipe *fifo; /* a FIFO: its pipe while it is open (fs/pipe.c) */
 };
 
 struct dir_entry {

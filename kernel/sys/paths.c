@@ -1,5 +1,5 @@
-/* Calls on path names: stat and access, making and removing names (mkdir, unlink,
- * rmdir, link, symlink, rename), readlink, the working directory, umask, truncate.
+/* Calls on path names: stat and access, making and removing names (mkdir, mknod,
+ * unlink, rmdir, link, symlink, rename), readlink, the working directory, umask, truncate.
  * The *at forms take a directory
  * descriptor or AT_FDCWD (<linux/fcntl.h>); the old forms are those with AT_FDCWD. */
 #include <asm-generic/errno.h>
@@ -205,6 +205,52 @@ long sys_mkdir(uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t 
 static long unlink_name(struct inode *base, const char *path, uint64_t directory)
 {
 	return path_unlink(base, path, directory);
+}
+
+/* The node types mknod makes, as Linux's may_mknod says: files (type 0 too), devices,
+ * FIFOs and sockets; a directory is EPERM, anything else EINVAL. */
+static long node_type(uint32_t mode, uint32_t *type)
+{
+	switch (*type = mode & S_IFMT) {
+	case 0: *type = S_IFREG; return 0;
+	case S_IFREG:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK: return 0;
+	case S_IFDIR: return -EPERM;
+	default: return -EINVAL;
+	}
+}
+
+/* Linux takes the mode as a umode_t (16 bits) and the device as Linux's dev_t
+ * encoding, which stat gives back as it is. */
+long sys_mknodat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t dev, uint64_t a5,
+		 uint64_t a6)
+{
+	(void)a5, (void)a6;
+	uint32_t type;
+	long err = node_type((uint16_t)mode, &type);
+	if (err)
+		return err;
+	uint32_t perm = (uint16_t)mode & 07777 & ~process_current()->umask;
+	uint32_t rdev = type == S_IFCHR || type == S_IFBLK ? (uint32_t)dev : 0;
+	char *name;
+	struct inode *base;
+	if ((err = user_path(path, &name)))
+		return err;
+	if (!(err = at_base((int)dirfd, name, &base))) {
+		err = path_create(base, name, type | perm, rdev, 0, 0);
+		inode_put(base);
+	}
+	kfree(name);
+	return err;
+}
+
+long sys_mknod(uint64_t path, uint64_t mode, uint64_t dev, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a4;
+	return sys_mknodat(AT_CWD, path, mode, dev, a5, a6);
 }
 
 long sys_unlinkat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t a4, uint64_t a5,

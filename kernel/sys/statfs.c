@@ -1,6 +1,6 @@
 /* statfs and fstatfs: what the file system holding a file says of itself
  * (<asm/statfs.h>, magic numbers from <linux/magic.h>). There is one, the RAM file
- * system, and pipes, which Linux keeps in a file system of their own. */
+ * system, and anonymous pipes, which Linux keeps in a file system of their own. */
 #include <asm-generic/errno.h>
 #include <asm/statfs.h>
 #include <linux/fcntl.h>
@@ -45,7 +45,7 @@ long sys_fstatfs(uint64_t fd, uint64_t buf, uint64_t a3, uint64_t a4, uint64_t a
 	if (!f)
 		return -EBADF;
 	struct statfs st;
-	if (pipe_is(f))
+	if (pipe_is_anonymous(f))
 		pipe_statfs(&st);
 	else
 		fs_statfs(&st);

@@ -115,6 +115,9 @@ long sys_access(uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t
 long sys_mkdirat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a4, uint64_t a5,
 		 uint64_t a6);
 long sys_mkdir(uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_mknodat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t dev, uint64_t a5,
+		 uint64_t a6);
+long sys_mknod(uint64_t path, uint64_t mode, uint64_t dev, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_unlinkat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t a4, uint64_t a5,
 		  uint64_t a6);
 long sys_unlink(uint64_t path, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
