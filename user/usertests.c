@@ -3566,6 +3566,37 @@ static void test_devices(void)
 	unlink("f");
 }
 
+/* syslog(2), dmesg's call: the log (Keel's holds all the console showed), its size,
+ * clearing it. Actions from include/linux/syslog.h (not in the UAPI headers). */
+static void test_syslog(void)
+{
+	enum { READ_ALL = 3, CLEAR = 5, CONSOLE_LEVEL = 8, SIZE_BUFFER = 10 };
+	static char buf[1 << 16];
+	long size = syscall(SYS_syslog, (long)SIZE_BUFFER, 0l, 0l);
+	CHECK(size >= 4096, "the log holds %ld bytes", size);
+	long n = syscall(SYS_syslog, (long)READ_ALL, buf, 1024l); /* Linux's: whole lines */
+	CHECK(n > 0 && n <= 1024, "1024 bytes of the log: got %ld", n);
+	long all = syscall(SYS_syslog, (long)READ_ALL, buf, (long)sizeof buf);
+	CHECK(all >= n && all <= size, "all of the log: %ld bytes of %ld", all, size);
+	EXPECT_EQ(syscall(SYS_syslog, (long)READ_ALL, buf, 0l), 0);
+	EXPECT_OK(syscall(SYS_syslog, 0l, 0l, 0l)); /* close and open: nothing to do */
+	EXPECT_OK(syscall(SYS_syslog, 1l, 0l, 0l));
+	EXPECT_ERR(syscall(SYS_syslog, (long)READ_ALL, 0l, 64l), EINVAL);
+	EXPECT_ERR(syscall(SYS_syslog, (long)READ_ALL, 0l, 0l), EINVAL);
+	EXPECT_ERR(syscall(SYS_syslog, (long)READ_ALL, buf, -1l), EINVAL);
+	EXPECT_ERR(syscall(SYS_syslog, (long)CONSOLE_LEVEL, 0l, 0l), EINVAL);
+	EXPECT_ERR(syscall(SYS_syslog, (long)CONSOLE_LEVEL, 0l, 9l), EINVAL);
+	EXPECT_ERR(syscall(SYS_syslog, 99l, 0l, 0l), EINVAL);
+	FOR_EACH_BAD(0) {
+		if (current_bad)
+			EXPECT_ERR(syscall(SYS_syslog, (long)READ_ALL, current_bad, 1024l), EFAULT);
+	}
+	/* after a clear, only what came since */
+	EXPECT_OK(syscall(SYS_syslog, (long)CLEAR, 0l, 0l));
+	long since = syscall(SYS_syslog, (long)READ_ALL, buf, (long)sizeof buf);
+	CHECK(since >= 0 && since < all, "after a clear: %ld bytes, %ld before", since, all);
+}
+
 /* ---- scheduling attributes ---------------------------------------------------------- */
 
 static long raw_getpriority(int which, int who)
@@ -3934,7 +3965,7 @@ static const struct test tests[] = {
 	T(chmod_chown),	  T(utimes),	  T(statfs),	  T(truncate),		T(access),	    T(names),
 	T(mknod),	T(fifo),	T(devices),	  T(clocks),		T(sleep),	    T(system),
 	T(getrandom),	  T(rlimit),		T(prctl),	    T(arch_prctl),
-	T(futex),	  T(priority),	  T(affinity),	  T(enosys),
+	T(futex),	  T(syslog),	  T(priority),	  T(affinity),	  T(enosys),
 };
 #define NTESTS (sizeof tests / sizeof tests[0])
 

@@ -227,6 +227,9 @@ long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a4, uint64_t
 long sys_statfs(uint64_t path, uint64_t buf, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_fstatfs(uint64_t fd, uint64_t buf, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 
+/* sys/syslog.c */
+long sys_syslog(uint64_t type, uint64_t buf, uint64_t len, uint64_t a4, uint64_t a5, uint64_t a6);
+
 /* sys/time.c */
 long sys_clock_gettime(uint64_t clock, uint64_t tp, uint64_t a3, uint64_t a4, uint64_t a5,
 		       uint64_t a6);

@@ -162,6 +162,7 @@ static const syscall_fn calls[] = {
 	[__NR_getrusage] = sys_getrusage,
 	[__NR_getrandom] = sys_getrandom,
 	[__NR_reboot] = sys_reboot,
+	[__NR_syslog] = sys_syslog,
 	/* mounts */
 	[__NR_mount] = sys_mount,
 	[__NR_umount2] = sys_umount2,
