@@ -3738,6 +3738,67 @@ static void test_clocks(void)
 	EXPECT_OK(syscall(SYS_time, 0));
 }
 
+/* Setting the wall clock: it moves, file times with it; CLOCK_REALTIME only. The
+ * clock is put back (by the monotonic clock's count) when done. */
+static void test_set_clock(void)
+{
+	struct timespec was, mono0, mono1, t;
+	clock_gettime(CLOCK_REALTIME, &was);
+	clock_gettime(CLOCK_MONOTONIC, &mono0);
+	t = (struct timespec){was.tv_sec + 100000, 0};
+	EXPECT_OK(clock_settime(CLOCK_REALTIME, &t));
+	clock_gettime(CLOCK_REALTIME, &t);
+	CHECK(t.tv_sec - was.tv_sec >= 100000 && t.tv_sec - was.tv_sec < 100010,
+	      "the clock set 100000 s on moved %ld s", (long)(t.tv_sec - was.tv_sec));
+	make_file("f", "", 0, 0644);
+	struct stat st;
+	stat("f", &st);
+	CHECK(st.st_mtime - was.tv_sec >= 100000 && st.st_mtime - was.tv_sec < 100010,
+	      "a new file's mtime is %ld s from the old clock", (long)(st.st_mtime - was.tv_sec));
+	unlink("f");
+	/* settimeofday: microseconds; a zone is kept and given back */
+	struct timeval tv = {was.tv_sec + 200000, 500000};
+	EXPECT_OK(syscall(SYS_settimeofday, &tv, 0l));
+	struct timeval now;
+	gettimeofday(&now, 0);
+	CHECK(now.tv_sec - was.tv_sec >= 200000 && now.tv_sec - was.tv_sec < 200010,
+	      "settimeofday 200000 s on moved %ld s", (long)(now.tv_sec - was.tv_sec));
+	struct timezone zone = {0, 0}, back = {1, 1}; /* zone 0 first: Linux's first call */
+	EXPECT_OK(syscall(SYS_settimeofday, 0l, &zone));    /* may warp a local-time clock */
+	zone.tz_minuteswest = -60;
+	EXPECT_OK(syscall(SYS_settimeofday, 0l, &zone));
+	EXPECT_OK(syscall(SYS_gettimeofday, &now, &back));
+	EXPECT_EQ(back.tz_minuteswest, -60);
+	zone.tz_minuteswest = 16 * 60;
+	EXPECT_ERR(syscall(SYS_settimeofday, 0l, &zone), EINVAL);
+	zone.tz_minuteswest = 0;
+	syscall(SYS_settimeofday, 0l, &zone);
+	/* errors */
+	t = (struct timespec){was.tv_sec, 0};
+	EXPECT_ERR(clock_settime(CLOCK_MONOTONIC, &t), EINVAL);
+	EXPECT_ERR(syscall(SYS_clock_settime, 99l, &t), EINVAL);
+	t.tv_nsec = 1000000000;
+	EXPECT_ERR(syscall(SYS_clock_settime, (long)CLOCK_REALTIME, &t), EINVAL);
+	t = (struct timespec){-1, 0};
+	EXPECT_ERR(syscall(SYS_clock_settime, (long)CLOCK_REALTIME, &t), EINVAL);
+	tv.tv_usec = 1000001;
+	EXPECT_ERR(syscall(SYS_settimeofday, &tv, 0l), EINVAL);
+	tv.tv_usec = -1;
+	EXPECT_ERR(syscall(SYS_settimeofday, &tv, 0l), EINVAL);
+	FOR_EACH_BAD(0) {
+		if (!current_bad)
+			continue;
+		EXPECT_ERR(syscall(SYS_clock_settime, (long)CLOCK_REALTIME, current_bad), EFAULT);
+		EXPECT_ERR(syscall(SYS_settimeofday, current_bad, 0l), EFAULT);
+		EXPECT_ERR(syscall(SYS_gettimeofday, 0l, current_bad), EFAULT);
+	}
+	/* back to the old time, and what has passed since */
+	clock_gettime(CLOCK_MONOTONIC, &mono1);
+	long ns = ns_between(&mono0, &mono1) + was.tv_nsec;
+	t = (struct timespec){was.tv_sec + ns / 1000000000, ns % 1000000000};
+	EXPECT_OK(clock_settime(CLOCK_REALTIME, &t));
+}
+
 static void test_sleep(void)
 {
 	struct timespec a, b;
@@ -3963,7 +4024,7 @@ static const struct test tests[] = {
 	T(getdents),	  T(getdents_removing), T(symlink),		T(link),	    T(dup),
 	T(fcntl),	  T(emfile),		T(stat),	    T(cwd),
 	T(chmod_chown),	  T(utimes),	  T(statfs),	  T(truncate),		T(access),	    T(names),
-	T(mknod),	T(fifo),	T(devices),	  T(clocks),		T(sleep),	    T(system),
+	T(mknod),	T(fifo),	T(devices),	  T(clocks),		T(sleep),	T(set_clock),	    T(system),
 	T(getrandom),	  T(rlimit),		T(prctl),	    T(arch_prctl),
 	T(futex),	  T(syslog),	  T(priority),	  T(affinity),	  T(enosys),
 };

@@ -236,6 +236,9 @@ long sys_clock_gettime(uint64_t clock, uint64_t tp, uint64_t a3, uint64_t a4, ui
 long sys_clock_getres(uint64_t clock, uint64_t res, uint64_t a3, uint64_t a4, uint64_t a5,
 		      uint64_t a6);
 long sys_gettimeofday(uint64_t tv, uint64_t tz, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_clock_settime(uint64_t clock, uint64_t tp, uint64_t a3, uint64_t a4, uint64_t a5,
+		       uint64_t a6);
+long sys_settimeofday(uint64_t tv, uint64_t tz, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_time(uint64_t tloc, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_clock_nanosleep(uint64_t clock, uint64_t flags, uint64_t req, uint64_t rem, uint64_t a5,

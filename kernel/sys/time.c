@@ -1,8 +1,8 @@
-/* Time and the system: clocks, sleeping, uname, sysinfo, times, getrusage,
- * getrandom, sched_yield, reboot. Structures from Linux's UAPI: <linux/time_types.h>,
- * <linux/utsname.h>, <linux/sysinfo.h>, <linux/times.h>, <linux/resource.h>,
- * <linux/reboot.h>, <linux/random.h>. CLOCK_REALTIME is the wall clock
- * (dev/wallclock.h). */
+/* Time and the system: clocks (read and set), sleeping, uname, sysinfo, times,
+ * getrusage, getrandom, sched_yield, reboot. Structures from Linux's UAPI:
+ * <linux/time_types.h>, <linux/time.h>, <linux/utsname.h>, <linux/sysinfo.h>,
+ * <linux/times.h>, <linux/resource.h>, <linux/reboot.h>, <linux/random.h>.
+ * CLOCK_REALTIME is the wall clock (dev/wallclock.h). */
 #include <asm-generic/errno.h>
 #include <linux/random.h>
 #include <linux/reboot.h>
@@ -75,13 +75,60 @@ long sys_clock_getres(uint64_t clock, uint64_t res, uint64_t a3, uint64_t a4, ui
 	return !res || copy_to_user(res, &ts, sizeof ts) ? 0 : -EFAULT;
 }
 
+/* The time zone settimeofday stored: only kept and given back, as on Linux, where
+ * nothing but a few file systems look at it. */
+static struct timezone zone;
+
 long sys_gettimeofday(uint64_t tv, uint64_t tz, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
-	(void)tz, (void)a3, (void)a4, (void)a5, (void)a6;
+	(void)a3, (void)a4, (void)a5, (void)a6;
 	uint64_t ns;
 	read_clock(CLOCK_REALTIME, &ns);
 	struct __kernel_old_timeval t = {(long)(ns / NS), (long)(ns % NS / 1000)};
-	return !tv || copy_to_user(tv, &t, sizeof t) ? 0 : -EFAULT;
+	if (tv && !copy_to_user(tv, &t, sizeof t))
+		return -EFAULT;
+	return !tz || copy_to_user(tz, &zone, sizeof zone) ? 0 : -EFAULT;
+}
+
+/* Setting the wall clock (root's right, and everyone is root): CLOCK_REALTIME only. */
+long sys_clock_settime(uint64_t clock, uint64_t tp, uint64_t a3, uint64_t a4, uint64_t a5,
+		       uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	if (clock != CLOCK_REALTIME)
+		return -EINVAL; /* the others cannot be set */
+	struct __kernel_timespec ts;
+	if (!copy_from_user(&ts, tp, sizeof ts))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long long)NS ||
+	    (uint64_t)ts.tv_sec >= UINT64_MAX / NS)
+		return -EINVAL;
+	wall_clock_set((uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec);
+	return 0;
+}
+
+/* Linux's checks: microseconds up to 1,000,000 pass the first (and fail the
+ * second); a zone at most 15 hours from Greenwich. */
+long sys_settimeofday(uint64_t tv, uint64_t tz, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	struct __kernel_old_timeval t;
+	struct timezone z;
+	if (tv && !copy_from_user(&t, tv, sizeof t))
+		return -EFAULT;
+	if (tv && (t.tv_usec < 0 || t.tv_usec > 1000000))
+		return -EINVAL;
+	if (tz && !copy_from_user(&z, tz, sizeof z))
+		return -EFAULT;
+	if (tv && (t.tv_sec < 0 || t.tv_usec == 1000000 || (uint64_t)t.tv_sec >= UINT64_MAX / NS))
+		return -EINVAL;
+	if (tz && (z.tz_minuteswest > 15 * 60 || z.tz_minuteswest < -15 * 60))
+		return -EINVAL;
+	if (tz)
+		zone = z;
+	if (tv)
+		wall_clock_set((uint64_t)t.tv_sec * NS + (uint64_t)t.tv_usec * 1000);
+	return 0;
 }
 
 long sys_time(uint64_t tloc, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
