@@ -882,6 +882,19 @@ static void test_ids(void)
 	EXPECT_EQ(getegid(), 0);
 	EXPECT_EQ(syscall(SYS_getuid), 0);
 	EXPECT_EQ(syscall(SYS_getegid), 0);
+	/* real, effective and saved; and no supplementary groups */
+	unsigned ids[3] = {7, 7, 7};
+	EXPECT_OK(syscall(SYS_getresuid, &ids[0], &ids[1], &ids[2]));
+	CHECK(!ids[0] && !ids[1] && !ids[2], "getresuid: %u %u %u", ids[0], ids[1], ids[2]);
+	ids[0] = ids[1] = ids[2] = 7;
+	EXPECT_OK(syscall(SYS_getresgid, &ids[0], &ids[1], &ids[2]));
+	CHECK(!ids[0] && !ids[1] && !ids[2], "getresgid: %u %u %u", ids[0], ids[1], ids[2]);
+	EXPECT_ERR(syscall(SYS_getresuid, &ids[0], 0x1000l, &ids[2]), EFAULT);
+	gid_t groups[4] = {7};
+	EXPECT_EQ(syscall(SYS_getgroups, 4l, groups), 0);
+	EXPECT_EQ(groups[0], 7);
+	EXPECT_EQ(syscall(SYS_getgroups, 0l, 0l), 0);
+	EXPECT_ERR(syscall(SYS_getgroups, -1l, groups), EINVAL);
 }
 
 static void test_pgid_sid(void)

@@ -163,6 +163,10 @@ long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage,
 long sys_getpid(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_getppid(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_get_root_id(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_get_root_ids(uint64_t real, uint64_t effective, uint64_t saved, uint64_t a4, uint64_t a5,
+		      uint64_t a6);
+long sys_getgroups(uint64_t size, uint64_t list, uint64_t a3, uint64_t a4, uint64_t a5,
+		   uint64_t a6);
 long sys_setpgid(uint64_t pid, uint64_t pgid, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_getpgid(uint64_t pid, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_getpgrp(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
