@@ -3897,6 +3897,38 @@ static void test_system(void)
 	EXPECT_ERR(syscall(SYS_reboot, LINUX_REBOOT_MAGIC, 0x28121969, 0x12345678, 0), EINVAL);
 }
 
+/* sethostname and setdomainname: what uname says next; put back when done. */
+static void test_hostname(void)
+{
+	struct utsname was, u;
+	uname(&was);
+	EXPECT_OK(sethostname("usertests-host", 14));
+	uname(&u);
+	EXPECT_EQ(strcmp(u.nodename, "usertests-host"), 0);
+	EXPECT_OK(sethostname("abcdef", 3)); /* the length counts, not a NUL */
+	uname(&u);
+	EXPECT_EQ(strcmp(u.nodename, "abc"), 0);
+	char longest[65];
+	memset(longest, 'h', sizeof longest);
+	EXPECT_OK(sethostname(longest, 64));
+	uname(&u);
+	EXPECT_EQ(strlen(u.nodename), 64);
+	EXPECT_ERR(syscall(SYS_sethostname, longest, 65l), EINVAL);
+	EXPECT_ERR(syscall(SYS_sethostname, longest, -1l), EINVAL);
+	EXPECT_ERR(syscall(SYS_sethostname, 0x1000l, 4l), EFAULT);
+	EXPECT_OK(syscall(SYS_sethostname, 0l, 0l)); /* empty */
+	uname(&u);
+	EXPECT_EQ(u.nodename[0], 0);
+	EXPECT_OK(syscall(SYS_setdomainname, "example", 7l));
+	uname(&u);
+	EXPECT_EQ(strcmp(u.__domainname, "example"), 0);
+	EXPECT_ERR(syscall(SYS_setdomainname, longest, 65l), EINVAL);
+	sethostname(was.nodename, strlen(was.nodename));
+	syscall(SYS_setdomainname, was.__domainname, (long)strlen(was.__domainname));
+	uname(&u);
+	EXPECT_EQ(strcmp(u.nodename, was.nodename), 0);
+}
+
 static void test_getrandom(void)
 {
 	unsigned char a[64], b[64];
@@ -4037,7 +4069,7 @@ static const struct test tests[] = {
 	T(getdents),	  T(getdents_removing), T(symlink),		T(link),	    T(dup),
 	T(fcntl),	  T(emfile),		T(stat),	    T(cwd),
 	T(chmod_chown),	  T(utimes),	  T(statfs),	  T(truncate),		T(access),	    T(names),
-	T(mknod),	T(fifo),	T(devices),	  T(clocks),		T(sleep),	T(set_clock),	    T(system),
+	T(mknod),	T(fifo),	T(devices),	  T(clocks),		T(sleep),	T(set_clock),	    T(system),	T(hostname),
 	T(getrandom),	  T(rlimit),		T(prctl),	    T(arch_prctl),
 	T(futex),	  T(syslog),	  T(priority),	  T(affinity),	  T(enosys),
 };

@@ -249,6 +249,10 @@ long sys_clock_nanosleep(uint64_t clock, uint64_t flags, uint64_t req, uint64_t 
 			 uint64_t a6);
 long sys_sched_yield(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_uname(uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_sethostname(uint64_t name, uint64_t len, uint64_t a3, uint64_t a4, uint64_t a5,
+		     uint64_t a6);
+long sys_setdomainname(uint64_t name, uint64_t len, uint64_t a3, uint64_t a4, uint64_t a5,
+		       uint64_t a6);
 long sys_sysinfo(uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_times(uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_getrusage(uint64_t who, uint64_t buf, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);

@@ -1,6 +1,6 @@
-/* Time and the system: clocks (read and set), sleeping, uname, sysinfo, times,
- * getrusage, getrandom, sched_yield, reboot. Structures from Linux's UAPI:
- * <linux/time_types.h>, <linux/time.h>, <linux/utsname.h>, <linux/sysinfo.h>,
+/* Time and the system: clocks (read and set), sleeping, uname and the host's names,
+ * sysinfo, times, getrusage, getrandom, sched_yield, reboot. Structures from Linux's
+ * UAPI: <linux/time_types.h>, <linux/time.h>, <linux/utsname.h>, <linux/sysinfo.h>,
  * <linux/times.h>, <linux/resource.h>, <linux/reboot.h>, <linux/random.h>.
  * CLOCK_REALTIME is the wall clock (dev/wallclock.h). */
 #include <asm-generic/errno.h>
@@ -26,6 +26,7 @@
 #include "../proc/vm.h"
 #include "../sched/sched.h"
 #include "../sched/task.h"
+#include "../sync/spinlock.h"
 #include "sys.h"
 
 #define NS	   1000000000ull
@@ -203,18 +204,52 @@ long sys_sched_yield(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_
 
 /* ---- the system ------------------------------------------------------------------ */
 
+/* The names sethostname and setdomainname change, under their own lock. */
+static struct spinlock names_lock = SPINLOCK_INIT;
+static char host_name[__NEW_UTS_LEN + 1] = "keel", domain_name[__NEW_UTS_LEN + 1] = "(none)";
+
 long sys_uname(uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
 	struct new_utsname u;
 	memset(&u, 0, sizeof u);
 	strncpy_safe(u.sysname, "Keel", sizeof u.sysname);
-	strncpy_safe(u.nodename, "keel", sizeof u.nodename);
 	strncpy_safe(u.release, "0.14", sizeof u.release);
 	strncpy_safe(u.version, "#1", sizeof u.version);
 	strncpy_safe(u.machine, "x86_64", sizeof u.machine);
-	strncpy_safe(u.domainname, "(none)", sizeof u.domainname);
+	uint64_t flags = spin_lock_irqsave(&names_lock);
+	memcpy(u.nodename, host_name, sizeof host_name);
+	memcpy(u.domainname, domain_name, sizeof domain_name);
+	spin_unlock_irqrestore(&names_lock, flags);
 	return copy_to_user(buf, &u, sizeof u) ? 0 : -EFAULT;
+}
+
+/* `len` bytes (at most 64; no NUL needed) from user `name` become `to`. */
+static long set_name(char *to, uint64_t name, uint64_t len)
+{
+	char fresh[__NEW_UTS_LEN + 1] = {0};
+	if ((int)len < 0 || (int)len > __NEW_UTS_LEN)
+		return -EINVAL;
+	if (!copy_from_user(fresh, name, (size_t)(int)len))
+		return -EFAULT;
+	uint64_t flags = spin_lock_irqsave(&names_lock);
+	memcpy(to, fresh, sizeof fresh);
+	spin_unlock_irqrestore(&names_lock, flags);
+	return 0;
+}
+
+long sys_sethostname(uint64_t name, uint64_t len, uint64_t a3, uint64_t a4, uint64_t a5,
+		     uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	return set_name(host_name, name, len);
+}
+
+long sys_setdomainname(uint64_t name, uint64_t len, uint64_t a3, uint64_t a4, uint64_t a5,
+		       uint64_t a6)
+{
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	return set_name(domain_name, name, len);
 }
 
 /* Pages the heap holds with nothing in them (after a drain, the empty slab a size
