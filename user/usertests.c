@@ -3399,6 +3399,77 @@ static void test_statfs(void)
 	unlink("f");
 }
 
+static long do_fallocate(int fd, int mode, long offset, long len)
+{
+	return syscall(SYS_fallocate, (long)fd, (long)mode, offset, len);
+}
+
+/* fallocate as tmpfs does it: pages made (the size with them, but for KEEP_SIZE) or
+ * a hole punched; st_blocks counts the pages a file holds. Modes from
+ * <linux/falloc.h>: KEEP_SIZE 1, PUNCH_HOLE 2, COLLAPSE_RANGE 8, ZERO_RANGE 16. */
+static void test_fallocate(void)
+{
+	enum { KEEP = 1, PUNCH = 2, COLLAPSE = 8, ZERO = 16 };
+	struct stat st;
+	static char buf[10000], x[10000];
+	int fd = open("f", O_RDWR | O_CREAT, 0644);
+	EXPECT_OK(do_fallocate(fd, 0, 0, 10000));
+	fstat(fd, &st);
+	EXPECT_EQ(st.st_size, 10000);
+	EXPECT_EQ(st.st_blocks, 24); /* three pages */
+	memset(buf, 1, sizeof buf);
+	EXPECT_EQ(pread(fd, buf, sizeof buf, 0), 10000);
+	EXPECT_EQ(buf[0] | buf[9999], 0);
+	EXPECT_OK(do_fallocate(fd, KEEP, 0, 20000));
+	fstat(fd, &st);
+	EXPECT_EQ(st.st_size, 10000);
+	EXPECT_EQ(st.st_blocks, 40);
+	/* a hole: the page wholly in it goes, the rest of it reads as zeros */
+	memset(x, 'x', sizeof x);
+	pwrite(fd, x, sizeof x, 0);
+	EXPECT_OK(do_fallocate(fd, PUNCH | KEEP, 100, 8192));
+	fstat(fd, &st);
+	EXPECT_EQ(st.st_size, 10000);
+	EXPECT_EQ(st.st_blocks, 32);
+	pread(fd, buf, sizeof buf, 0);
+	CHECK(buf[99] == 'x' && buf[100] == 0 && buf[8291] == 0 && buf[8292] == 'x',
+	      "around the hole: %d %d %d %d", buf[99], buf[100], buf[8291], buf[8292]);
+	/* more than memory holds: refused before anything is taken */
+	EXPECT_ERR(do_fallocate(fd, KEEP, 0, 1l << 40), ENOSPC);
+	fstat(fd, &st);
+	EXPECT_EQ(st.st_blocks, 32);
+	/* errors: arguments, then modes, then the file */
+	EXPECT_ERR(do_fallocate(fd, 0, -1, 5), EINVAL);
+	EXPECT_ERR(do_fallocate(fd, 0, 0, 0), EINVAL);
+	EXPECT_ERR(do_fallocate(fd, 0x100, 0, 5), EOPNOTSUPP);
+	EXPECT_ERR(do_fallocate(fd, PUNCH, 0, 5), EOPNOTSUPP); /* a hole keeps the size */
+	EXPECT_ERR(do_fallocate(fd, COLLAPSE | KEEP, 0, 5), EINVAL);
+	EXPECT_ERR(do_fallocate(fd, ZERO, 0, 5), EOPNOTSUPP); /* not tmpfs's */
+	EXPECT_ERR(do_fallocate(fd, 0, INT64_MAX, 5), EFBIG);
+	EXPECT_ERR(do_fallocate(999, 0, 0, 5), EBADF);
+	int ro = open("f", O_RDONLY), p[2], null = open("/dev/null", O_WRONLY);
+	pipe(p);
+	EXPECT_ERR(do_fallocate(ro, 0, 0, 5), EBADF);
+	EXPECT_ERR(do_fallocate(p[1], 0, 0, 5), ESPIPE);
+	EXPECT_ERR(do_fallocate(null, 0, 0, 5), ENODEV);
+	close(ro);
+	close(p[0]);
+	close(p[1]);
+	close(null);
+	close(fd);
+	/* blocks are pages held: a small file one page, a sparse one only what was written */
+	make_file("g", "12", 2, 0644);
+	stat("g", &st);
+	EXPECT_EQ(st.st_blocks, 8);
+	fd = open("g", O_WRONLY);
+	pwrite(fd, "x", 1, 1 << 20);
+	fstat(fd, &st);
+	EXPECT_EQ(st.st_blocks, 16);
+	close(fd);
+	unlink("f");
+	unlink("g");
+}
+
 static void test_access(void)
 {
 	make_file("f", "", 0, 0644);
@@ -4068,7 +4139,7 @@ static const struct test tests[] = {
 	T(file_unlink_open), T(open_flags),	T(rename),	    T(dirs),
 	T(getdents),	  T(getdents_removing), T(symlink),		T(link),	    T(dup),
 	T(fcntl),	  T(emfile),		T(stat),	    T(cwd),
-	T(chmod_chown),	  T(utimes),	  T(statfs),	  T(truncate),		T(access),	    T(names),
+	T(chmod_chown),	  T(utimes),	  T(statfs),	  T(truncate),	T(fallocate),		T(access),	    T(names),
 	T(mknod),	T(fifo),	T(devices),	  T(clocks),		T(sleep),	T(set_clock),	    T(system),	T(hostname),
 	T(getrandom),	  T(rlimit),		T(prctl),	    T(arch_prctl),
 	T(futex),	  T(syslog),	  T(priority),	  T(affinity),	  T(enosys),

@@ -12,6 +12,7 @@
 #include "../lib/bitmap.h"
 #include "../lib/string.h"
 #include "../mm/heap.h"
+#include "../mm/paging.h"
 #include "../sched/sched.h"
 #include "../sched/task.h"
 #include "devices.h"
@@ -84,6 +85,15 @@ static long regular_read(struct file *f, uintptr_t buf, size_t n)
 static long regular_write(struct file *f, uintptr_t buf, size_t n)
 {
 	return regular_io(f->inode, buf, n, &f->offset, true, f->flags & O_APPEND);
+}
+
+int inode_fallocate(struct inode *inode, uint64_t offset, uint64_t len, bool punch, bool keep_size)
+{
+	mutex_lock(&fs_lock);
+	int err = punch ? ramfs_punch_hole(inode, offset, len)
+			: ramfs_allocate(inode, offset, len, keep_size);
+	mutex_unlock(&fs_lock);
+	return err;
 }
 
 int inode_truncate(struct inode *inode, uint64_t size)
@@ -342,7 +352,10 @@ void inode_stat(const struct inode *inode, struct stat *st)
 	st->st_rdev = inode->rdev;
 	st->st_size = (long)inode->size;
 	st->st_blksize = 4096;
-	st->st_blocks = (long)((inode->size + 511) / 512);
+	/* 512-byte blocks of the pages it holds, as tmpfs counts (read in place from the
+	 * initramfs: the pages it spans) */
+	size_t pages = inode->image ? (inode->size + PAGE_SIZE - 1) / PAGE_SIZE : inode->pages_held;
+	st->st_blocks = (long)(pages * (PAGE_SIZE / 512));
 	st->st_atime = (unsigned long)inode->atime.sec;
 	st->st_atime_nsec = (unsigned long)inode->atime.nsec;
 	st->st_mtime = (unsigned long)inode->mtime.sec;

@@ -30,6 +30,10 @@ long file_transfer_at(struct file *f, uintptr_t buf, size_t n, uint64_t offset, 
  * moves on, to `out` through its write_kernel. Bytes sent, or -errno if none were. */
 long file_send(struct file *in, uint64_t *pos, struct file *out, size_t count);
 
+/* fallocate(2)'s two modes on a regular file: pages made (the size grown unless
+ * keep_size), or a hole punched. */
+int inode_fallocate(struct inode *inode, uint64_t offset, uint64_t len, bool punch, bool keep_size);
+
 /* truncate(2): a regular file's new size. */
 int inode_truncate(struct inode *inode, uint64_t size);
 

@@ -85,15 +85,22 @@ uint64_t fs_data_pages(void)
 	return __atomic_load_n(&data_pages, __ATOMIC_RELAXED);
 }
 
-static void free_pages_from(struct inode *inode, size_t first)
+/* Frees a file's pages [first, end) (those it has). */
+static void free_pages_range(struct inode *inode, size_t first, size_t end)
 {
-	for (size_t i = first; i < inode->page_slots; i++) {
+	for (size_t i = first; i < end && i < inode->page_slots; i++) {
 		if (inode->pages[i]) {
 			pmm_free_frame(virt_to_phys(inode->pages[i]));
 			__atomic_sub_fetch(&data_pages, 1, __ATOMIC_RELAXED);
+			inode->pages_held--;
 		}
 		inode->pages[i] = 0;
 	}
+}
+
+static void free_pages_from(struct inode *inode, size_t first)
+{
+	free_pages_range(inode, first, inode->page_slots);
 }
 
 static void free_inode(struct inode *inode)
@@ -217,6 +224,7 @@ static uint8_t *page_for_write(struct inode *inode, size_t index, bool whole)
 			return 0;
 		inode->pages[index] = phys_to_virt(frame);
 		__atomic_add_fetch(&data_pages, 1, __ATOMIC_RELAXED);
+		inode->pages_held++;
 		if (!whole)
 			memset(inode->pages[index], 0, PAGE_SIZE);
 	}
@@ -311,6 +319,52 @@ int ramfs_truncate(struct inode *inode, uint64_t size)
 			       PAGE_SIZE - size % PAGE_SIZE);
 	}
 	inode->size = size;
+	inode_now(&inode->mtime);
+	inode->ctime = inode->mtime;
+	return 0;
+}
+
+int ramfs_allocate(struct inode *inode, uint64_t offset, uint64_t len, bool keep_size)
+{
+	if (inode->image && detach_image(inode))
+		return -ENOSPC;
+	size_t first = offset / PAGE_SIZE, last = (offset + len - 1) / PAGE_SIZE;
+	struct pmm_stats frames;
+	pmm_get_stats(&frames);
+	/* Not more than memory holds: counted before anything is taken. */
+	size_t span = last - first + 1, missing = 0;
+	if (span > inode->page_slots + frames.free_frames)
+		return -ENOSPC;
+	for (size_t i = first; i <= last; i++)
+		missing += !(i < inode->page_slots && inode->pages[i]);
+	if (missing > frames.free_frames)
+		return -ENOSPC;
+	for (size_t i = first; i <= last; i++)
+		if (!page_for_write(inode, i, false))
+			return -ENOSPC; /* what was taken stays: the file holds it */
+	if (!keep_size && offset + len > inode->size)
+		inode->size = offset + len;
+	inode_now(&inode->ctime);
+	return 0;
+}
+
+int ramfs_punch_hole(struct inode *inode, uint64_t offset, uint64_t len)
+{
+	if (inode->image && detach_image(inode))
+		return -ENOSPC;
+	inode->data_version++; /* zeroes where bytes were */
+	uint64_t end = offset + len;
+	for (size_t i = offset / PAGE_SIZE; i < inode->page_slots && i * PAGE_SIZE < end; i++) {
+		if (!inode->pages[i])
+			continue;
+		uint64_t at = i * PAGE_SIZE;
+		size_t from = offset > at ? offset - at : 0;
+		size_t to = end - at < PAGE_SIZE ? end - at : PAGE_SIZE;
+		if (from == 0 && to == PAGE_SIZE)
+			free_pages_range(inode, i, i + 1);
+		else
+			memset(inode->pages[i] + from, 0, to - from);
+	}
 	inode_now(&inode->mtime);
 	inode->ctime = inode->mtime;
 	return 0;

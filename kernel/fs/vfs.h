@@ -89,6 +89,7 @@ struct inode {
 	struct list_node entries; /* a directory: struct dir_entry, in creation order */
 	uint64_t next_position;	  /* a directory: the next entry's position (getdents) */
 	uint8_t **pages;	  /* a regular file: its data, a page each (NULL: zeroes) */
+	size_t pages_held;	  /* how many of those there are */
 	const uint8_t *image;	  /* or its bytes in the initramfs, read in place until changed */
 	size_t page_slots;
 	char *target;	   /* a symbolic link */
@@ -188,6 +189,11 @@ int path_mount(const char *path, struct inode *root);
 long ramfs_read(struct inode *inode, uint64_t offset, void *buf, size_t n);
 long ramfs_write(struct inode *inode, uint64_t offset, const void *buf, size_t n);
 int ramfs_truncate(struct inode *inode, uint64_t size);
+/* fallocate: pages for [offset, offset + len), zeroed where new; the size grows to
+ * cover them unless keep_size. Or a hole there: whole pages go, the rest is zeroed.
+ * -ENOSPC when memory will not hold them. */
+int ramfs_allocate(struct inode *inode, uint64_t offset, uint64_t len, bool keep_size);
+int ramfs_punch_hole(struct inode *inode, uint64_t offset, uint64_t len);
 /* A new file's contents: `size` bytes at `data`, which stay where they are (the
  * initramfs in the kernel image) and are copied only when the file first changes. */
 void ramfs_attach_image(struct inode *inode, const uint8_t *data, uint64_t size);

@@ -1,9 +1,11 @@
 /* Calls on descriptors: read and write (vectored, positional), open and close, dup,
- * pipes, fcntl, ioctl, lseek, fstat, getdents64, ftruncate, the syncs, sendfile.
+ * pipes, fcntl, ioctl, lseek, fstat, getdents64, ftruncate, fallocate, the syncs,
+ * sendfile.
  * Flags and structures from Linux's UAPI: <linux/fcntl.h>, struct iovec
  * (<linux/uio.h>), struct stat (<asm/stat.h>). */
 #include <asm-generic/errno.h>
 #include <asm/stat.h>
+#include <linux/falloc.h>
 #include <linux/fcntl.h>
 #include <linux/stat.h>
 #include <linux/uio.h>
@@ -400,6 +402,59 @@ long sys_ftruncate(uint64_t fd, uint64_t length, uint64_t a3, uint64_t a4, uint6
 		r = inode_truncate(f->inode, length);
 	file_put(f);
 	return r;
+}
+
+/* fallocate's checks in Linux's order (vfs_fallocate), then tmpfs's: of the modes,
+ * plain allocation, FALLOC_FL_KEEP_SIZE and FALLOC_FL_PUNCH_HOLE (<linux/falloc.h>). */
+static long fallocate_mode_check(int mode)
+{
+	const int known = FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE |
+			  FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE;
+	const int punch_or_zero = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE;
+	if ((mode & ~known) || (mode & punch_or_zero) == punch_or_zero ||
+	    ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE)))
+		return -EOPNOTSUPP;
+	if (((mode & FALLOC_FL_COLLAPSE_RANGE) && (mode & ~FALLOC_FL_COLLAPSE_RANGE)) ||
+	    ((mode & FALLOC_FL_INSERT_RANGE) && (mode & ~FALLOC_FL_INSERT_RANGE)) ||
+	    ((mode & FALLOC_FL_UNSHARE_RANGE) &&
+	     (mode & ~(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE))))
+		return -EINVAL;
+	return 0;
+}
+
+/* Then the file's checks: open for writing, a regular file, room for the range. */
+static long fallocate_file_check(const struct file *f, int64_t at, int64_t n, int mode)
+{
+	uint32_t type = f->inode->mode & S_IFMT;
+	if (!can_write(f))
+		return -EBADF;
+	if (type != S_IFREG)
+		return type == S_IFIFO ? -ESPIPE : type == S_IFDIR ? -EISDIR : -ENODEV;
+	if (at > INT64_MAX - n)
+		return -EFBIG;
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP; /* what tmpfs cannot do */
+	return 0;
+}
+
+long sys_fallocate(uint64_t fd, uint64_t mode, uint64_t offset, uint64_t len, uint64_t a5,
+		   uint64_t a6)
+{
+	(void)a5, (void)a6;
+	int64_t at = (int64_t)offset, n = (int64_t)len;
+	if (at < 0 || n <= 0)
+		return -EINVAL;
+	long err = fallocate_mode_check((int)mode);
+	if (err)
+		return err;
+	struct file *f = get(fd);
+	if (!f)
+		return -EBADF;
+	if (!(err = fallocate_file_check(f, at, n, (int)mode)))
+		err = inode_fallocate(f->inode, (uint64_t)at, (uint64_t)n,
+				      mode & FALLOC_FL_PUNCH_HOLE, mode & FALLOC_FL_KEEP_SIZE);
+	file_put(f);
+	return err;
 }
 
 long sys_fsync(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)

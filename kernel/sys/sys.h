@@ -59,6 +59,8 @@ long sys_getdents64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a4, uint
 long sys_ftruncate(uint64_t fd, uint64_t length, uint64_t a3, uint64_t a4, uint64_t a5,
 		   uint64_t a6);
 long sys_sync(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long sys_fallocate(uint64_t fd, uint64_t mode, uint64_t offset, uint64_t len, uint64_t a5,
+		   uint64_t a6);
 long sys_fsync(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_syncfs(uint64_t fd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t offset, uint64_t count, uint64_t a5,

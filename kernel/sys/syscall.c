@@ -42,6 +42,7 @@ static const syscall_fn calls[] = {
 	[__NR_fstat] = sys_fstat,
 	[__NR_getdents64] = sys_getdents64,
 	[__NR_ftruncate] = sys_ftruncate,
+	[__NR_fallocate] = sys_fallocate,
 	[__NR_fsync] = sys_fsync,
 	[__NR_fdatasync] = sys_fsync,
 	[__NR_sync] = sys_sync,
