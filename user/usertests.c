@@ -3566,6 +3566,8 @@ static void test_fifo(void)
 	int r = open("p", O_RDONLY | O_NONBLOCK);
 	EXPECT_OK(r);
 	EXPECT_EQ(read(r, buf, sizeof buf), 0);
+	struct pollfd pfd = {r, POLLIN, 0};
+	EXPECT_EQ(poll(&pfd, 1, 0), 0); /* no hang-up before a writer has come */
 	int w = open("p", O_WRONLY | O_NONBLOCK);
 	EXPECT_OK(w);
 	EXPECT_EQ(write(w, "abc", 3), 3);
@@ -3577,6 +3579,8 @@ static void test_fifo(void)
 	EXPECT_EQ(sf.f_type, 0x01021994); /* the file system it lives in, not pipefs */
 	close(w);
 	EXPECT_EQ(read(r, buf, sizeof buf), 0);
+	EXPECT_EQ(poll(&pfd, 1, 0), 1); /* and gone */
+	EXPECT_EQ(pfd.revents, POLLHUP);
 	close(r);
 	/* a reader waits until a writer opens */
 	pid_t pid = fork();

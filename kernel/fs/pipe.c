@@ -218,8 +218,10 @@ static unsigned pipe_poll(struct file *f)
 	struct pipe *p = f->private;
 	unsigned mask = 0;
 	uint64_t flags = spin_lock_irqsave(&p->lock);
+	/* As Linux: no hang-up for a FIFO's reader until a writer has come (and gone). */
 	if (reads(f))
-		mask |= (used(p) ? POLLIN : 0) | (p->writers ? 0 : POLLHUP);
+		mask |= (used(p) ? POLLIN : 0) |
+			(p->writers || f->seen == p->writer_opens ? 0 : POLLHUP);
 	if (writes(f))
 		mask |= (p->size - used(p) >= PIPE_ATOM ? POLLOUT : 0) | (p->readers ? 0 : POLLERR);
 	spin_unlock_irqrestore(&p->lock, flags);
@@ -335,6 +337,7 @@ int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
 		return -ENOMEM;
 	}
 	p->readers = p->writers = 1;
+	p->reader_opens = p->writer_opens = 1; /* the ends' own: seen is 0 */
 	r->private = w->private = p;
 	*read_end = r;
 	*write_end = w;
@@ -344,9 +347,9 @@ int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
 /* ---- FIFOs (named pipes) -------------------------------------------------------- */
 
 /* The pipe of FIFO `inode`, made by its first open, with this open counted: a reader,
- * a writer, or both. NULL with *err: ENXIO for a writer that will not wait and has no
- * reader (POSIX's rule), ENOMEM. */
-static struct pipe *fifo_attach(struct inode *inode, unsigned flags, int *err)
+ * a writer, or both; *seen is the writers' opens so far. NULL with *err: ENXIO for a
+ * writer that will not wait and has no reader (POSIX's rule), ENOMEM. */
+static struct pipe *fifo_attach(struct inode *inode, unsigned flags, int *err, unsigned *seen)
 {
 	unsigned mode = flags & O_ACCMODE;
 	struct pipe *fresh = inode->fifo ? 0 : pipe_new();
@@ -363,6 +366,7 @@ static struct pipe *fifo_attach(struct inode *inode, unsigned flags, int *err)
 			wake_up(&p->can_read, WAKE_ALL); /* openers waiting for this one */
 			wake_up(&p->can_write, WAKE_ALL);
 		}
+		*seen = p->writer_opens;
 		spin_unlock_irqrestore(&p->lock, f);
 	}
 	if (!*err && p == fresh) {
@@ -417,10 +421,13 @@ int pipe_open_fifo(struct inode *inode, unsigned flags, struct file **out)
 	if (!f)
 		return -ENOMEM;
 	int err;
-	if (!(f->private = fifo_attach(inode, flags, &err))) {
+	unsigned seen;
+	if (!(f->private = fifo_attach(inode, flags, &err, &seen))) {
 		free_file(f);
 		return err;
 	}
+	if (flags & O_NONBLOCK)
+		f->seen = seen; /* hung up only once a writer has come and gone */
 	if ((err = wait_for_partner(f))) {
 		file_put(f); /* the count it took goes, and the pipe with the last */
 		return err;

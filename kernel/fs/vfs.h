@@ -110,6 +110,7 @@ struct file {
 	unsigned flags; /* O_ACCMODE, O_APPEND, O_NONBLOCK (<asm-generic/fcntl.h>) */
 	int refs;	/* descriptors that share it (dup, fork) */
 	void *private;	/* pipes: their buffer */
+	unsigned seen;	/* a FIFO's read end: the writers' opens it has seen (poll) */
 };
 
 extern struct mutex fs_lock;
