@@ -6,7 +6,8 @@ import re
 import shutil
 import subprocess
 
-from harness import BUILD, READY, ROOT, QemuRun, check, check_kernel_boot, run, scratch_dir, test
+from harness import (BUILD, MAKE_JOBS, READY, ROOT, QemuRun, check, check_kernel_boot, run,
+                     scratch_dir, test)
 
 
 def copy_of_tree():
@@ -24,7 +25,7 @@ def make(tree, *args):
     # Without the flags of a make above (make -s test would silence the commands
     # these tests read).
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    out = run(["make", *args], cwd=tree, env=env)
+    out = run(["make", MAKE_JOBS, *args], cwd=tree, env=env)
     check(out.returncode == 0 or "expect_fail" in args,
           f"make {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
     return out
@@ -87,11 +88,12 @@ def changing_a_build_option_rebuilds_what_it_changes():
         out = make(tree, "KERNEL_PAD_KIB=4", "all")
         check(not compiled(out), f"a dry run with another option changed the next build: "
               f"{compiled(out)}")
-        make(tree, "clean", "all")
+        make(tree, "clean")  # not in one make: under -j, clean would race all
+        make(tree, "all")
         victim = tree / "kernel/dev/floppy.c"
         text = victim.read_text()
         victim.unlink()
-        out = run(["make", "all"], cwd=tree)
+        out = run(["make", MAKE_JOBS, "all"], cwd=tree)
         check(out.returncode != 0 and "floppy_motor_off" in out.stderr,
               f"deleting a source file still linked the old object:\n{out.stdout[-1000:]}")
         victim.write_text(text)
@@ -144,7 +146,7 @@ def an_overflowing_boot_sector_fails_the_build_naming_the_excess():
     try:
         mbr = tree / "boot/mbr.asm"
         mbr.write_text(mbr.read_text().replace("code_end:", "        times 40 nop\ncode_end:"))
-        out = run(["make", "all"], cwd=tree)
+        out = run(["make", MAKE_JOBS, "all"], cwd=tree)
         check(out.returncode != 0, "make succeeded with 40 extra bytes in the boot sector")
         m = re.search(r"the boot code is (\d+) bytes over its 446-byte limit", out.stderr)
         check(m, f"no overflow message in:\n{out.stderr}")
@@ -159,7 +161,7 @@ def an_overflowing_boot_sector_fails_the_build_naming_the_excess():
 def kernel_builds_warning_free_with_clang_and_boots():
     tree = copy_of_tree()
     try:
-        out = run(["make", "CC=clang", "all"], cwd=tree)
+        out = run(["make", MAKE_JOBS, "CC=clang", "all"], cwd=tree)
         check(out.returncode == 0, f"clang build failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
         # make's own warnings (under make -j: "jobserver unavailable") are not clang's.
         warnings = [l for l in out.stderr.splitlines() if "warning:" in l and not l.startswith("make")]
@@ -167,7 +169,7 @@ def kernel_builds_warning_free_with_clang_and_boots():
         with QemuRun(tree / "disk/hdd.img", "ide") as vm:
             check_kernel_boot(vm.wait_for(READY, 60, which="serial"), "clang-built kernel")
         # Test code is built into the test kernel only: it must be clang-clean too.
-        out = run(["make", "CC=clang", "test-kernel"], cwd=tree)
+        out = run(["make", MAKE_JOBS, "CC=clang", "test-kernel"], cwd=tree)
         warnings = [l for l in out.stderr.splitlines() if "warning:" in l and not l.startswith("make")]
         check(out.returncode == 0 and not warnings,
               f"clang build of the test kernel failed or warned:\n{out.stderr[-3000:]}")

@@ -7,7 +7,7 @@ import shutil
 import socket
 import subprocess
 
-from harness import BUILD, DISK, ROOT, check, run, scratch_dir, tail, test
+from harness import BUILD, DISK, MAKE_JOBS, ROOT, check, run, scratch_dir, tail, test
 from test_build import copy_of_tree
 
 
@@ -129,7 +129,7 @@ def two_clean_builds_give_identical_images():
     trees = [copy_of_tree(), copy_of_tree()]
     try:
         for tree in trees:
-            out = run(["make", "-s", "all"], cwd=tree)
+            out = run(["make", MAKE_JOBS, "-s", "all"], cwd=tree)
             check(out.returncode == 0, f"build failed in {tree}:\n{out.stderr}")
         for name in ("build/kernel.bin", "build/mbr.bin", "disk/hdd.img", "disk/floppy.img"):
             a, b = (t / name for t in trees)

@@ -154,7 +154,10 @@ def check_mounts(lines):
 def check_no_leak(lines):
     before = line_after(lines, "free before 20 rounds of reads: ")
     after = line_after(lines, "free after them: ")
-    check(before == after, f"reading /proc 20 times over took memory: {before} -> {after}")
+    # A page a round would be 80 KiB; the shared-frame table (the page cache's too)
+    # may stand a size up or down after the rounds, a few KiB: not a leak.
+    kb = [int(re.search(r"(\d+) kB", t).group(1)) for t in (before, after)]
+    check(kb[0] - kb[1] < 32, f"reading /proc 20 times over took memory: {before} -> {after}")
 
 
 @test

@@ -352,6 +352,10 @@ static void stop_and_continue(void)
 	kill(pid, SIGCONT);
 	say("wait4 WCONTINUED reports the continue", waitpid(pid, &status, WCONTINUED) == pid);
 	say("WIFCONTINUED", WIFCONTINUED(status));
+	/* Linux tells the parent of the continue when the child runs again, which may be
+	 * after wait4 has seen it: give the signal a moment. */
+	for (int i = 0; i < 500 && count == 0; i++)
+		usleep(1000);
 	say("SIGCHLD: CLD_CONTINUED", count > 0 && last_code == CLD_CONTINUED);
 	install(SIGCHLD, SIG_DFL, SA_NOCLDSTOP);
 	count = 0;

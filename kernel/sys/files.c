@@ -481,7 +481,8 @@ long sys_sync(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, u
 /* sendfile's checks in Linux's order (do_sendfile, do_splice_direct): the input,
  * readable, seekable if an offset is given; the offset and count; the output,
  * writable, not O_APPEND (but a pipe); and only then whether the data can go from
- * one to the other: from a regular file, to a file that takes kernel buffers. */
+ * one to the other: from a regular file of the RAM file system (not /proc's: Linux
+ * can, Keel's callers fall back to read), to a file that takes kernel buffers. */
 static long send(uint64_t out_fd, uint64_t in_fd, int64_t *pos_arg, uint64_t count)
 {
 	struct file *in = get(in_fd), *out = 0;
@@ -493,7 +494,8 @@ static long send(uint64_t out_fd, uint64_t in_fd, int64_t *pos_arg, uint64_t cou
 		err = -EBADF;
 	else if (!err && (out->flags & O_APPEND) && !pipe_is(out))
 		err = -EINVAL;
-	else if (!err && (!S_ISREG(in->inode->mode) || !out->ops->write_kernel))
+	else if (!err && (!S_ISREG(in->inode->mode) || in->inode->iops /* /proc's */ ||
+			  !out->ops->write_kernel))
 		err = -EINVAL;
 	if (!err) {
 		uint64_t at = (uint64_t)pos;
