@@ -211,6 +211,13 @@ def make_busybox_1_boots_into_busyboxs_shell_vi_edits_and_the_tty_acts_as_linuxs
         m.type("echo $((6 * 7)) | cat; uname -s\r")
         m.wait_for(r"^42\r?$")
         m.wait_for(r"^Keel\r?$")
+        # The issue's own two: `ls -l /bin | head` and `ps` at the prompt.
+        m.type("ls -l /bin | head -3\r")
+        m.wait_for(r"^lrwxrwxrwx +1 0 +0 +\d+ .* arch -> /bin/busybox\r?$")
+        m.type("ps\r")
+        m.wait_for(r"^PID +USER +COMMAND\r?$")
+        m.wait_for(r"^ +1 0 +/init\r?$")
+        m.wait_for(r"^ +\d+ 0 +\{ps\} sh\r?$")  # ash runs the applet in its fork
         check_vi(m)
         m.type("ttytest\r")
         on_keel = drive_ttytest(m)

@@ -18,8 +18,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -29,15 +29,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/reboot.h>
-#include <sys/select.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <sys/uio.h>
@@ -48,8 +49,8 @@
 #include <utime.h>
 
 #define PAGE		4096ul
-#define TEST_TIMEOUT_MS 10000 /* the slowest test takes ~1 s under TCG */
-#define MAX_REPORTS	16 /* failure lines one process sends; more are counted only */
+#define TEST_TIMEOUT_MS 10000	    /* the slowest test takes ~1 s under TCG */
+#define MAX_REPORTS	16	    /* failure lines one process sends; more are counted only */
 #define MAX_ARG_STRLEN	(32 * PAGE) /* Linux's longest argument, its NUL included */
 #define EXEC_OK		42	    /* what an exec'd helper exits with when all is well */
 #define EXEC_ERRNO	150	    /* a failed execve in a child exits with this + errno */
@@ -76,28 +77,52 @@ struct linux_dirent64 {
 
 /* ---- reporting -------------------------------------------------------------------- */
 
-static int report_fd = -1;     /* the test child's pipe to the runner */
-static int failures;	       /* checks failed in this process */
-static const char *self_path;  /* this program, for execve */
-static uintptr_t current_bad;  /* the bad pointer being tried, for messages */
+static int report_fd = -1;    /* the test child's pipe to the runner */
+static int failures;	      /* checks failed in this process */
+static const char *self_path; /* this program, for execve */
+static uintptr_t current_bad; /* the bad pointer being tried, for messages */
 static char **saved_envp;
 
 static const char *errno_name(int e)
 {
 	static const char *const names[] = {
-		[EPERM] = "EPERM",	   [ENOENT] = "ENOENT",	    [ESRCH] = "ESRCH",
-		[EINTR] = "EINTR",	   [EIO] = "EIO",	    [E2BIG] = "E2BIG",
-		[ENOEXEC] = "ENOEXEC",	   [EBADF] = "EBADF",	    [ECHILD] = "ECHILD",
-		[EAGAIN] = "EAGAIN",	   [ENOMEM] = "ENOMEM",	    [EACCES] = "EACCES",
-		[EFAULT] = "EFAULT",	   [EBUSY] = "EBUSY",	    [EEXIST] = "EEXIST",
-		[EXDEV] = "EXDEV",	   [ENODEV] = "ENODEV",	    [ENOTDIR] = "ENOTDIR",
-		[EISDIR] = "EISDIR",	   [EINVAL] = "EINVAL",	    [ENFILE] = "ENFILE",
-		[EMFILE] = "EMFILE",	   [ENOTTY] = "ENOTTY",	    [ETXTBSY] = "ETXTBSY",
-		[EFBIG] = "EFBIG",	   [ENOSPC] = "ENOSPC",	    [ESPIPE] = "ESPIPE",
-		[EROFS] = "EROFS",	   [EMLINK] = "EMLINK",	    [EPIPE] = "EPIPE",
-		[ERANGE] = "ERANGE",	   [ENAMETOOLONG] = "ENAMETOOLONG",
-		[ENOSYS] = "ENOSYS",	   [ENOTEMPTY] = "ENOTEMPTY", [ELOOP] = "ELOOP",
-		[ETIMEDOUT] = "ETIMEDOUT", [EOVERFLOW] = "EOVERFLOW",
+		[EPERM] = "EPERM",
+		[ENOENT] = "ENOENT",
+		[ESRCH] = "ESRCH",
+		[EINTR] = "EINTR",
+		[EIO] = "EIO",
+		[E2BIG] = "E2BIG",
+		[ENOEXEC] = "ENOEXEC",
+		[EBADF] = "EBADF",
+		[ECHILD] = "ECHILD",
+		[EAGAIN] = "EAGAIN",
+		[ENOMEM] = "ENOMEM",
+		[EACCES] = "EACCES",
+		[EFAULT] = "EFAULT",
+		[EBUSY] = "EBUSY",
+		[EEXIST] = "EEXIST",
+		[EXDEV] = "EXDEV",
+		[ENODEV] = "ENODEV",
+		[ENOTDIR] = "ENOTDIR",
+		[EISDIR] = "EISDIR",
+		[EINVAL] = "EINVAL",
+		[ENFILE] = "ENFILE",
+		[EMFILE] = "EMFILE",
+		[ENOTTY] = "ENOTTY",
+		[ETXTBSY] = "ETXTBSY",
+		[EFBIG] = "EFBIG",
+		[ENOSPC] = "ENOSPC",
+		[ESPIPE] = "ESPIPE",
+		[EROFS] = "EROFS",
+		[EMLINK] = "EMLINK",
+		[EPIPE] = "EPIPE",
+		[ERANGE] = "ERANGE",
+		[ENAMETOOLONG] = "ENAMETOOLONG",
+		[ENOSYS] = "ENOSYS",
+		[ENOTEMPTY] = "ENOTEMPTY",
+		[ELOOP] = "ELOOP",
+		[ETIMEDOUT] = "ETIMEDOUT",
+		[EOVERFLOW] = "EOVERFLOW",
 	};
 	if (e > 0 && e < (int)(sizeof names / sizeof names[0]) && names[e])
 		return names[e];
@@ -105,8 +130,8 @@ static const char *errno_name(int e)
 }
 
 /* One failed check: a line to the runner (one write, so lines never mix). */
-__attribute__((format(printf, 3, 4))) static void fail(const char *file, int line,
-						       const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void fail(const char *file, int line, const char *fmt,
+						       ...)
 {
 	char msg[512];
 	int n = snprintf(msg, sizeof msg, "%s:%d: ", file, line);
@@ -125,9 +150,9 @@ __attribute__((format(printf, 3, 4))) static void fail(const char *file, int lin
 }
 
 #define FAIL(...) fail(__FILE__, __LINE__, __VA_ARGS__)
-#define CHECK(cond, ...)                  \
-	do {                              \
-		if (!(cond))              \
+#define CHECK(cond, ...)                   \
+	do {                               \
+		if (!(cond))               \
 			FAIL(__VA_ARGS__); \
 	} while (0)
 
@@ -162,10 +187,9 @@ static void expect_eq(const char *file, int line, const char *what, long got, lo
 		     (unsigned long)want, got, (unsigned long)got);
 }
 
-#define EXPECT_ERR(call, e) expect_err(__FILE__, __LINE__, #call, (long)(call), e)
-#define EXPECT_OK(call)	    expect_ok(__FILE__, __LINE__, #call, (long)(call))
-#define EXPECT_EQ(got, want) \
-	expect_eq(__FILE__, __LINE__, #got, (long)(got), (long)(want))
+#define EXPECT_ERR(call, e)  expect_err(__FILE__, __LINE__, #call, (long)(call), e)
+#define EXPECT_OK(call)	     expect_ok(__FILE__, __LINE__, #call, (long)(call))
+#define EXPECT_EQ(got, want) expect_eq(__FILE__, __LINE__, #got, (long)(got), (long)(want))
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
@@ -212,7 +236,8 @@ static void describe_status(int status, char *buf, size_t size)
 	else if (WIFEXITED(status))
 		snprintf(buf, size, "exit %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		snprintf(buf, size, "signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+		snprintf(buf, size, "signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
 	else
 		snprintf(buf, size, "status %#x", status);
 }
@@ -236,7 +261,7 @@ static void expect_signal(const char *file, int line, const char *what, int stat
 	}
 }
 
-#define EXPECT_EXIT(status, code) expect_exit(__FILE__, __LINE__, #status, status, code)
+#define EXPECT_EXIT(status, code)  expect_exit(__FILE__, __LINE__, #status, status, code)
 #define EXPECT_SIGNAL(status, sig) expect_signal(__FILE__, __LINE__, #status, status, sig)
 
 /* Runs fn in a child and returns its wait status: for what must kill a process. The
@@ -273,7 +298,10 @@ static char *edge_page(void)
 /* Addresses no call may read or write: low and unmapped, the kernel half (its image
  * and its direct map), the first non-canonical address, the last page. */
 static const uintptr_t bad_addrs[] = {
-	0x1000ul, 0xffffffff80000000ul, 0xffff800000000000ul, 0x0000800000000000ul,
+	0x1000ul,
+	0xffffffff80000000ul,
+	0xffff800000000000ul,
+	0x0000800000000000ul,
 	0xfffffffffffff000ul,
 };
 #define NBAD (sizeof bad_addrs / sizeof bad_addrs[0])
@@ -910,7 +938,7 @@ static void test_pgid_sid(void)
 	EXPECT_ERR(setpgid(0, -1), EINVAL);
 	EXPECT_ERR(setpgid(99999, 0), ESRCH);
 	EXPECT_ERR(setsid(), EPERM); /* a group leader cannot */
-	pid_t sid = getsid(0); /* 0 on Linux under init, whose session is the kernel's */
+	pid_t sid = getsid(0);	     /* 0 on Linux under init, whose session is the kernel's */
 	CHECK(sid >= 0, "getsid(0) = %d", sid);
 	int p[2];
 	pipe(p);
@@ -1146,8 +1174,7 @@ static int exec_status(const char *path, char *const argv[], char *const envp[])
 	return wait_status(pid);
 }
 
-static void expect_exec(const char *file, int line, const char *what, int status,
-			int err_or_exit)
+static void expect_exec(const char *file, int line, const char *what, int status, int err_or_exit)
 {
 	if (err_or_exit < EXEC_ERRNO) { /* an exit code */
 		expect_exit(file, line, what, status, err_or_exit);
@@ -1157,7 +1184,8 @@ static void expect_exec(const char *file, int line, const char *what, int status
 		return;
 	char got[80];
 	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) > EXEC_ERRNO)
-		snprintf(got, sizeof got, "-1 %s (%d)", errno_name(WEXITSTATUS(status) - EXEC_ERRNO),
+		snprintf(got, sizeof got, "-1 %s (%d)",
+			 errno_name(WEXITSTATUS(status) - EXEC_ERRNO),
 			 WEXITSTATUS(status) - EXEC_ERRNO);
 	else
 		describe_status(status, got, sizeof got);
@@ -1201,7 +1229,8 @@ static struct tiny_elf tiny_elf(void)
 	e.ph.p_filesz = e.ph.p_memsz = sizeof e;
 	e.ph.p_align = PAGE;
 	/* mov $60, %eax; mov $EXEC_OK, %edi; syscall */
-	static const unsigned char code[12] = {0xb8, 60, 0, 0, 0, 0xbf, EXEC_OK, 0, 0, 0, 0x0f, 0x05};
+	static const unsigned char code[12] = {0xb8,	60, 0, 0, 0,	0xbf,
+					       EXEC_OK, 0,  0, 0, 0x0f, 0x05};
 	memcpy(e.code, code, sizeof code);
 	return e;
 }
@@ -1273,9 +1302,9 @@ static void test_exec_bad_elf(void)
 	EXPECT_EXEC_ERR("empty", ENOEXEC);
 	make_file("text", "hello, world\n", 13, 0755);
 	EXPECT_EXEC_ERR("text", ENOEXEC);
-	static const char *const names[] = {"magic", "machine", "class32",   "rel",   "short",
-					    "nophdrs", "phoff", "phnum0", "phentsize", "phnum",
-					    "empty", "text"};
+	static const char *const names[] = {"magic",	 "machine", "class32", "rel",
+					    "short",	 "nophdrs", "phoff",   "phnum0",
+					    "phentsize", "phnum",   "empty",   "text"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		unlink(names[i]);
 }
@@ -1409,8 +1438,8 @@ static void test_exec_e2big(void)
 	for (int i = 4; i < 24; i++)
 		many[i] = s;
 	many[23] = 0;
-	expect_exec(__FILE__, __LINE__, "20 strings of 128 KiB", exec_status(self_path, many, saved_envp),
-		    EXEC_ERRNO + E2BIG);
+	expect_exec(__FILE__, __LINE__, "20 strings of 128 KiB",
+		    exec_status(self_path, many, saved_envp), EXEC_ERRNO + E2BIG);
 	free(s);
 }
 
@@ -1420,8 +1449,7 @@ static void test_exec_e2big(void)
  * back; Keel keeps none. */
 #define LINUX_SLACK (2ul << 20)
 
-static void expect_free_back(const char *file, int line, unsigned long before,
-			     const char *what)
+static void expect_free_back(const char *file, int line, unsigned long before, const char *what)
 {
 	unsigned long after = free_bytes();
 	long lost = (long)before - (long)after;
@@ -1449,7 +1477,8 @@ static void test_brk(void)
 	CHECK(p[0] == 0 && p[SIZE - 1] == 0, "new brk memory is not zero");
 	touch_pages(p, SIZE, 1);
 	unsigned long mid = free_bytes();
-	CHECK(before - mid >= SIZE / 4 * 3, "4 MiB of brk touched, free memory fell by %ld KiB only",
+	CHECK(before - mid >= SIZE / 4 * 3,
+	      "4 MiB of brk touched, free memory fell by %ld KiB only",
 	      ((long)before - (long)mid) / 1024);
 	EXPECT_EQ(syscall(SYS_brk, cur), cur);
 	EXPECT_FREE_BACK(before, "brk grown by 4 MiB, touched and shrunk");
@@ -1494,7 +1523,8 @@ static void map_and_unmap(bool check)
 	CHECK(p[0] == 0 && p[SIZE - 1] == 0, "fresh anonymous memory is not zero");
 	touch_pages(p, SIZE, 7);
 	unsigned long mid = free_bytes();
-	CHECK(before - mid >= SIZE / 4 * 3, "4 MiB mapped and touched, free memory fell by %ld KiB only",
+	CHECK(before - mid >= SIZE / 4 * 3,
+	      "4 MiB mapped and touched, free memory fell by %ld KiB only",
 	      ((long)before - (long)mid) / 1024);
 	EXPECT_OK(munmap(p, SIZE));
 	if (check)
@@ -1528,14 +1558,15 @@ static void test_mmap_anon(void)
 	/* MAP_FIXED replaces what was there with fresh zeros; MAP_FIXED_NOREPLACE refuses */
 	p = mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memset(p, 9, 3 * PAGE);
-	char *q = mmap(p + PAGE, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-		       -1, 0);
+	char *q = mmap(p + PAGE, PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	EXPECT_EQ(q, p + PAGE);
 	EXPECT_EQ(p[PAGE], 0);
 	EXPECT_EQ(p[0], 9);
 	EXPECT_EQ(p[2 * PAGE], 9);
-	EXPECT_ERR(mmap(p, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0),
-		   EEXIST);
+	EXPECT_ERR(
+		mmap(p, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0),
+		EEXIST);
 	/* munmap of the middle page leaves two pieces */
 	EXPECT_OK(munmap(p + PAGE, PAGE));
 	EXPECT_EQ(p[0], 9);
@@ -1556,7 +1587,8 @@ static void test_mmap_errors(void)
 {
 	int prw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
 	EXPECT_ERR(mmap(0, 0, prw, anon, -1, 0), EINVAL);
-	EXPECT_ERR(mmap(0, PAGE, prw, MAP_ANONYMOUS, -1, 0), EINVAL); /* neither private nor shared */
+	EXPECT_ERR(mmap(0, PAGE, prw, MAP_ANONYMOUS, -1, 0),
+		   EINVAL); /* neither private nor shared */
 	EXPECT_ERR(mmap(0, PAGE, PROT_READ, MAP_PRIVATE, -1, 0), EBADF);
 	EXPECT_ERR(mmap(0, PAGE, PROT_READ, MAP_PRIVATE, 999, 0), EBADF);
 	EXPECT_ERR(mmap((void *)0x10000123, PAGE, prw, anon | MAP_FIXED, -1, 0), EINVAL);
@@ -1780,8 +1812,8 @@ static void do_hlt(void *arg)
 static void do_divide(void *arg)
 {
 	(void)arg;
-	__asm__ volatile("xor %%ecx, %%ecx; mov $1, %%eax; cltd; idivl %%ecx" ::: "eax", "ecx",
-			 "edx");
+	__asm__ volatile("xor %%ecx, %%ecx; mov $1, %%eax; cltd; idivl %%ecx" ::
+				 : "eax", "ecx", "edx");
 }
 
 /* Takes memory 16 MiB at a time (each mapping within what mmap promises) and
@@ -1790,7 +1822,8 @@ static void exhaust_memory(void *arg)
 {
 	(void)arg;
 	for (int chunk = 0; chunk < 256; chunk++) {
-		char *p = mmap(0, 16 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p = mmap(0, 16 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			       0);
 		if (p == MAP_FAILED)
 			_exit(2);
 		for (long i = 0; i < 16 << 20; i += PAGE)
@@ -2237,7 +2270,8 @@ static void test_select(void)
 	EXPECT_ERR(raw_select(1, 0, 0, 0, &tv), EINVAL);
 	tv = (struct timeval){0, 0};
 	EXPECT_EQ(raw_select(0, 0, 0, 0, &tv), 0);
-	FOR_EACH_BAD(0) {
+	FOR_EACH_BAD(0)
+	{
 		if (!current_bad)
 			continue;
 		EXPECT_ERR(syscall(SYS_select, 1l, current_bad, 0l, 0l, &tv), EFAULT);
@@ -2304,7 +2338,8 @@ static void test_pselect(void)
 	ts = (struct timespec){-1, 0};
 	EXPECT_ERR(syscall(SYS_pselect6, 1l, 0l, 0l, 0l, &ts, 0l), EINVAL);
 	pack.size = 8;
-	FOR_EACH_BAD(0) {
+	FOR_EACH_BAD(0)
+	{
 		if (!current_bad)
 			continue;
 		EXPECT_ERR(syscall(SYS_pselect6, 1l, 0l, 0l, 0l, &ts, current_bad), EFAULT);
@@ -2474,7 +2509,8 @@ static void test_sendfile(void)
 	/* errors, in Linux's order */
 	pipe(p);
 	mkdir("d", 0755);
-	int dir = open("d", O_RDONLY), wo = open("f", O_WRONLY), ap = open("g", O_WRONLY | O_APPEND);
+	int dir = open("d", O_RDONLY), wo = open("f", O_WRONLY),
+	    ap = open("g", O_WRONLY | O_APPEND);
 	int zero = open("/dev/zero", O_RDONLY);
 	EXPECT_ERR(sendfile(out, 999, 0, 1), EBADF);
 	EXPECT_ERR(sendfile(999, in, 0, 1), EBADF);
@@ -2495,9 +2531,11 @@ static void test_sendfile(void)
 	EXPECT_ERR(sendfile(out, in, &off, 5), EINVAL);
 	EXPECT_EQ(off, INT64_MAX - 1);
 	char *edge = edge_page();
-	FOR_EACH_BAD(edge + PAGE - 4) {
+	FOR_EACH_BAD(edge + PAGE - 4)
+	{
 		EXPECT_ERR(syscall(SYS_sendfile, out, in, current_bad, 1), EFAULT);
-		EXPECT_ERR(syscall(SYS_sendfile, 999, 999, current_bad, 1), EFAULT); /* read first */
+		EXPECT_ERR(syscall(SYS_sendfile, 999, 999, current_bad, 1),
+			   EFAULT); /* read first */
 	}
 	const int fds[] = {in, out, big, p[0], p[1], dir, wo, ap, zero};
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
@@ -3040,9 +3078,8 @@ static void test_stat(void)
 	make_file("f", "123456789", 9, 0640);
 	stat("f", &fst);
 	EXPECT_EQ(fst.st_size, 9);
-	CHECK(fst.st_mtim.tv_sec > st.st_mtim.tv_sec ||
-		      (fst.st_mtim.tv_sec == st.st_mtim.tv_sec &&
-		       fst.st_mtim.tv_nsec >= st.st_mtim.tv_nsec),
+	CHECK(fst.st_mtim.tv_sec > st.st_mtim.tv_sec || (fst.st_mtim.tv_sec == st.st_mtim.tv_sec &&
+							 fst.st_mtim.tv_nsec >= st.st_mtim.tv_nsec),
 	      "mtime went back");
 	unlink("f");
 }
@@ -3226,10 +3263,10 @@ static bool time_between(const struct timespec *t, time_t from, time_t to)
 	return t->tv_sec >= from && t->tv_sec <= to;
 }
 
-#define EXPECT_TIME(ts, sec, nsec)                  \
-	do {                                        \
-		EXPECT_EQ((ts).tv_sec, sec);        \
-		EXPECT_EQ((ts).tv_nsec, nsec);      \
+#define EXPECT_TIME(ts, sec, nsec)             \
+	do {                                   \
+		EXPECT_EQ((ts).tv_sec, sec);   \
+		EXPECT_EQ((ts).tv_nsec, nsec); \
 	} while (0)
 
 static void test_utimes(void)
@@ -3300,7 +3337,8 @@ static void test_utimes(void)
 	EXPECT_OK(syscall(SYS_utimensat, AT_FDCWD, "missing", t, 0x1234));
 	t[0].tv_nsec = t[1].tv_nsec = 0;
 	char *edge = edge_page();
-	FOR_EACH_BAD(edge + PAGE - 8) { /* the last: a pair that runs off its page */
+	FOR_EACH_BAD(edge + PAGE - 8)
+	{ /* the last: a pair that runs off its page */
 		EXPECT_ERR(syscall(SYS_utimensat, AT_FDCWD, "f", current_bad, 0), EFAULT);
 		EXPECT_ERR(syscall(SYS_utimensat, AT_FDCWD, current_bad, t, 0), EFAULT);
 		EXPECT_ERR(syscall(SYS_utimes, "f", current_bad), EFAULT);
@@ -3336,7 +3374,8 @@ static void test_utimes(void)
 	/* a new file's times, and a write's, are the wall clock's */
 	make_file("g", "x", 1, 0644);
 	stat("g", &st);
-	CHECK(time_between(&st.st_mtim, before, time(0)) && time_between(&st.st_ctim, before, time(0)),
+	CHECK(time_between(&st.st_mtim, before, time(0)) &&
+		      time_between(&st.st_ctim, before, time(0)),
 	      "a new file's mtime %ld ctime %ld, not now (%ld)", (long)st.st_mtim.tv_sec,
 	      (long)st.st_ctim.tv_sec, (long)before);
 	unlink("s");
@@ -3389,7 +3428,8 @@ static void test_statfs(void)
 	EXPECT_ERR(fstatfs(-1, &a), EBADF);
 	char *edge = edge_page();
 	EXPECT_ERR(syscall(SYS_statfs, edge + PAGE - 1, &a), EFAULT); /* a name off its page */
-	FOR_EACH_BAD(edge + PAGE - 8) {
+	FOR_EACH_BAD(edge + PAGE - 8)
+	{
 		EXPECT_ERR(syscall(SYS_statfs, ".", current_bad), EFAULT);
 		EXPECT_ERR(syscall(SYS_fstatfs, 0, current_bad), EFAULT);
 	}
@@ -3675,7 +3715,8 @@ static void test_syslog(void)
 	EXPECT_ERR(syscall(SYS_syslog, (long)CONSOLE_LEVEL, 0l, 0l), EINVAL);
 	EXPECT_ERR(syscall(SYS_syslog, (long)CONSOLE_LEVEL, 0l, 9l), EINVAL);
 	EXPECT_ERR(syscall(SYS_syslog, 99l, 0l, 0l), EINVAL);
-	FOR_EACH_BAD(0) {
+	FOR_EACH_BAD(0)
+	{
 		if (current_bad)
 			EXPECT_ERR(syscall(SYS_syslog, (long)READ_ALL, current_bad, 1024l), EFAULT);
 	}
@@ -3701,7 +3742,7 @@ static void test_priority(void)
 	EXPECT_EQ(raw_getpriority(PRIO_PROCESS, 0), 15);
 	EXPECT_EQ(raw_getpriority(PRIO_PROCESS, getpid()), 15);
 	errno = 0;
-	EXPECT_EQ(getpriority(PRIO_PROCESS, 0), 5); /* the C library's: the nice value */
+	EXPECT_EQ(getpriority(PRIO_PROCESS, 0), 5);   /* the C library's: the nice value */
 	EXPECT_OK(setpriority(PRIO_PROCESS, 0, 100)); /* clamped to 19 */
 	EXPECT_EQ(raw_getpriority(PRIO_PROCESS, 0), 1);
 	EXPECT_OK(setpriority(PRIO_PROCESS, 0, -100)); /* and to -20 */
@@ -3769,7 +3810,8 @@ static void test_affinity(void)
 	EXPECT_ERR(syscall(SYS_sched_setaffinity, 999999l, 8l, mask), ESRCH);
 	EXPECT_EQ(syscall(SYS_sched_getaffinity, 0l, 8l, mask), 8);
 	EXPECT_EQ(mask[0], 1);
-	FOR_EACH_BAD(0) {
+	FOR_EACH_BAD(0)
+	{
 		if (!current_bad)
 			continue;
 		EXPECT_ERR(syscall(SYS_sched_getaffinity, 0l, 8l, current_bad), EFAULT);
@@ -3851,8 +3893,8 @@ static void test_set_clock(void)
 	gettimeofday(&now, 0);
 	CHECK(now.tv_sec - was.tv_sec >= 200000 && now.tv_sec - was.tv_sec < 200010,
 	      "settimeofday 200000 s on moved %ld s", (long)(now.tv_sec - was.tv_sec));
-	struct timezone zone = {0, 0}, back = {1, 1}; /* zone 0 first: Linux's first call */
-	EXPECT_OK(syscall(SYS_settimeofday, 0l, &zone));    /* may warp a local-time clock */
+	struct timezone zone = {0, 0}, back = {1, 1};	 /* zone 0 first: Linux's first call */
+	EXPECT_OK(syscall(SYS_settimeofday, 0l, &zone)); /* may warp a local-time clock */
 	zone.tz_minuteswest = -60;
 	EXPECT_OK(syscall(SYS_settimeofday, 0l, &zone));
 	EXPECT_OK(syscall(SYS_gettimeofday, &now, &back));
@@ -3873,7 +3915,8 @@ static void test_set_clock(void)
 	EXPECT_ERR(syscall(SYS_settimeofday, &tv, 0l), EINVAL);
 	tv.tv_usec = -1;
 	EXPECT_ERR(syscall(SYS_settimeofday, &tv, 0l), EINVAL);
-	FOR_EACH_BAD(0) {
+	FOR_EACH_BAD(0)
+	{
 		if (!current_bad)
 			continue;
 		EXPECT_ERR(syscall(SYS_clock_settime, (long)CLOCK_REALTIME, current_bad), EFAULT);
@@ -3894,8 +3937,7 @@ static void test_sleep(void)
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &a);
 	EXPECT_OK(syscall(SYS_nanosleep, &t, 0));
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &b);
-	CHECK(ns_between(&a, &b) >= 20000000, "nanosleep(20 ms) slept %ld ns",
-	      ns_between(&a, &b));
+	CHECK(ns_between(&a, &b) >= 20000000, "nanosleep(20 ms) slept %ld ns", ns_between(&a, &b));
 	t.tv_nsec = 0;
 	EXPECT_OK(syscall(SYS_nanosleep, &t, 0));
 	t.tv_nsec = 1000000000;
@@ -3947,16 +3989,15 @@ static void test_system(void)
 {
 	struct utsname u;
 	EXPECT_OK(syscall(SYS_uname, &u));
-	CHECK(u.sysname[0] && u.release[0] && u.version[0],
-	      "uname: empty fields: '%s' '%s' '%s'", u.sysname, u.release, u.version);
+	CHECK(u.sysname[0] && u.release[0] && u.version[0], "uname: empty fields: '%s' '%s' '%s'",
+	      u.sysname, u.release, u.version);
 	EXPECT_EQ(strcmp(u.machine, "x86_64"), 0);
 	struct sysinfo si;
 	EXPECT_OK(syscall(SYS_sysinfo, &si));
 	CHECK(si.mem_unit >= 1 && si.totalram > 0 && si.freeram > 0 && si.freeram <= si.totalram,
 	      "sysinfo: totalram %lu freeram %lu mem_unit %u", si.totalram, si.freeram,
 	      si.mem_unit);
-	CHECK(si.procs >= 2, "sysinfo: %d processes, with at least the runner and us",
-	      si.procs);
+	CHECK(si.procs >= 2, "sysinfo: %d processes, with at least the runner and us", si.procs);
 	struct tms tms;
 	long ticks = syscall(SYS_times, &tms);
 	CHECK(ticks != -1, "times: errno %d", errno);
@@ -4055,12 +4096,28 @@ static void test_prctl(void)
 	EXPECT_OK(syscall(SYS_prctl, PR_SET_NAME_, "a-rather-long-name", 0, 0, 0));
 	memset(name, 'z', sizeof name);
 	EXPECT_OK(syscall(SYS_prctl, PR_GET_NAME_, name, 0, 0, 0));
-	CHECK(strcmp(name, "a-rather-long-n") == 0, "PR_GET_NAME: %.20s (15 bytes expected)",
-	      name);
+	CHECK(strcmp(name, "a-rather-long-n") == 0, "PR_GET_NAME: %.20s (15 bytes expected)", name);
 	EXPECT_OK(syscall(SYS_prctl, PR_SET_NAME_, "short", 0, 0, 0));
 	syscall(SYS_prctl, PR_GET_NAME_, name, 0, 0, 0);
 	EXPECT_EQ(strcmp(name, "short"), 0);
 	EXPECT_ERR(syscall(SYS_prctl, 0x7fff1234, 0, 0, 0, 0), EINVAL);
+	/* no_new_privs (busybox's setpriv reads it): 0, set in a child, inherited, kept */
+	EXPECT_EQ(syscall(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
+	EXPECT_ERR(syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 2, 0, 0, 0), EINVAL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		long set = syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		pid_t grandchild = fork();
+		if (grandchild == 0)
+			_exit(syscall(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? 0 : 1);
+		int status;
+		waitpid(grandchild, &status, 0);
+		_exit(set == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "PR_SET_NO_NEW_PRIVS in a child, read back in its child: status %#x", status);
 }
 
 static void test_arch_prctl(void)
@@ -4127,26 +4184,96 @@ struct test {
 	void (*fn)(void);
 };
 
-#define T(name) {#name, test_##name}
+#define T(name)                    \
+	{                          \
+#name, test_##name \
+	}
 
 static const struct test tests[] = {
-	T(efault_io),	  T(efault_paths),	T(efault_out),	    T(efault_in),
-	T(efault_straddle), T(efault_partial),	T(ebadf),	    T(fork1000),
-	T(fork_concurrent), T(reparent),	T(cow),		    T(cow_after_exit),
-	T(exit_status),	  T(wait),		T(pids),	    T(ids),
-	T(pgid_sid),	  T(kill),		T(kill_new_child),		T(signals),	    T(vfork),
-	T(exec_elf_ok),	  T(exec_bad_elf),	T(exec_bad_segments), T(exec_errors),
-	T(exec_args),	  T(exec_e2big),	T(brk),		    T(brk_shrunk),
-	T(mmap_anon),	  T(mmap_errors),	T(mremap),	    T(mmap_file),
-	T(out_of_memory), T(stack_guard),	  T(wx),		T(faults),	    T(pipe_big),
-	T(pipe_eof),	  T(pipe_epipe),	T(pipe_flags),	T(pipe_size),	T(pipe_atomic),	T(select),	T(pselect),	    T(file_rw),	T(sendfile),
-	T(file_unlink_open), T(open_flags),	T(rename),	    T(dirs),
-	T(getdents),	  T(getdents_removing), T(symlink),		T(link),	    T(dup),
-	T(fcntl),	  T(emfile),		T(stat),	    T(cwd),
-	T(chmod_chown),	  T(utimes),	  T(statfs),	  T(truncate),	T(fallocate),		T(access),	    T(names),
-	T(mknod),	T(fifo),	T(devices),	  T(clocks),		T(sleep),	T(set_clock),	    T(system),	T(hostname),
-	T(getrandom),	  T(rlimit),		T(prctl),	    T(arch_prctl),
-	T(futex),	  T(syslog),	  T(priority),	  T(affinity),	  T(enosys),
+	T(efault_io),
+	T(efault_paths),
+	T(efault_out),
+	T(efault_in),
+	T(efault_straddle),
+	T(efault_partial),
+	T(ebadf),
+	T(fork1000),
+	T(fork_concurrent),
+	T(reparent),
+	T(cow),
+	T(cow_after_exit),
+	T(exit_status),
+	T(wait),
+	T(pids),
+	T(ids),
+	T(pgid_sid),
+	T(kill),
+	T(kill_new_child),
+	T(signals),
+	T(vfork),
+	T(exec_elf_ok),
+	T(exec_bad_elf),
+	T(exec_bad_segments),
+	T(exec_errors),
+	T(exec_args),
+	T(exec_e2big),
+	T(brk),
+	T(brk_shrunk),
+	T(mmap_anon),
+	T(mmap_errors),
+	T(mremap),
+	T(mmap_file),
+	T(out_of_memory),
+	T(stack_guard),
+	T(wx),
+	T(faults),
+	T(pipe_big),
+	T(pipe_eof),
+	T(pipe_epipe),
+	T(pipe_flags),
+	T(pipe_size),
+	T(pipe_atomic),
+	T(select),
+	T(pselect),
+	T(file_rw),
+	T(sendfile),
+	T(file_unlink_open),
+	T(open_flags),
+	T(rename),
+	T(dirs),
+	T(getdents),
+	T(getdents_removing),
+	T(symlink),
+	T(link),
+	T(dup),
+	T(fcntl),
+	T(emfile),
+	T(stat),
+	T(cwd),
+	T(chmod_chown),
+	T(utimes),
+	T(statfs),
+	T(truncate),
+	T(fallocate),
+	T(access),
+	T(names),
+	T(mknod),
+	T(fifo),
+	T(devices),
+	T(clocks),
+	T(sleep),
+	T(set_clock),
+	T(system),
+	T(hostname),
+	T(getrandom),
+	T(rlimit),
+	T(prctl),
+	T(arch_prctl),
+	T(futex),
+	T(syslog),
+	T(priority),
+	T(affinity),
+	T(enosys),
 };
 #define NTESTS (sizeof tests / sizeof tests[0])
 
@@ -4267,7 +4394,8 @@ static bool run_test(const struct test *t)
 	}
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		say("usertests: %s FAILED: pipe2: errno %d (%s)\n", t->name, errno, errno_name(errno));
+		say("usertests: %s FAILED: pipe2: errno %d (%s)\n", t->name, errno,
+		    errno_name(errno));
 		return false;
 	}
 	long start = now_ms();
@@ -4286,7 +4414,8 @@ static bool run_test(const struct test *t)
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);
-		say("usertests: %s FAILED: fork: errno %d (%s)\n", t->name, errno, errno_name(errno));
+		say("usertests: %s FAILED: fork: errno %d (%s)\n", t->name, errno,
+		    errno_name(errno));
 		return false;
 	}
 	setpgid(pid, pid);
@@ -4474,7 +4603,8 @@ int main(int argc, char **argv, char **envp)
 		if (lost == 0)
 			say("usertests: freeram ok (all back)\n");
 		else
-			say("usertests: freeram ok (%ld KiB %s)\n", (lost < 0 ? -lost : lost) / 1024,
+			say("usertests: freeram ok (%ld KiB %s)\n",
+			    (lost < 0 ? -lost : lost) / 1024,
 			    lost > 0 ? "not back, within Linux's caches" : "more free than before");
 		passed++;
 	} else {

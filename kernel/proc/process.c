@@ -255,6 +255,7 @@ int process_fork(const struct fork_options *options)
 	if (!p)
 		return -ENOMEM;
 	p->umask = parent->umask;
+	p->no_new_privs = parent->no_new_privs;
 	p->nice = parent->nice;
 	memcpy(p->limits, parent->limits, sizeof p->limits);
 	p->cwd = parent->cwd;

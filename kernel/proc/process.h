@@ -82,6 +82,7 @@ struct process {
 	struct program *program; /* its path and argv, for /proc (exec.h) */
 	struct inode *cwd;
 	uint32_t umask;
+	bool no_new_privs;		   /* prctl's: inherited, never cleared */
 	struct sigaction actions[SIGNALS]; /* by signal number - 1 */
 	/* Signals sent to the process (not to one thread): any thread that does not
 	 * block one takes it. Bit n - 1 for signal n, and each one's siginfo. */

@@ -351,19 +351,29 @@ long sys_setrlimit(uint64_t resource, uint64_t limit, uint64_t a3, uint64_t a4, 
 
 long sys_prctl(uint64_t option, uint64_t arg2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
-	(void)a3, (void)a4, (void)a5, (void)a6;
+	(void)a6;
 	struct process *p = process_current();
 	char name[PROCESS_NAME_MAX];
 	switch (option) {
-	case PR_SET_NAME:
+	case PR_SET_NAME: /* the thread's name; the first thread's is the process's */
 		if (strncpy_from_user(name, arg2, sizeof name) < 0 &&
 		    !copy_from_user(name, arg2, sizeof name - 1))
 			return -EFAULT;
 		name[sizeof name - 1] = 0;
-		strncpy_safe(p->name, name, sizeof p->name);
+		if (thread_current()->tid == p->pid)
+			strncpy_safe(p->name, name, sizeof p->name);
 		task_set_name(current_task(), name);
 		return 0;
-	case PR_GET_NAME: return copy_to_user(arg2, p->name, sizeof p->name) ? 0 : -EFAULT;
+	case PR_GET_NAME:
+		strncpy_safe(name, current_task()->name, sizeof name);
+		return copy_to_user(arg2, name, sizeof name) ? 0 : -EFAULT;
+	/* No set-user-ID programs here: the bit is kept and read back, as asked. */
+	case PR_SET_NO_NEW_PRIVS:
+		if (arg2 != 1 || a3 || a4 || a5)
+			return -EINVAL;
+		p->no_new_privs = true;
+		return 0;
+	case PR_GET_NO_NEW_PRIVS: return arg2 || a3 || a4 || a5 ? -EINVAL : p->no_new_privs;
 	default: return -EINVAL;
 	}
 }
