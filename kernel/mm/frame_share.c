@@ -104,26 +104,21 @@ bool frame_share(phys_addr_t frame)
 	return ok;
 }
 
-static void cache_unlink(struct cached_page *e);
+static void retain(struct cached_page *e);
 
 void frame_release(phys_addr_t frame)
 {
 	uint64_t flags = spin_lock_irqsave(&lock);
 	struct slot *s = find(frame);
 	bool last = !s;
-	struct cached_page *forgotten = 0;
 	if (s && --s->extra == 0) {
-		/* Only the cache holds a cached frame now: it goes, and its entry. */
-		if ((forgotten = s->cached)) {
-			cache_unlink(forgotten);
-			last = true;
-		}
+		if (s->cached) /* only the cache holds it now: it keeps it, retained */
+			retain(s->cached);
 		s->frame = TOMBSTONE;
 		live--;
 		shrink();
 	}
 	spin_unlock_irqrestore(&lock, flags);
-	kfree(forgotten);
 	if (last)
 		pmm_free_frame(frame);
 }
@@ -143,18 +138,29 @@ unsigned long frame_shared_count(void)
 
 /* ---- the page cache ------------------------------------------------------------ */
 
-/* Cached frames count the cache as one owner, so a space that maps one sees it
- * shared and copies it before writing; when the last space lets go, frame_release
- * finds only the cache left and frees both. Entries hang in hashed chains under the
- * same lock as the owner counts, so a lookup never meets a frame being freed. */
+/* A cached frame that spaces map counts the cache as one owner, so a space that maps
+ * it sees it shared and copies it before writing. When the last space lets go, the
+ * frame stays, retained: no slot, the cache its only owner, on a list oldest first,
+ * counted as free memory (frame_cache_retained) and given back when the allocator
+ * runs dry (frame_cache_reclaim) or the cache needs the entry. So the next program
+ * that maps the page finds the same frame (and QEMU its translated code). Entries
+ * are a fixed pool, hashed in chains under the same lock as the owner counts: no
+ * lookup meets a frame being freed, and the cache takes no heap. */
 struct cached_page {
 	struct page_key key;
 	phys_addr_t frame;
-	struct cached_page *next;
+	struct cached_page *next;	   /* in its bucket, or in the free pool */
+	struct cached_page *older, *newer; /* retained: in the list */
+	bool retained;
 };
 
+#define CACHE_ENTRIES 2048 /* pages the cache can name: 8 MiB of files */
 #define CACHE_BUCKETS 256
-static struct cached_page *cache[CACHE_BUCKETS];
+static struct cached_page entries[CACHE_ENTRIES];
+static struct cached_page *cache[CACHE_BUCKETS], *unused;
+static struct cached_page *oldest, *newest; /* the retained ones */
+static unsigned long retained;
+static bool pool_ready;
 
 static struct cached_page **bucket_of(const struct page_key *k)
 {
@@ -177,12 +183,61 @@ static struct cached_page *cache_find(const struct page_key *k)
 	return 0;
 }
 
-static void cache_unlink(struct cached_page *e)
+static void retain(struct cached_page *e)
 {
+	e->retained = true;
+	e->older = newest, e->newer = 0;
+	if (newest)
+		newest->newer = e;
+	else
+		oldest = e;
+	newest = e;
+	retained++;
+}
+
+static void unretain(struct cached_page *e)
+{
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		oldest = e->newer;
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		newest = e->older;
+	e->retained = false;
+	retained--;
+}
+
+/* Forgets the oldest retained page; its frame, for the caller to free. */
+static phys_addr_t evict_oldest(void)
+{
+	struct cached_page *e = oldest;
+	unretain(e);
 	struct cached_page **link = bucket_of(&e->key);
 	while (*link != e)
 		link = &(*link)->next;
 	*link = e->next;
+	e->next = unused;
+	unused = e;
+	return e->frame;
+}
+
+static struct cached_page *take_entry(phys_addr_t *evicted)
+{
+	if (!pool_ready) {
+		for (size_t i = 0; i < CACHE_ENTRIES; i++)
+			entries[i].next = i + 1 < CACHE_ENTRIES ? &entries[i + 1] : 0;
+		unused = entries;
+		pool_ready = true;
+		pmm_set_reclaimer(frame_cache_reclaim);
+	}
+	if (!unused && oldest)
+		*evicted = evict_oldest();
+	struct cached_page *e = unused;
+	if (e)
+		unused = e->next;
+	return e;
 }
 
 phys_addr_t frame_cache_get(const struct page_key *key)
@@ -190,8 +245,14 @@ phys_addr_t frame_cache_get(const struct page_key *key)
 	uint64_t flags = spin_lock_irqsave(&lock);
 	struct cached_page *e = cache_find(key);
 	phys_addr_t frame = PMM_NO_FRAME;
-	if (e) {
-		find(e->frame)->extra++; /* a cached frame always has its slot */
+	if (e && e->retained && make_room()) {
+		unretain(e);
+		struct slot *s = insert_slot(e->frame);
+		s->extra = 1; /* the cache's, beside the caller's */
+		s->cached = e;
+		frame = e->frame;
+	} else if (e && !e->retained) {
+		find(e->frame)->extra++; /* a mapped cached frame always has its slot */
 		frame = e->frame;
 	}
 	spin_unlock_irqrestore(&lock, flags);
@@ -200,22 +261,47 @@ phys_addr_t frame_cache_get(const struct page_key *key)
 
 bool frame_cache_add(const struct page_key *key, phys_addr_t frame)
 {
-	struct cached_page *e = kmalloc(sizeof *e);
-	if (!e)
-		return false;
+	phys_addr_t evicted = PMM_NO_FRAME;
 	uint64_t flags = spin_lock_irqsave(&lock);
-	bool added = !cache_find(key) && !find(frame) && make_room();
+	struct cached_page *e = 0;
+	bool added = !cache_find(key) && !find(frame) && make_room() && (e = take_entry(&evicted));
 	if (added) {
 		struct slot *s = insert_slot(frame);
 		s->extra = 1; /* the cache's */
 		s->cached = e;
-		*e = (struct cached_page){*key, frame, 0};
+		*e = (struct cached_page){.key = *key, .frame = frame};
 		struct cached_page **bucket = bucket_of(key);
 		e->next = *bucket;
 		*bucket = e;
 	}
 	spin_unlock_irqrestore(&lock, flags);
-	if (!added)
-		kfree(e);
+	if (evicted != PMM_NO_FRAME)
+		pmm_free_frame(evicted);
 	return added;
+}
+
+unsigned long frame_cache_retained(void)
+{
+	return __atomic_load_n(&retained, __ATOMIC_RELAXED);
+}
+
+size_t frame_cache_reclaim(size_t want)
+{
+	phys_addr_t frames[32];
+	size_t freed = 0;
+	while (freed < want) {
+		uint64_t flags;
+		if (!spin_trylock_irqsave(&lock, &flags))
+			break; /* held on the way here (a table growing): nothing to give */
+		size_t n = 0;
+		while (n < 32 && freed + n < want && oldest)
+			frames[n++] = evict_oldest();
+		spin_unlock_irqrestore(&lock, flags);
+		for (size_t i = 0; i < n; i++)
+			pmm_free_frame(frames[i]);
+		freed += n;
+		if (n == 0)
+			break;
+	}
+	return freed;
 }

@@ -6,7 +6,8 @@
  *
  * The page cache is here too: frames that hold a page of a file, found by a key,
  * shared read-only by every space that maps that page (one copy of a program's code
- * for all the processes that run it), and remembered only while one does. */
+ * for all the processes that run it), and kept when none does (retained) until the
+ * memory is wanted. */
 #pragma once
 
 #include <stdbool.h>
@@ -43,3 +44,10 @@ phys_addr_t frame_cache_get(const struct page_key *key);
  * when it cannot (another frame has the key, no memory): the frame stays the
  * caller's alone. */
 bool frame_cache_add(const struct page_key *key, phys_addr_t frame);
+
+/* Frames the cache keeps that no space maps: as good as free (sysinfo counts them). */
+unsigned long frame_cache_retained(void);
+
+/* Gives up to `want` retained frames back to the allocator (the oldest first); how
+ * many. Nothing while the cache's lock is held on the way here. */
+size_t frame_cache_reclaim(size_t want);

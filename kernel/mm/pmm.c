@@ -448,11 +448,23 @@ static phys_addr_t alloc_frames(size_t count)
 	return frame_addr(index);
 }
 
+static size_t (*reclaimer)(size_t want);
+
+void pmm_set_reclaimer(size_t (*reclaim)(size_t want))
+{
+	reclaimer = reclaim;
+}
+
 phys_addr_t pmm_alloc_frames(size_t count)
 {
 	uint64_t key = pmm_lock();
 	phys_addr_t frames = alloc_frames(count);
 	pmm_unlock(key);
+	if (frames == PMM_NO_FRAME && reclaimer && reclaimer(count < 32 ? 32 : count)) {
+		key = pmm_lock();
+		frames = alloc_frames(count);
+		pmm_unlock(key);
+	}
 	return frames;
 }
 

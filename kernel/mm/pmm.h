@@ -42,6 +42,10 @@ phys_addr_t pmm_alloc_frame(void);
 #define PMM_MAX_ORDER 10 /* 4 MiB */
 phys_addr_t pmm_alloc_frames(size_t count);
 
+/* Who can give frames back when none is free (the page cache's retained ones): asked
+ * once by an allocation that finds none, which then tries again. */
+void pmm_set_reclaimer(size_t (*reclaim)(size_t want));
+
 /* Frees frames handed out, in any grouping: a run whole, in parts, or frame by frame.
  * If any of them is not handed out now, nothing is freed and the misuse reported. */
 void pmm_free_frame(phys_addr_t frame);

@@ -8,6 +8,7 @@
 #include "../fs/mount.h"
 #include "../fs/vfs.h"
 #include "../lib/format.h"
+#include "../mm/frame_share.h"
 #include "../mm/heap.h"
 #include "../mm/pmm.h"
 #include "../sched/cpu.h"
@@ -36,8 +37,8 @@ static uint64_t heap_empty_pages(void)
 }
 
 /* The frame allocator's counts, the same as sysinfo(2)'s: free memory includes
- * the heap's empty pages. The RAM file system's file
- * data is Cached and Shmem, as Linux counts tmpfs; it cannot be dropped, so it is not
+ * the heap's empty pages and the page cache's retained frames (given back on demand). The RAM file
+ * system's file data is Cached and Shmem, as Linux counts tmpfs; it cannot be dropped, so it is not
  * available. The kernel heap is not reclaimable either. */
 int proc_show_meminfo(struct proc_text *t, int pid, int fd)
 {
@@ -45,7 +46,7 @@ int proc_show_meminfo(struct proc_text *t, int pid, int fd)
 	const uint64_t kb = PMM_FRAME_SIZE / 1024;
 	struct pmm_stats frames;
 	pmm_get_stats(&frames);
-	uint64_t free = (frames.free_frames + heap_empty_pages()) * kb;
+	uint64_t free = (frames.free_frames + heap_empty_pages() + frame_cache_retained()) * kb;
 	uint64_t cached = fs_data_pages() * kb;
 	kb_line(t, "MemTotal:", frames.total_frames * kb);
 	kb_line(t, "MemFree:", free);

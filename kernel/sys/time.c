@@ -20,6 +20,7 @@
 #include "../dev/wallclock.h"
 #include "../fs/vfs.h"
 #include "../lib/string.h"
+#include "../mm/frame_share.h"
 #include "../mm/heap.h"
 #include "../mm/pmm.h"
 #include "../proc/process.h"
@@ -274,7 +275,7 @@ long sys_sysinfo(uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a
 	memset(&info, 0, sizeof info);
 	info.uptime = (long)(clock_ns() / NS);
 	info.totalram = frames.total_frames;
-	info.freeram = frames.free_frames + idle;
+	info.freeram = frames.free_frames + idle + frame_cache_retained(); /* all to be had */
 	info.sharedram = fs_data_pages(); /* as /proc/meminfo's Shmem: tmpfs-like file data */
 	info.procs = (unsigned short)process_count_now();
 	info.mem_unit = PMM_FRAME_SIZE;
