@@ -179,7 +179,7 @@ def kernel_builds_warning_free_with_clang_and_boots():
 
 @test
 def release_kernel_builds_in_its_own_directory_and_boots_without_heap_canaries():
-    out = run(["make", "RELEASE=1", "all"], cwd=ROOT)
+    out = run(["make", MAKE_JOBS, "RELEASE=1", "all"], cwd=ROOT)
     check(out.returncode == 0, f"make RELEASE=1 failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
     release = ROOT / "build/release"
     for name in ("kernel.elf", "kernel.bin", "hdd.img", "floppy.img"):
@@ -189,7 +189,7 @@ def release_kernel_builds_in_its_own_directory_and_boots_without_heap_canaries()
     check_kernel_boot(boot, "release kernel")
     check("no canaries (release build)" in boot,
           f"the release kernel's heap line does not say it has no canaries:\n{boot[-2000:]}")
-    out = run(["make", "all"], cwd=ROOT)
+    out = run(["make", MAKE_JOBS, "all"], cwd=ROOT)
     check(out.returncode == 0, f"make all failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
     with QemuRun(ROOT / "disk/hdd.img", "ide") as vm:
         boot = vm.wait_for(READY, 60, which="serial")
