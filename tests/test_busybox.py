@@ -44,8 +44,8 @@ def on_linux():
     return out.stdout + out.stderr
 
 
-def keel_root():
-    """/init runs the script under busybox's shell; /bin/busybox and its applet links."""
+def keel_root(script=SCRIPT):
+    """/init runs `script` under busybox's shell; /bin/busybox and its applet links."""
     root = scratch_dir() / "root"
     (root / "bin").mkdir(parents=True)
     (root / "tmp").mkdir()
@@ -54,9 +54,9 @@ def keel_root():
         (root / a).parent.mkdir(parents=True, exist_ok=True)
         if not (root / a).exists():
             (root / a).symlink_to("/bin/busybox")
-    shutil.copy(SCRIPT, root / "script.sh")
+    shutil.copy(script, root / script.name)
     # Its output through a pipe, as on Linux here: applets like ls format for a tty.
-    (root / "init").write_text("#!/bin/busybox sh\n/bin/busybox sh /script.sh 2>&1 | cat\n")
+    (root / "init").write_text(f"#!/bin/busybox sh\n/bin/busybox sh /{script.name} 2>&1 | cat\n")
     (root / "init").chmod(0o755)
     return root
 

@@ -6,11 +6,10 @@ pids the script learns), and reading /proc over and over takes no memory."""
 
 import os
 import re
-import shutil
 import subprocess
 
 from harness import BUILD, ROOT, QemuRun, check, run, scratch_dir, tail, test
-from test_busybox import BUSYBOX, applets, make_env
+from test_busybox import BUSYBOX, applets, keel_root, make_env
 
 SCRIPT = ROOT / "tests" / "busybox" / "proc.sh"
 OUT = BUILD / "procfs-test"
@@ -29,22 +28,6 @@ def on_linux():
                          timeout=60)
     lines = out.stdout.split("\n")
     return lines[lines.index("== same as on Linux") + 1:-1]
-
-
-def keel_root():
-    """/init runs the script under busybox's shell, its output through a pipe."""
-    root = scratch_dir() / "root"
-    (root / "bin").mkdir(parents=True)
-    (root / "tmp").mkdir()
-    shutil.copy(BUSYBOX, root / "bin" / "busybox")
-    for a in applets():
-        (root / a).parent.mkdir(parents=True, exist_ok=True)
-        if not (root / a).exists():
-            (root / a).symlink_to("/bin/busybox")
-    shutil.copy(SCRIPT, root / "proc.sh")
-    (root / "init").write_text("#!/bin/busybox sh\n/bin/busybox sh /proc.sh 2>&1 | cat\n")
-    (root / "init").chmod(0o755)
-    return root
 
 
 def between(lines, first, last):
@@ -165,7 +148,7 @@ def busyboxs_ps_top_free_and_uptime_read_proc_as_on_linux():
     check(os.path.exists(BUSYBOX), f"no {BUSYBOX}: tools/deps installs busybox-static")
     linux = on_linux()
     rel = OUT.relative_to(ROOT)
-    out = run(["make", "-s", f"BUILD={rel}", f"DISK={rel}", f"INITRAMFS={keel_root()}",
+    out = run(["make", "-s", f"BUILD={rel}", f"DISK={rel}", f"INITRAMFS={keel_root(SCRIPT)}",
                f"{rel}/hdd.img"], cwd=ROOT, env=make_env())
     check(out.returncode == 0, f"make INITRAMFS=(busybox root) failed:\n{out.stderr[-2000:]}")
     with QemuRun(OUT / "hdd.img", "ide", memory="256M") as vm:
