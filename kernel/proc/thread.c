@@ -179,12 +179,14 @@ void thread_exit(int wait_status)
 		p->last_thread = me;
 	} else {
 		list_push_back(&dead, &me->link);
+		/* Under the lock: once it is let go, the last thread may end p and its
+		 * parent free it. (The waiter's condition takes no lock.) */
+		wake_up(&p->thread_gone, WAKE_ALL);
 	}
 	int status = p->exiting ? p->group_status : wait_status;
 	spin_unlock_irqrestore(&proc_lock, flags);
 	if (last)
 		process_finish(p, status);
-	wake_up(&p->thread_gone, WAKE_ALL);
 	process_wake_reaper();
 	task_exit(0);
 }
