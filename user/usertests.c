@@ -1721,6 +1721,30 @@ static void test_mmap_file(void)
 	EXPECT_SIGNAL(in_child(read_prot_none, 0), SIGSEGV);
 }
 
+/* A mapping shows the file's bytes as they are now: after the file changed, and in a
+ * new file made where an old one was (Keel's page cache keeps pages no one maps). */
+static void test_mmap_sees_new_bytes(void)
+{
+	char page[PAGE];
+	for (int round = 0; round < 3; round++) {
+		memset(page, 'a' + round, sizeof page);
+		if (round != 1) /* round 1 rewrites round 0's file in place */
+			make_file("g", page, sizeof page, 0644);
+		int fd = open("g", O_RDWR);
+		if (round == 1)
+			EXPECT_EQ(pwrite(fd, page, sizeof page, 0), PAGE);
+		char *p = mmap(0, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+		CHECK(p != MAP_FAILED && p[0] == 'a' + round && p[PAGE - 1] == 'a' + round,
+		      "round %d: the mapping shows %c, the file holds %c", round,
+		      p == MAP_FAILED ? '?' : p[0], 'a' + round);
+		if (p != MAP_FAILED)
+			munmap(p, PAGE);
+		close(fd);
+		if (round != 0)
+			unlink("g");
+	}
+}
+
 /* ---- faults: the stack guard, W^X, bad instructions -------------------------------- */
 
 static volatile int never = INT_MAX;
@@ -4223,6 +4247,7 @@ static const struct test tests[] = {
 	T(mmap_errors),
 	T(mremap),
 	T(mmap_file),
+	T(mmap_sees_new_bytes),
 	T(out_of_memory),
 	T(stack_guard),
 	T(wx),

@@ -44,6 +44,15 @@ void inode_now(struct timestamp *t)
 	t->nsec = (int64_t)(ns % 1000000000);
 }
 
+/* Versions of files' bytes: one count for all files, so that a new file (perhaps
+ * at a freed one's address) never takes a version a cached page still carries. */
+static uint64_t versions;
+
+static void new_version(struct inode *inode)
+{
+	inode->data_version = __atomic_add_fetch(&versions, 1, __ATOMIC_RELAXED);
+}
+
 static struct inode *alloc_inode(uint64_t ino, uint32_t mode)
 {
 	struct inode *inode = kcalloc(1, sizeof *inode);
@@ -51,6 +60,7 @@ static struct inode *alloc_inode(uint64_t ino, uint32_t mode)
 		return 0;
 	inode->ino = ino;
 	inode->mode = mode;
+	new_version(inode);
 	list_init(&inode->entries);
 	inode_now(&inode->mtime);
 	inode->atime = inode->ctime = inode->mtime;
@@ -285,7 +295,7 @@ long ramfs_write(struct inode *inode, uint64_t offset, const void *buf, size_t n
 		return -EFBIG;
 	if (inode->image && detach_image(inode))
 		return -ENOSPC;
-	inode->data_version++; /* cached pages of the old bytes are never found again */
+	new_version(inode); /* cached pages of the old bytes are never found again */
 	size_t done = 0;
 	while (done < n) {
 		uint64_t at = offset + done;
@@ -310,7 +320,7 @@ int ramfs_truncate(struct inode *inode, uint64_t size)
 		inode->image = 0; /* nothing of it to keep */
 	else if (inode->image && size != inode->size && detach_image(inode))
 		return -ENOSPC;
-	inode->data_version++;
+	new_version(inode);
 	if (size < inode->size) {
 		size_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 		free_pages_from(inode, keep);
@@ -352,7 +362,7 @@ int ramfs_punch_hole(struct inode *inode, uint64_t offset, uint64_t len)
 {
 	if (inode->image && detach_image(inode))
 		return -ENOSPC;
-	inode->data_version++; /* zeroes where bytes were */
+	new_version(inode); /* zeroes where bytes were */
 	uint64_t end = offset + len;
 	for (size_t i = offset / PAGE_SIZE; i < inode->page_slots && i * PAGE_SIZE < end; i++) {
 		if (!inode->pages[i])

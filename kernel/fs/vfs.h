@@ -74,8 +74,8 @@ struct inode {
 	uint32_t nlink;
 	uint32_t uid, gid;
 	uint64_t size;
-	uint64_t data_version; /* a regular file's: each change of its bytes adds 1 (the
-				* page cache's key, mm/frame_share.h) */
+	uint64_t data_version; /* a regular file's bytes: new (from one count for all
+				* files) at each change, the page cache's key */
 	uint32_t rdev;	       /* devices: major << 8 | minor (Linux's numbers) */
 	struct timestamp atime, mtime, ctime;
 	int refs;		      /* open files, working directories, lookups under way */
