@@ -15,7 +15,8 @@ import shutil
 import subprocess
 import time
 
-from harness import BUILD, ROOT, Failure, QemuRun, check, run, scratch_dir, tail, test
+from harness import (BUILD, MAKE_JOBS, ROOT, Failure, QemuRun, check, run, scratch_dir, tail,
+                     test)
 from test_shell import Machine
 
 BUSYBOX = "/bin/busybox"
@@ -76,7 +77,7 @@ def busyboxs_shell_runs_a_script_as_on_linux():
     check(os.path.exists(BUSYBOX), f"no {BUSYBOX}: tools/deps installs busybox-static")
     linux = block(on_linux())
     rel = OUT.relative_to(ROOT)
-    out = run(["make", "-s", f"BUILD={rel}", f"DISK={rel}", f"INITRAMFS={keel_root()}",
+    out = run(["make", MAKE_JOBS, "-s", f"BUILD={rel}", f"DISK={rel}", f"INITRAMFS={keel_root()}",
                f"{rel}/hdd.img"], cwd=ROOT, env=make_env())
     check(out.returncode == 0, f"make INITRAMFS=(busybox root) failed:\n{out.stderr[-2000:]}")
     with QemuRun(OUT / "hdd.img", "ide", memory="256M") as vm:
@@ -198,7 +199,7 @@ def check_vi(m):
 @test
 def make_busybox_1_boots_into_busyboxs_shell_vi_edits_and_the_tty_acts_as_linuxs():
     rel = "build/busybox-image"
-    out = run(["make", "-s", "BUSYBOX=1", f"BUILD={rel}", f"DISK={rel}", f"{rel}/hdd.img"],
+    out = run(["make", MAKE_JOBS, "-s", "BUSYBOX=1", f"BUILD={rel}", f"DISK={rel}", f"{rel}/hdd.img"],
               cwd=ROOT, env=make_env())
     check(out.returncode == 0, f"make BUSYBOX=1 failed:\n{out.stderr[-2000:]}")
     linux = Pty([str(BUILD / "user" / "ttytest")])

@@ -9,7 +9,8 @@ import re
 import shutil
 import subprocess
 
-from harness import BUILD, READY, ROOT, QemuRun, check, run, scratch_dir, tail, test
+from harness import (BUILD, MAKE_JOBS, READY, ROOT, QemuRun, check, run, scratch_dir, tail,
+                     test)
 
 USER = BUILD / "user"
 OUT = BUILD / "initramfs-test"  # BUILD and DISK of these images: one compile, then relinks
@@ -18,7 +19,7 @@ OUT = BUILD / "initramfs-test"  # BUILD and DISK of these images: one compile, t
 def make_image(root):
     """Builds OUT/hdd.img (and floppy.img if it fits) with `root` as the initramfs;
     returns make's stderr."""
-    out = run(["make", "-s", f"BUILD={OUT.relative_to(ROOT)}", f"DISK={OUT.relative_to(ROOT)}",
+    out = run(["make", MAKE_JOBS, "-s", f"BUILD={OUT.relative_to(ROOT)}", f"DISK={OUT.relative_to(ROOT)}",
                f"INITRAMFS={root}", f"{OUT.relative_to(ROOT)}/hdd.img",
                f"{OUT.relative_to(ROOT)}/floppy.img"], cwd=ROOT,
               env={k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS")})

@@ -7,7 +7,7 @@ import os
 import re
 import time
 
-from harness import ROOT, check, run, tail, test
+from harness import MAKE_JOBS, ROOT, check, run, tail, test
 from test_shell import Machine
 
 IMAGE = "build/busybox-image"  # test_busybox.py builds the same one
@@ -16,7 +16,7 @@ PROMPT = "/ # "
 
 def busybox_image():
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS")}
-    out = run(["make", "-s", "BUSYBOX=1", f"BUILD={IMAGE}", f"DISK={IMAGE}", f"{IMAGE}/hdd.img"],
+    out = run(["make", MAKE_JOBS, "-s", "BUSYBOX=1", f"BUILD={IMAGE}", f"DISK={IMAGE}", f"{IMAGE}/hdd.img"],
               cwd=ROOT, env=env)
     check(out.returncode == 0, f"make BUSYBOX=1 failed:\n{out.stderr[-2000:]}")
     return ROOT / IMAGE / "hdd.img"

@@ -8,7 +8,7 @@ import os
 import re
 import subprocess
 
-from harness import BUILD, ROOT, QemuRun, check, run, scratch_dir, tail, test
+from harness import BUILD, MAKE_JOBS, ROOT, QemuRun, check, run, scratch_dir, tail, test
 from test_busybox import BUSYBOX, applets, keel_root, make_env
 
 SCRIPT = ROOT / "tests" / "busybox" / "proc.sh"
@@ -148,7 +148,7 @@ def busyboxs_ps_top_free_and_uptime_read_proc_as_on_linux():
     check(os.path.exists(BUSYBOX), f"no {BUSYBOX}: tools/deps installs busybox-static")
     linux = on_linux()
     rel = OUT.relative_to(ROOT)
-    out = run(["make", "-s", f"BUILD={rel}", f"DISK={rel}", f"INITRAMFS={keel_root(SCRIPT)}",
+    out = run(["make", MAKE_JOBS, "-s", f"BUILD={rel}", f"DISK={rel}", f"INITRAMFS={keel_root(SCRIPT)}",
                f"{rel}/hdd.img"], cwd=ROOT, env=make_env())
     check(out.returncode == 0, f"make INITRAMFS=(busybox root) failed:\n{out.stderr[-2000:]}")
     with QemuRun(OUT / "hdd.img", "ide", memory="256M") as vm:

@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 
-from harness import BUILD, ROOT, QemuRun, check, run, scratch_dir, tail, test
+from harness import BUILD, MAKE_JOBS, ROOT, QemuRun, check, run, scratch_dir, tail, test
 
 OUT = BUILD / "threads-glibc"
 
@@ -37,7 +37,7 @@ def glibc_threads_run_as_on_linux():
                            timeout=60).stdout
     rel = OUT.relative_to(ROOT)
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS")}
-    out = run(["make", "-s", f"BUILD={rel}", f"DISK={rel}", f"INITRAMFS={root}",
+    out = run(["make", MAKE_JOBS, "-s", f"BUILD={rel}", f"DISK={rel}", f"INITRAMFS={root}",
                f"{rel}/hdd.img"], cwd=ROOT, env=env)
     check(out.returncode == 0, f"make INITRAMFS=(glibc threads) failed:\n{out.stderr[-2000:]}")
     with QemuRun(OUT / "hdd.img", "ide") as vm:
