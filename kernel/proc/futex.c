@@ -7,12 +7,10 @@
 #include <asm-generic/errno.h>
 #include <stdbool.h>
 
-#include "../arch/clock.h"
 #include "../arch/usercopy.h"
 #include "../lib/list.h"
 #include "../lib/restart.h"
 #include "../sched/sched.h"
-#include "../sched/sleep.h"
 #include "../sched/task.h"
 #include "../sync/spinlock.h"
 
@@ -56,22 +54,9 @@ static bool dequeue(struct futex_waiter *w)
 	return woken;
 }
 
-/* Sleeps until woken, the deadline, or a signal: marked asleep before each check,
- * so a sched_wake in between keeps it running (sched/wait.h). */
-static void sleep_on(struct futex_waiter *w, uint64_t deadline_ns)
+static bool was_woken(const void *waiter)
 {
-	struct task *t = current_task();
-	if (deadline_ns != UINT64_MAX)
-		sleep_arm(t, deadline_ns); /* the tick at the deadline wakes it */
-	for (;;) {
-		__atomic_store_n(&t->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&w->woken, __ATOMIC_ACQUIRE) || signal_pending() ||
-		    clock_ns() >= deadline_ns)
-			break;
-		schedule();
-	}
-	__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
-	sleep_disarm(t);
+	return __atomic_load_n(&((const struct futex_waiter *)waiter)->woken, __ATOMIC_ACQUIRE);
 }
 
 long futex_wait(struct mm *mm, uintptr_t addr, uint32_t val, uint64_t deadline_ns, uint32_t bitset)
@@ -87,7 +72,7 @@ long futex_wait(struct mm *mm, uintptr_t addr, uint32_t val, uint64_t deadline_n
 		dequeue(&w);
 		return -EAGAIN;
 	}
-	sleep_on(&w, deadline_ns);
+	sleep_until_done(deadline_ns, true, was_woken, &w); /* woken, timed out or a signal */
 	if (dequeue(&w))
 		return 0;
 	return signal_pending() ? -ERESTARTSYS : -ETIMEDOUT;

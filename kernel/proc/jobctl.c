@@ -82,8 +82,11 @@ void job_signal_sent_locked(struct process *p, int sig)
 }
 
 /* Whether the stopped thread must get up: continued, killed or being ended. */
-static bool stop_over(const struct task *t, const struct process *p)
+static bool stop_over(const void *unused)
 {
+	(void)unused;
+	const struct task *t = current_task();
+	const struct process *p = t->process;
 	uint64_t pending = __atomic_load_n(&t->signals, __ATOMIC_ACQUIRE) |
 			   __atomic_load_n(&p->shared_signals, __ATOMIC_ACQUIRE);
 	return !__atomic_load_n(&p->stopped, __ATOMIC_ACQUIRE) || (pending & BIT(SIGKILL)) ||
@@ -93,15 +96,7 @@ static bool stop_over(const struct task *t, const struct process *p)
 
 void job_stopped(void)
 {
-	struct task *t = current_task();
-	struct process *p = t->process;
-	for (;;) {
-		__atomic_store_n(&t->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
-		if (stop_over(t, p))
-			break;
-		schedule();
-	}
-	__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+	sleep_until_done(UINT64_MAX, false, stop_over, 0);
 }
 
 void job_stop(int sig)

@@ -75,6 +75,13 @@ void sleep_ms(uint64_t ms);
  * pending: then false. From a task only. */
 bool sleep_interruptible(uint64_t deadline_ns);
 
+/* The same, ending too when done(arg) holds (a task's own wake-up condition: its
+ * waker sets what done reads, then sched_wake), and only if `interruptible` for a
+ * signal. UINT64_MAX: no deadline. From a task only. */
+enum sleep_end { SLEEP_ON, SLEEP_DONE, SLEEP_TIMED_OUT, SLEEP_SIGNALLED };
+enum sleep_end sleep_until_done(uint64_t deadline_ns, bool interruptible,
+				bool (*done)(const void *arg), const void *arg);
+
 /* Time slice, in ticks, from now on (tests shorten it to preempt more often). */
 void sched_set_slice(unsigned ticks);
 

@@ -58,9 +58,11 @@ void sleep_disarm(struct task *t)
 	spin_unlock_irqrestore(&c->timer_lock, flags);
 }
 
-/* Sleeps until the tick takes the task off the queue (a stray wake-up only loops),
- * or, if `interruptible`, until a signal is pending: then false. */
-static bool sleep_until(uint64_t deadline_ns, bool interruptible)
+/* The one sleep loop: until the tick takes the task off the queue (a stray wake-up
+ * only loops), `done(arg)` holds, or, if `interruptible`, a signal is pending. Both
+ * are checked after the task is marked asleep, so a wake-up in between is not lost. */
+enum sleep_end sleep_until_done(uint64_t deadline_ns, bool interruptible,
+				bool (*done)(const void *arg), const void *arg)
 {
 	struct task *t = current_task();
 	struct cpu *c = t->cpu;
@@ -72,11 +74,14 @@ static bool sleep_until(uint64_t deadline_ns, bool interruptible)
 			__atomic_store_n(&t->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
 		spin_unlock_irqrestore(&c->timer_lock, flags);
 		if (!queued)
-			return true;
-		if (interruptible && signal_pending()) { /* after going to sleep: none missed */
+			return SLEEP_TIMED_OUT;
+		enum sleep_end end = done && done(arg)			 ? SLEEP_DONE
+				     : interruptible && signal_pending() ? SLEEP_SIGNALLED
+									 : SLEEP_ON;
+		if (end != SLEEP_ON) {
 			__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 			sleep_disarm(t);
-			return false;
+			return end;
 		}
 		schedule();
 	}
@@ -88,7 +93,7 @@ void sleep_ms(uint64_t ms)
 		sleep_without_scheduler(ms);
 		return;
 	}
-	sleep_until(clock_ns() + ms * NS_PER_MS, false);
+	sleep_until_done(clock_ns() + ms * NS_PER_MS, false, 0, 0);
 }
 
 void sleep_tick(struct cpu *c)
@@ -110,5 +115,5 @@ void sleep_tick(struct cpu *c)
 
 bool sleep_interruptible(uint64_t deadline_ns)
 {
-	return sleep_until(deadline_ns, true);
+	return sleep_until_done(deadline_ns, true, 0, 0) != SLEEP_SIGNALLED;
 }
