@@ -111,13 +111,7 @@ void job_stop(int sig)
 		p->stop_unreported = true;
 		p->continue_unreported = false;
 		tell_parent_locked(p, CLD_STOPPED, sig);
-		struct list_node *node;
-		list_for_each(node, &p->threads)
-		{
-			struct thread *t = list_entry(node, struct thread, link);
-			if (t != me)
-				signal_queue_thread_locked(t, SIGSTOP, 0);
-		}
+		thread_signal_others_locked(p, me, SIGSTOP);
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
 	if (!orphaned)

@@ -248,7 +248,6 @@ int process_spawn(const char *path, const char *const argv[], const char *const 
 int process_fork(const struct fork_options *options)
 {
 	bool vfork = options->vfork;
-	uintptr_t stack = options->stack;
 	struct process *parent = process_current();
 	struct thread *me = thread_current();
 	struct process *p = process_alloc();
@@ -272,18 +271,10 @@ int process_fork(const struct fork_options *options)
 		return -ENOMEM;
 	}
 	struct thread *child = p->first;
-	struct trap_frame *frame = child->first_frame;
-	*frame = *task_user_frame(current_task());
-	frame->rax = 0; /* the child's fork returns 0 */
-	if (stack)
-		frame->rsp = stack;
+	thread_start_as_caller(child, options);
 	p->pgid = parent->pgid;
 	p->sid = parent->sid;
 	p->vfork_done = !vfork;
-	child->first_fs_base = options->set_tls ? options->tls : current_task()->fs_base; /* TLS */
-	child->set_child_tid = options->set_child_tid;
-	child->clear_child_tid = options->clear_child_tid;
-	child->first_blocked = current_task()->blocked; /* the mask is inherited */
 	child->altstack_sp = me->altstack_sp, child->altstack_size = me->altstack_size;
 	child->altstack_autodisarm = me->altstack_autodisarm;
 	p->reaping = true; /* no one may claim it before its task runs */
@@ -395,7 +386,7 @@ void process_exit(int wait_status)
 	if (!for_exec && !p->exiting) {
 		p->exiting = true;
 		p->group_status = wait_status;
-		thread_kill_others_locked(p, me);
+		thread_signal_others_locked(p, me, SIGKILL);
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
 	thread_exit(for_exec ? 0 : wait_status);

@@ -111,22 +111,27 @@ int thread_start(struct thread *t)
 	return -ENOMEM;
 }
 
+void thread_start_as_caller(struct thread *t, const struct fork_options *options)
+{
+	struct task *me = current_task();
+	struct trap_frame *frame = t->first_frame;
+	*frame = *task_user_frame(me);
+	frame->rax = 0; /* its fork or clone returns 0 */
+	if (options->stack)
+		frame->rsp = options->stack;
+	t->first_fs_base = options->set_tls ? options->tls : me->fs_base; /* TLS */
+	t->first_blocked = me->blocked; /* the mask is inherited */
+	t->set_child_tid = options->set_child_tid;
+	t->clear_child_tid = options->clear_child_tid;
+}
+
 int thread_clone(const struct fork_options *options)
 {
 	struct process *p = process_current();
-	struct task *me = current_task();
 	struct thread *t = thread_alloc(p);
 	if (!t)
 		return -ENOMEM;
-	struct trap_frame *frame = t->first_frame;
-	*frame = *task_user_frame(me);
-	frame->rax = 0; /* the new thread's clone returns 0 */
-	if (options->stack)
-		frame->rsp = options->stack;
-	t->first_fs_base = options->set_tls ? options->tls : me->fs_base;
-	t->first_blocked = me->blocked;
-	t->set_child_tid = options->set_child_tid;
-	t->clear_child_tid = options->clear_child_tid;
+	thread_start_as_caller(t, options);
 	uint64_t flags = spin_lock_irqsave(&proc_lock);
 	int tid = p->exiting || p->exec_thread ? 0 : process_new_id_locked();
 	t->tid = tid;
@@ -209,16 +214,14 @@ bool thread_dead_waiting_locked(void)
 	return !list_empty(&dead);
 }
 
-/* Every other thread gets SIGKILL's wake-up; signal_deliver sees exec_thread or
- * exiting and ends it (proc_lock held). */
-void thread_kill_others_locked(struct process *p, const struct thread *me)
+void thread_signal_others_locked(struct process *p, const struct thread *me, int sig)
 {
 	struct list_node *node;
 	list_for_each(node, &p->threads)
 	{
 		struct thread *t = list_entry(node, struct thread, link);
 		if (t != me)
-			signal_queue_thread_locked(t, SIGKILL, 0);
+			signal_queue_thread_locked(t, sig, 0);
 	}
 }
 
@@ -230,7 +233,7 @@ bool thread_make_sole(void)
 	bool ending = p->exiting || p->exec_thread;
 	if (!ending && p->thread_count > 1) {
 		p->exec_thread = me;
-		thread_kill_others_locked(p, me);
+		thread_signal_others_locked(p, me, SIGKILL); /* signal_deliver ends them */
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
 	if (ending)

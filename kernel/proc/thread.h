@@ -52,6 +52,11 @@ int thread_start(struct thread *t);
 /* The thread with this tid (proc_lock held), or NULL. */
 struct thread *thread_find_locked(int tid);
 
+/* A new thread's first registers and thread state, the caller's as fork and clone
+ * give them: the caller's system-call frame with rax = 0, then `options`' stack,
+ * TLS and tid words; the caller's signal mask. */
+void thread_start_as_caller(struct thread *t, const struct fork_options *options);
+
 /* clone(CLONE_THREAD): a new thread of the caller's process, starting from the
  * caller's system-call frame with rax = 0 and the stack, TLS and tid words
  * `options` give. Returns its tid, or -EAGAIN / -ENOMEM. */
@@ -70,8 +75,9 @@ bool thread_make_sole(void);
  * the memory it belongs to, and forgotten. */
 void thread_release_tid_word(void);
 
-/* Every thread of p but `me` gets SIGKILL's wake-up, to end (proc_lock held). */
-void thread_kill_others_locked(struct process *p, const struct thread *me);
+/* `sig` to every thread of p but `me` (proc_lock held): SIGKILL's wake-up to end
+ * them (exit_group, execve), SIGSTOP to stop them with the process. */
+void thread_signal_others_locked(struct process *p, const struct thread *me, int sig);
 
 /* For the kernel's reaper: whether a thread that ended before its process did waits
  * to be freed (proc_lock held), and freeing one (false: there was none). */
