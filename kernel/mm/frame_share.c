@@ -7,15 +7,22 @@
 /* Key 0 is an empty slot (frame 0 is never handed out); TOMBSTONE a removed one. */
 #define TOMBSTONE 1ull
 
-struct cached_page;
-
 struct slot {
 	phys_addr_t frame;
-	uint32_t extra;		    /* owners beyond the first */
-	struct cached_page *cached; /* the page cache's entry for it, if it has one */
+	uint32_t extra; /* owners beyond the first */
 };
 
 static struct spinlock lock = SPINLOCK_INIT;
+/* The page cache's entry for a frame (below). */
+struct cached_page {
+	struct page_key key;
+	phys_addr_t frame;
+	uint32_t mappers;		   /* spaces that map it; 0: retained */
+	struct cached_page *next;	   /* in its key's bucket, or in the free pool */
+	struct cached_page *next_frame;	   /* in its frame's bucket */
+	struct cached_page *older, *newer; /* retained: in the list */
+};
+
 static struct slot *slots;
 static size_t capacity, used, live; /* used counts tombstones too */
 
@@ -44,7 +51,7 @@ static struct slot *insert_slot(phys_addr_t frame)
 	if (slots[i].frame == 0)
 		used++;
 	live++;
-	slots[i] = (struct slot){frame, 0, 0};
+	slots[i] = (struct slot){frame, 0};
 	return &slots[i];
 }
 
@@ -88,12 +95,18 @@ static void shrink(void)
 		rehash(capacity / 2);
 }
 
+static struct cached_page *cached_frame(phys_addr_t frame);
+static void retain(struct cached_page *e);
+
 bool frame_share(phys_addr_t frame)
 {
 	uint64_t flags = spin_lock_irqsave(&lock);
-	struct slot *s = find(frame);
+	struct cached_page *e = cached_frame(frame);
+	struct slot *s = e ? 0 : find(frame);
 	bool ok = true;
-	if (!s) {
+	if (e)
+		e->mappers++;
+	else if (!s) {
 		ok = make_room();
 		if (ok)
 			s = insert_slot(frame);
@@ -104,16 +117,15 @@ bool frame_share(phys_addr_t frame)
 	return ok;
 }
 
-static void retain(struct cached_page *e);
-
 void frame_release(phys_addr_t frame)
 {
 	uint64_t flags = spin_lock_irqsave(&lock);
-	struct slot *s = find(frame);
-	bool last = !s;
+	struct cached_page *e = cached_frame(frame);
+	struct slot *s = e ? 0 : find(frame);
+	bool last = !e && !s;
+	if (e && --e->mappers == 0)
+		retain(e); /* only the cache holds it now: it keeps it */
 	if (s && --s->extra == 0) {
-		if (s->cached) /* only the cache holds it now: it keeps it, retained */
-			retain(s->cached);
 		s->frame = TOMBSTONE;
 		live--;
 		shrink();
@@ -126,7 +138,7 @@ void frame_release(phys_addr_t frame)
 bool frame_is_shared(phys_addr_t frame)
 {
 	uint64_t flags = spin_lock_irqsave(&lock);
-	bool shared = find(frame) != 0;
+	bool shared = cached_frame(frame) || find(frame); /* the cache is an owner */
 	spin_unlock_irqrestore(&lock, flags);
 	return shared;
 }
@@ -138,26 +150,20 @@ unsigned long frame_shared_count(void)
 
 /* ---- the page cache ------------------------------------------------------------ */
 
-/* A cached frame that spaces map counts the cache as one owner, so a space that maps
- * it sees it shared and copies it before writing. When the last space lets go, the
- * frame stays, retained: no slot, the cache its only owner, on a list oldest first,
+/* A cached frame counts its mappers in its entry, not in the table above, and the
+ * cache as one more owner: a space that maps it sees it shared and copies it before
+ * writing. When the last space lets go, the frame stays, retained: the cache its
+ * only owner, on a list oldest first,
  * counted as free memory (frame_cache_retained) and given back when the allocator
  * runs dry (frame_cache_reclaim) or the cache needs the entry. So the next program
  * that maps the page finds the same frame (and QEMU its translated code). Entries
  * are a fixed pool, hashed in chains under the same lock as the owner counts: no
  * lookup meets a frame being freed, and the cache takes no heap. */
-struct cached_page {
-	struct page_key key;
-	phys_addr_t frame;
-	struct cached_page *next;	   /* in its bucket, or in the free pool */
-	struct cached_page *older, *newer; /* retained: in the list */
-	bool retained;
-};
 
 #define CACHE_ENTRIES 2048 /* pages the cache can name: 8 MiB of files */
 #define CACHE_BUCKETS 256
 static struct cached_page entries[CACHE_ENTRIES];
-static struct cached_page *cache[CACHE_BUCKETS], *unused;
+static struct cached_page *cache[CACHE_BUCKETS], *by_frame[CACHE_BUCKETS], *unused;
 static struct cached_page *oldest, *newest; /* the retained ones */
 static unsigned long retained;
 static bool pool_ready;
@@ -175,6 +181,19 @@ static bool same_key(const struct page_key *a, const struct page_key *b)
 	       a->bytes == b->bytes;
 }
 
+static struct cached_page **frame_bucket(phys_addr_t frame)
+{
+	return &by_frame[hash(frame) % CACHE_BUCKETS];
+}
+
+static struct cached_page *cached_frame(phys_addr_t frame)
+{
+	for (struct cached_page *e = *frame_bucket(frame); e; e = e->next_frame)
+		if (e->frame == frame)
+			return e;
+	return 0;
+}
+
 static struct cached_page *cache_find(const struct page_key *k)
 {
 	for (struct cached_page *e = *bucket_of(k); e; e = e->next)
@@ -185,7 +204,6 @@ static struct cached_page *cache_find(const struct page_key *k)
 
 static void retain(struct cached_page *e)
 {
-	e->retained = true;
 	e->older = newest, e->newer = 0;
 	if (newest)
 		newest->newer = e;
@@ -205,7 +223,6 @@ static void unretain(struct cached_page *e)
 		e->newer->older = e->older;
 	else
 		newest = e->older;
-	e->retained = false;
 	retained--;
 }
 
@@ -218,6 +235,9 @@ static phys_addr_t evict_oldest(void)
 	while (*link != e)
 		link = &(*link)->next;
 	*link = e->next;
+	for (link = frame_bucket(e->frame); *link != e;)
+		link = &(*link)->next_frame;
+	*link = e->next_frame;
 	e->next = unused;
 	unused = e;
 	return e->frame;
@@ -244,19 +264,10 @@ phys_addr_t frame_cache_get(const struct page_key *key)
 {
 	uint64_t flags = spin_lock_irqsave(&lock);
 	struct cached_page *e = cache_find(key);
-	phys_addr_t frame = PMM_NO_FRAME;
-	if (e && e->retained && make_room()) {
+	if (e && e->mappers++ == 0)
 		unretain(e);
-		struct slot *s = insert_slot(e->frame);
-		s->extra = 1; /* the cache's, beside the caller's */
-		s->cached = e;
-		frame = e->frame;
-	} else if (e && !e->retained) {
-		find(e->frame)->extra++; /* a mapped cached frame always has its slot */
-		frame = e->frame;
-	}
 	spin_unlock_irqrestore(&lock, flags);
-	return frame;
+	return e ? e->frame : PMM_NO_FRAME;
 }
 
 bool frame_cache_add(const struct page_key *key, phys_addr_t frame)
@@ -264,15 +275,14 @@ bool frame_cache_add(const struct page_key *key, phys_addr_t frame)
 	phys_addr_t evicted = PMM_NO_FRAME;
 	uint64_t flags = spin_lock_irqsave(&lock);
 	struct cached_page *e = 0;
-	bool added = !cache_find(key) && !find(frame) && make_room() && (e = take_entry(&evicted));
+	bool added = !cache_find(key) && !find(frame) && (e = take_entry(&evicted));
 	if (added) {
-		struct slot *s = insert_slot(frame);
-		s->extra = 1; /* the cache's */
-		s->cached = e;
-		*e = (struct cached_page){.key = *key, .frame = frame};
-		struct cached_page **bucket = bucket_of(key);
+		*e = (struct cached_page){.key = *key, .frame = frame, .mappers = 1};
+		struct cached_page **bucket = bucket_of(key), **frames = frame_bucket(frame);
 		e->next = *bucket;
 		*bucket = e;
+		e->next_frame = *frames;
+		*frames = e;
 	}
 	spin_unlock_irqrestore(&lock, flags);
 	if (evicted != PMM_NO_FRAME)
