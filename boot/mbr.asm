@@ -31,6 +31,9 @@ PD              equ 0x1000          ; the PD loop leaves DI at the PML4
 PML4            equ 0x2000
 PDPT            equ 0x3000
 ZEROED_END      equ 0x4000          ; boot info and page tables start out zeroed
+%if BOOT_INFO_ADDR + BI_SIZE > PD
+%error the boot information runs into the page tables at PD
+%endif
 MAX_RETRIES     equ 5               ; the 5th failed read, in all, is fatal (floppy
                                     ; motors need a few retries)
 
@@ -168,7 +171,7 @@ e820:
         add di, BI_E820_ENTRY_SIZE
         test ebx, ebx
         jz .done
-        cmp di, BOOT_INFO_ADDR + BI_SIZE
+        cmp di, BOOT_INFO_ADDR + BI_E820_END
         jb .next
 .done:
 
