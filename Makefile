@@ -23,11 +23,16 @@ KERNEL_PAD_KIB ?= 0
 KERNEL_TEST ?= 0
 
 # Disk images are whole cylinders of 16 heads x 63 sectors (the geometry Bochs and
-# QEMU derive for a flat image) and at least 3 of them: SeaBIOS will not boot an
-# AHCI or virtio disk smaller than 1 MiB.
+# QEMU derive for a flat image). The ESP makes every image over 2 MiB: SeaBIOS will
+# not boot an AHCI or virtio disk smaller than 1 MiB.
 CYLINDER_SECTORS := 1008
-MIN_DISK_SECTORS := 3024
 FLOPPY_SECTORS   := 2880
+# The EFI system partition (partition 2): FAT12, from the first cylinder after the
+# kernel (partition 1) to the end of the image, at least ESP_MIN_SECTORS (2 MiB).
+# Partitions end on cylinders: QEMU (hw/block/hd-geometry.c) and many BIOSes guess
+# the disk's geometry from where the partitions end, and the boot sector reads CHS.
+ESP_ALIGN        := $(CYLINDER_SECTORS)
+ESP_MIN_SECTORS  := 4096
 
 # Test code, kernel/test/ and every *_test.c (and *_test.asm), is built into the test
 # kernel only.
@@ -84,7 +89,7 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=0x1
 # kernel.load only.
 .DEFAULT_GOAL := all
 
-BUILD_OPTIONS = $(CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $(NASM_DEFINES)
+BUILD_OPTIONS = $(CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $(NASM_DEFINES) ESP=$(ESP_ALIGN),$(ESP_MIN_SECTORS)
 
 # A recipe line: $@.new replaces $@ only when it differs, so $@ keeps its date when
 # nothing changed and what depends on it is not rebuilt.
@@ -111,14 +116,14 @@ FORCE:
 # Goals that install missing tools first (tools/deps). Under make -j nothing may be
 # built before that has finished, so the rules that run a compiler or an assembler
 # wait for it (order-only: deps is never out of date for them).
-NEEDS_DEPS := run run-floppy run-usb run-vga gdb gdb-boot bochs bochs-floppy usb screenshot \
+NEEDS_DEPS := run run-floppy run-usb run-vga run-uefi gdb gdb-boot bochs bochs-floppy usb screenshot \
 	test lint bench
 DEPS_FIRST := $(if $(filter $(NEEDS_DEPS),$(MAKECMDGOALS)),deps)
 
 QEMU_COMMON := -m 128M -nic none -no-reboot -boot reboot-timeout=0 \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: FORCE all help deps run run-floppy run-usb run-vga test test-kernel kshell-image lint bench size clean \
+.PHONY: FORCE all help deps run run-floppy run-usb run-vga run-uefi test test-kernel kshell-image lint bench size clean \
 	gdb gdb-boot bochs bochs-floppy screenshot usb
 .DELETE_ON_ERROR:
 
@@ -130,6 +135,8 @@ help:
 	@echo "make run-floppy boot disk/floppy.img the same way"
 	@echo "make run-usb    boot disk/hdd.img as a USB stick behind an xHCI controller"
 	@echo "make run-vga    boot disk/hdd.img in a QEMU window"
+	@echo "make run-uefi   boot disk/hdd.img under UEFI firmware (OVMF), serial console here"
+	@echo "                (UEFI_VGA=1: in a QEMU window, the framebuffer console)"
 	@echo "make test       every test; ends with 'N passed, N failed'"
 	@echo "make lint       clang-format check and cppcheck over the C sources"
 	@echo "make bench      boot, allocators, scheduler; system calls and busybox against Linux;"
@@ -254,22 +261,75 @@ $(BUILD)/mbr.bin: boot/mbr.asm boot/bootinfo.inc $(BUILD)/kernel.sum $(BUILD)/op
 		| $(DEPS_FIRST)
 	@mkdir -p $(@D)
 	set -e; eval "$$(cat $(BUILD)/kernel.sum)"; \
-	disk=$$(( (KERNEL_SECTORS + 1 + $(CYLINDER_SECTORS) - 1) / $(CYLINDER_SECTORS) * $(CYLINDER_SECTORS) )); \
-	[ $$disk -ge $(MIN_DISK_SECTORS) ] || disk=$(MIN_DISK_SECTORS); \
+	esp=$$(( (KERNEL_SECTORS + 1 + $(ESP_ALIGN) - 1) / $(ESP_ALIGN) * $(ESP_ALIGN) )); \
+	disk=$$(( (esp + $(ESP_MIN_SECTORS) + $(CYLINDER_SECTORS) - 1) / $(CYLINDER_SECTORS) * $(CYLINDER_SECTORS) )); \
 	if ! $(NASM) -f bin -I boot/ $(NASM_DEFINES) -D KERNEL_SECTORS=$$KERNEL_SECTORS -D KERNEL_SUM=$$KERNEL_SUM \
-		-D DISK_SECTORS=$$disk -l $(BUILD)/mbr.lst --before "[map symbols $(BUILD)/mbr.map]" \
+		-D ESP_START=$$esp -D ESP_SECTORS=$$((disk - esp)) -l $(BUILD)/mbr.lst --before "[map symbols $(BUILD)/mbr.map]" \
 		-o $@ $< 2> $@.err; then \
 		over=$$(sed -n 's/.*TIMES value -\([0-9]*\) is negative.*/\1/p' $@.err); \
 		if [ -n "$$over" ]; then echo "boot/mbr.asm: the boot code is $$over bytes over its 446-byte limit" >&2; \
 		else cat $@.err >&2; fi; rm -f $@.err; exit 1; fi; \
-	cat $@.err >&2; rm -f $@.err; echo $$disk > $(BUILD)/disk.sectors
+	cat $@.err >&2; rm -f $@.err; echo $$disk > $(BUILD)/disk.sectors; echo $$esp > $(BUILD)/esp.start
+
+# ---- the UEFI loader (boot/uefi/) ------------------------------------------
+# \EFI\BOOT\BOOTX64.EFI: gcc makes ELF objects, GNU ld links them into a PE32+
+# EFI application (subsystem 10) with base relocations. -fpie: all code addresses
+# RIP-relative; -fno-ident: a .comment section would land below the image base,
+# which OVMF refuses; ms_abi on firmware calls (boot/uefi/efi.h). Like the boot
+# sector, it carries the kernel's size and checksum, so it is relinked with each
+# kernel. UEFI_TEST_TAKE_1MIB=1 (tests only): it acts as if the firmware held 1 MiB.
+UEFI_BUILD := $(BUILD)/uefi
+UEFI_SRCS := $(sort $(wildcard boot/uefi/*.c))
+UEFI_OBJS := $(UEFI_SRCS:boot/uefi/%.c=$(UEFI_BUILD)/%.o) $(UEFI_BUILD)/handoff.o
+UEFI_CFLAGS := -std=gnu11 -O2 $(WARNINGS) -ffreestanding -nostdlib -fpie -mno-red-zone \
+	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables -fno-ident \
+	-ffile-prefix-map=$(CURDIR)=. -I $(UEFI_BUILD) -MMD -MP \
+	$(if $(filter 1,$(UEFI_TEST_TAKE_1MIB)),-DUEFI_TEST_TAKE_1MIB)
+UEFI_LDFLAGS := -m i386pep --subsystem 10 -e efi_main -nostdlib --no-insert-timestamp
+
+# KERNEL_MEMORY_BYTES: from 1 MiB to the end of .bss, or the loaded bytes if more.
+$(UEFI_BUILD)/kernel_facts.h: $(BUILD)/kernel.sum $(BUILD)/kernel.elf
+	@mkdir -p $(@D)
+	@set -e; eval "$$(cat $(BUILD)/kernel.sum)"; \
+	end=$$(nm $(BUILD)/kernel.elf | awk '$$3 == "__kernel_end" { print $$1 }'); \
+	{ echo "/* Made by the Makefile from kernel.sum and kernel.elf. */"; \
+	  echo "#define KERNEL_SECTORS $$KERNEL_SECTORS"; \
+	  echo "#define KERNEL_SUM $${KERNEL_SUM}u"; \
+	  echo "#define KERNEL_END_PHYS (0x$${end}ull - 0xFFFFFFFF80000000ull)"; \
+	  echo "#define KERNEL_LOADED_BYTES ((unsigned long long)KERNEL_SECTORS * 512)"; \
+	  echo "#define KERNEL_MEMORY_BYTES (KERNEL_END_PHYS - 0x100000 > KERNEL_LOADED_BYTES ? \\"; \
+	  echo "	KERNEL_END_PHYS - 0x100000 : KERNEL_LOADED_BYTES)"; } > $@.new
+	@$(replace_if_changed)
+
+$(UEFI_BUILD)/%.o: boot/uefi/%.c $(UEFI_BUILD)/kernel_facts.h $(BUILD)/options | $(DEPS_FIRST)
+	@mkdir -p $(@D)
+	$(CC) $(UEFI_CFLAGS) -c $< -o $@
+
+$(UEFI_BUILD)/handoff.o: boot/uefi/handoff.asm | $(DEPS_FIRST)
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -o $@ $<
+
+$(UEFI_BUILD)/BOOTX64.EFI: $(UEFI_OBJS)
+	$(LD) $(UEFI_LDFLAGS) -o $@ $(UEFI_OBJS)
+
+-include $(UEFI_OBJS:.o=.d)
 
 # ---- disk images ----------------------------------------------------------
-$(DISK)/hdd.img: $(BUILD)/mbr.bin $(BUILD)/kernel.load
+# The EFI system partition is made in place, without root or mounting: mkfs.fat at
+# its offset, then mtools (`img@@bytes` addresses the partition). Fixed volume id,
+# --invariant's fixed volume id and dates, and the loader's time set to 1980-01-01
+# keep it reproducible.
+$(DISK)/hdd.img: $(BUILD)/mbr.bin $(BUILD)/kernel.load $(UEFI_BUILD)/BOOTX64.EFI
 	@mkdir -p $(@D)
 	dd if=$(BUILD)/mbr.bin of=$@.tmp bs=512 count=1 status=none
 	dd if=$(BUILD)/kernel.load of=$@.tmp bs=512 seek=1 conv=notrunc status=none
 	dd if=/dev/zero of=$@.tmp bs=512 count=0 seek=$$(cat $(BUILD)/disk.sectors) status=none
+	set -e; esp=$$(cat $(BUILD)/esp.start); disk=$$(cat $(BUILD)/disk.sectors); \
+	mkfs.fat -F 12 -n KEEL-EFI --invariant --offset $$esp $@.tmp $$(((disk - esp) / 2)) > /dev/null; \
+	touch -d 1980-01-01T00:00:00Z $(UEFI_BUILD)/BOOTX64.EFI; \
+	export MTOOLS_SKIP_CHECK=1 SOURCE_DATE_EPOCH=315532800; \
+	mmd -i $@.tmp@@$$((esp * 512)) ::/EFI ::/EFI/BOOT; \
+	mcopy -m -i $@.tmp@@$$((esp * 512)) $(UEFI_BUILD)/BOOTX64.EFI ::/EFI/BOOT/BOOTX64.EFI
 	mv $@.tmp $@
 
 # A kernel (with its initramfs) too big for a floppy gets no floppy image: a message,
@@ -309,6 +369,19 @@ run-usb: deps all
 run-vga: deps all
 	$(QEMU) $(QEMU_COMMON) -drive file=$(DISK)/hdd.img,format=raw,if=ide \
 		-serial stdio -debugcon file:$(BUILD)/debugcon.log
+
+# OVMF from Debian's ovmf: its code read-only, and a fresh copy of its variable
+# store for each run, so no run inherits another's boot entries.
+OVMF_CODE ?= /usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS ?= /usr/share/OVMF/OVMF_VARS_4M.fd
+UEFI_VGA ?= 0
+run-uefi: deps all
+	cp $(OVMF_VARS) $(BUILD)/ovmf-vars.fd
+	$(QEMU) $(QEMU_COMMON) -drive if=pflash,format=raw,unit=0,readonly=on,file=$(OVMF_CODE) \
+		-drive if=pflash,format=raw,unit=1,file=$(BUILD)/ovmf-vars.fd \
+		-drive file=$(DISK)/hdd.img,format=raw,if=ide \
+		$(if $(filter 1,$(UEFI_VGA)),-serial stdio,-display none -serial mon:stdio) \
+		-debugcon file:$(BUILD)/debugcon.log
 
 # ---- debugging ------------------------------------------------------------
 GDB_PORT ?= 1234

@@ -1,7 +1,8 @@
 ; Keel boot sector: loads kernel.bin to 1 MiB, verifies it, enters long mode and
 ; calls _start(boot_info). At most 446 bytes of code, then the partition table.
 ;
-; Assembled with -DKERNEL_SECTORS=n -DKERNEL_SUM=x -DDISK_SECTORS=n (see Makefile).
+; Assembled with -DKERNEL_SECTORS=n -DKERNEL_SUM=x -DESP_START=lba -DESP_SECTORS=n
+; (see Makefile).
 ; Memory while it runs (all below 64 KiB, so DS and SS stay 0):
 ;   0x0500  boot information (bootinfo.inc)     0x1000  page tables (1 GiB)
 ;   0x7C00  this sector, stack below it         0x8000  32 KiB read buffer
@@ -296,20 +297,28 @@ code_end:
 ; N is how many bytes too many (the Makefile says so in plain words).
         times 446 - ($ - $$) db 0
 
-; Partition table: one active entry covering the kernel from LBA 1 to the end of the
-; disk image, so BIOSes that want an active partition before booting a USB stick take
-; it. CHS fields assume 16 heads x 63 sectors, the geometry the image is sized for.
+; Partition table. 1: active, the kernel from LBA 1 up to the EFI system partition,
+; so BIOSes that want an active partition before booting a USB stick take it.
+; 2: the EFI system partition (type 0xEF, FAT) with \EFI\BOOT\BOOTX64.EFI, for
+; UEFI firmware, which never runs this sector's code. CHS fields assume 16 heads x
+; 63 sectors, the geometry the image is sized for.
 %define CHS(lba) db (lba / 63) % 16, ((lba % 63) + 1) | (((lba / 1008) >> 2) & 0xC0), (lba / 1008) & 0xFF
-PART_LAST equ DISK_SECTORS - 1
-        db 0x80                     ; active
-        CHS(1)
-        db 0xDA                     ; "non-FS data"
-%if PART_LAST < 1024 * 1008
-        CHS(PART_LAST)
+%macro CHS_OR_MAX 1
+%if (%1) < 1024 * 1008
+        CHS((%1))
 %else
         db 0xFE, 0xFF, 0xFF         ; past what CHS can say
 %endif
-        dd 1
-        dd DISK_SECTORS - 1
-        times 3 * 16 db 0
+%endmacro
+%macro PARTITION 4                  ; status, type, first LBA, sectors
+        db %1
+        CHS_OR_MAX %3
+        db %2
+        CHS_OR_MAX (%3) + (%4) - 1
+        dd %3
+        dd %4
+%endmacro
+        PARTITION 0x80, 0xDA, 1, ESP_START - 1      ; "non-FS data"
+        PARTITION 0x00, 0xEF, ESP_START, ESP_SECTORS
+        times 2 * 16 db 0
         dw 0xAA55

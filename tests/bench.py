@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import pin_cpus
+from harness import disk_layout, pin_cpus
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "build" / "bench"
@@ -103,12 +103,13 @@ def medium_images(label, image, sums, floppy):
     marker = f"MARKER={FLOOR_MARKER[0]}"
     floors = ROOT / "tests" / "bench"
     sectors = f"KERNEL_SECTORS={sums['KERNEL_SECTORS']}"
+    esp = disk_layout(sums["KERNEL_SECTORS"])[0]
     exit_code = assemble(floors / "floor_exit.asm", OUT / "floor_exit.bin", marker)
     bare_code = assemble(floors / "floor_load.asm", Path(f"{stem}-bare.bin"), marker, sectors,
                          *(["FLOPPY"] if floppy else []))
     chain_code = assemble(ROOT / "boot" / "mbr.asm", Path(f"{stem}-chain.bin"), marker, sectors,
-                          f"KERNEL_SUM={sums['KERNEL_SUM']}",
-                          f"DISK_SECTORS={image.stat().st_size // 512}", "BENCH_CHAIN_FLOOR")
+                          f"KERNEL_SUM={sums['KERNEL_SUM']}", f"ESP_START={esp}",
+                          f"ESP_SECTORS={image.stat().st_size // 512 - esp}", "BENCH_CHAIN_FLOOR")
     kernel = Path(f"{stem}-kernel.img")
     shutil.copyfile(image, kernel)
     return {"kernel": kernel,

@@ -225,12 +225,23 @@ def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
 
-def assemble_boot_sector(out, sectors, kernel_sum, disk_sectors, *defines):
+def disk_layout(kernel_sectors):
+    """(first LBA of the EFI system partition, sectors in the image) for a kernel of
+    that many sectors, as the Makefile lays hdd.img out: the ESP starts on the first
+    cylinder after the kernel and runs to the end, at least 4096 sectors."""
+    cylinder = 1008
+    esp = (int(kernel_sectors) + 1 + cylinder - 1) // cylinder * cylinder
+    return esp, (esp + 4096 + cylinder - 1) // cylinder * cylinder
+
+
+def assemble_boot_sector(out, sectors, kernel_sum, *defines):
     """boot/mbr.asm assembled as the Makefile does, into `out`, which must be a
     scratch file: NASM deletes its output when it fails (never /dev/null)."""
+    esp, disk = disk_layout(sectors)
     return run(["nasm", "-f", "bin", "-I", "boot/", *(f"-D{d}" for d in defines),
                 f"-DKERNEL_SECTORS={sectors}", f"-DKERNEL_SUM={kernel_sum}",
-                f"-DDISK_SECTORS={disk_sectors}", "-o", str(out), "boot/mbr.asm"], cwd=ROOT)
+                f"-DESP_START={esp}", f"-DESP_SECTORS={disk - esp}", "-o", str(out),
+                "boot/mbr.asm"], cwd=ROOT)
 
 
 def pin_cpus():

@@ -4,7 +4,7 @@ import re
 import shutil
 import struct
 
-from harness import (BUILD, DISK, READY, assemble_boot_sector, Failure, QemuRun, bochs_run, check,
+from harness import (BUILD, DISK, READY, assemble_boot_sector, disk_layout, Failure, QemuRun, bochs_run, check,
                      check_kernel_boot, kernel_sectors, run, scratch_dir, tail, test,
                      usable_mib)
 
@@ -137,9 +137,9 @@ def padded_image(kib):
     load.write_bytes((BUILD / "kernel.bin").read_bytes() + bytes(kib * 1024))
     sums = dict(re.findall(r"(\w+)=(\w+)", run([str(BUILD / "tools" / "kernsum"), str(load)]).stdout))
     sectors = int(sums["KERNEL_SECTORS"])
-    disk_sectors = (sectors + 1 + 1007) // 1008 * 1008
+    _, disk_sectors = disk_layout(sectors)
     mbr = work / "mbr.bin"
-    out = assemble_boot_sector(mbr, sectors, sums["KERNEL_SUM"], disk_sectors)
+    out = assemble_boot_sector(mbr, sectors, sums["KERNEL_SUM"])
     check(out.returncode == 0, f"nasm failed:\n{out.stderr}")
     image = work / "big.img"
     with open(image, "wb") as f:
@@ -159,7 +159,7 @@ def boots_a_kernel_that_reaches_past_lba_32767():
 
 @test
 def refuses_to_assemble_a_boot_sector_for_more_than_65534_sectors():
-    out = assemble_boot_sector(scratch_dir() / "mbr.bin", 65535, 0, 66528)
+    out = assemble_boot_sector(scratch_dir() / "mbr.bin", 65535, 0)
     check(out.returncode != 0 and "loads at most 65534" in out.stderr,
           f"nasm said (status {out.returncode}):\n{out.stderr}")
 

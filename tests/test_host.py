@@ -1,6 +1,7 @@
 """Checks on the build's outputs that need no emulator."""
 
 import json
+import os
 import re
 import shutil
 import struct
@@ -45,22 +46,31 @@ def mbr_code_fits_before_partition_table():
 
 
 @test
-def partition_table_has_one_active_entry_covering_the_kernel():
+def partition_table_has_the_kernel_active_and_an_efi_system_partition():
     out = run(["sfdisk", "--json", str(DISK / "hdd.img")])
     check(out.returncode == 0, f"sfdisk could not read disk/hdd.img: {out.stderr}")
     table = json.loads(out.stdout)["partitiontable"]
     check(table["label"] == "dos", f"label is {table['label']}, not dos")
     parts = table["partitions"]
-    check(len(parts) == 1, f"{len(parts)} partitions, expected 1")
-    p = parts[0]
+    check(len(parts) == 2, f"{len(parts)} partitions, expected 2")
+    kernel, esp = parts
     disk_sectors = (DISK / "hdd.img").stat().st_size // 512
-    check(p.get("bootable") is True, "the partition is not marked active")
-    check(p["start"] == 1, f"partition starts at {p['start']}, not at the kernel (LBA 1)")
-    check(p["start"] + p["size"] == disk_sectors,
-          f"partition ends at {p['start'] + p['size']}, disk has {disk_sectors} sectors")
-    check(p["size"] >= kernel_sectors(), "partition is smaller than the kernel")
-    check(disk_sectors % 1008 == 0 and disk_sectors * 512 >= 1 << 20,
-          f"hdd.img is {disk_sectors} sectors: not whole 16x63 cylinders of at least 1 MiB")
+    check(kernel.get("bootable") is True and kernel["type"] == "da",
+          f"partition 1 is not the active 0xDA kernel partition: {kernel}")
+    check(kernel["start"] == 1, f"partition 1 starts at {kernel['start']}, not at the kernel (LBA 1)")
+    check(kernel["size"] >= kernel_sectors(), "partition 1 is smaller than the kernel")
+    check(esp["type"] == "ef" and not esp.get("bootable"), f"partition 2 is not the ESP: {esp}")
+    check(esp["start"] == kernel["start"] + kernel["size"] and esp["start"] % 1008 == 0,
+          f"the ESP starts at {esp['start']}: not right after partition 1, on a cylinder")
+    check(esp["start"] + esp["size"] == disk_sectors,
+          f"the ESP ends at {esp['start'] + esp['size']}, disk has {disk_sectors} sectors")
+    check(disk_sectors % 1008 == 0, f"hdd.img is {disk_sectors} sectors: not whole 16x63 cylinders")
+    copy = subprocess.run(["mcopy", "-i", f"{DISK / 'hdd.img'}@@{esp['start'] * 512}",
+                           "::/EFI/BOOT/BOOTX64.EFI", "-"], capture_output=True,
+                          env={**os.environ, "MTOOLS_SKIP_CHECK": "1"})
+    check(copy.returncode == 0, f"no \\EFI\\BOOT\\BOOTX64.EFI on the ESP: {copy.stderr.decode()}")
+    check(copy.stdout == (BUILD / "uefi" / "BOOTX64.EFI").read_bytes(),
+          "the ESP's BOOTX64.EFI is not build/uefi/BOOTX64.EFI")
     check((DISK / "floppy.img").stat().st_size == 1474560, "floppy.img is not 1,474,560 bytes")
 
 
@@ -163,7 +173,6 @@ def bench_chain_floor_boot_sector_still_assembles():
     sums = dict(re.findall(r"(\w+)=(\w+)", (BUILD / "kernel.sum").read_text()))
     out_file = scratch_dir() / "chain.bin"
     out = assemble_boot_sector(out_file, sums["KERNEL_SECTORS"], sums["KERNEL_SUM"],
-                               (BUILD / "disk.sectors").read_text().strip(),
                                "BENCH_CHAIN_FLOOR", "MARKER=33")
     check(out.returncode == 0, f"the bench's boot sector does not assemble:\n{out.stderr}")
     check(out_file.stat().st_size == 512, f"it is {out_file.stat().st_size} bytes")

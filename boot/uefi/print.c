@@ -1,0 +1,101 @@
+#include "print.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../kernel/arch/x86.h"
+
+static struct efi_system_table *st;
+
+void print_init(struct efi_system_table *system_table)
+{
+	st = system_table;
+}
+
+/* UEFI's console takes UCS-2 (12.4.3) and wants CR LF; ours is ASCII. */
+static void put_text(const char *s, unsigned n)
+{
+	char16 wide[130];
+	unsigned w = 0;
+	for (unsigned i = 0; i < n; i++) {
+		outb(0xE9, (uint8_t)s[i]);
+		if (s[i] == '\n')
+			wide[w++] = '\r';
+		wide[w++] = (unsigned char)s[i];
+		if (w >= sizeof wide / sizeof wide[0] - 2 || i + 1 == n) {
+			wide[w] = 0;
+			st->con_out->output_string(st->con_out, wide);
+			w = 0;
+		}
+	}
+}
+
+static unsigned format_number(char *out, uint64_t value, unsigned base)
+{
+	char digits[20];
+	unsigned n = 0;
+	do {
+		digits[n++] = "0123456789abcdef"[value % base];
+		value /= base;
+	} while (value);
+	for (unsigned i = 0; i < n; i++)
+		out[i] = digits[n - 1 - i];
+	return n;
+}
+
+static void say_list(const char *format, va_list args)
+{
+	char line[256];
+	unsigned n = 0;
+	for (const char *f = format; *f && n < sizeof line - 24; f++) {
+		if (*f != '%') {
+			line[n++] = *f;
+			continue;
+		}
+		bool wide = f[1] == 'l';
+		f += wide ? 2 : 1;
+		if (*f == 's') {
+			for (const char *s = va_arg(args, const char *); *s && n < sizeof line - 24; s++)
+				line[n++] = *s;
+		} else if (*f == 'c') {
+			line[n++] = (char)va_arg(args, int);
+		} else if (*f == 'u' || *f == 'x') {
+			uint64_t v = wide ? va_arg(args, uint64_t) : va_arg(args, unsigned);
+			n += format_number(line + n, v, *f == 'u' ? 10 : 16);
+		}
+	}
+	put_text(line, n);
+}
+
+void say(const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	say_list(format, args);
+	va_end(args);
+}
+
+/* Back to the firmware after a key or 10 s, whichever comes first. */
+static void pause_before_returning(void)
+{
+	struct efi_boot_services *bs = st->boot_services;
+	efi_event events[2] = {st->con_in->wait_for_key, 0};
+	uint64_t which;
+	say("keel: press a key to return to the firmware (it goes on by itself in 10 s)\n");
+	if (EFI_ERROR(bs->create_event(EFI_EVT_TIMER, 0, 0, 0, &events[1])) ||
+	    EFI_ERROR(bs->set_timer(events[1], EFI_TIMER_RELATIVE, 10 * EFI_100NS_PER_SECOND)))
+		return;
+	bs->wait_for_event(2, events, &which);
+}
+
+efi_status fail(efi_status status, const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	say("keel: ");
+	say_list(format, args);
+	va_end(args);
+	say(" (UEFI status %lx)\n", status);
+	pause_before_returning();
+	return status;
+}
