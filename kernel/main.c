@@ -52,12 +52,22 @@ static void print_banner(const struct boot_info *bi)
 	cpu_vendor(vendor);
 	cpu_brand(brand);
 	console_set_style(CONSOLE_HEADING);
-	kprintf("Keel x86_64 kernel, booted from BIOS drive 0x%02x", bi->drive);
-	kprintf(" (CHS %u heads, %u sectors/track", bi->heads ? bi->heads : 256,
-		bi->sectors_per_track);
-	if (bi->read_retries)
-		kprintf(", disk reads retried: %u", bi->read_retries);
-	kprintf(")\n");
+	if (bi->firmware == BOOT_FROM_UEFI) {
+		kprintf("Keel x86_64 kernel, booted from UEFI");
+		if (bi->fb_base)
+			kprintf(" (framebuffer %ux%u", bi->fb_width, bi->fb_height);
+		else
+			kprintf(" (no framebuffer");
+		kprintf(bi->kernel_copied ? "; 1 MiB was taken: loaded elsewhere and copied)\n"
+					  : ")\n");
+	} else {
+		kprintf("Keel x86_64 kernel, booted from BIOS drive 0x%02x", bi->drive);
+		kprintf(" (CHS %u heads, %u sectors/track", bi->heads ? bi->heads : 256,
+			bi->sectors_per_track);
+		if (bi->read_retries)
+			kprintf(", disk reads retried: %u", bi->read_retries);
+		kprintf(")\n");
+	}
 	console_set_style(CONSOLE_PLAIN);
 	kprintf("cpu: %s %s\n", vendor, brand);
 }
@@ -102,10 +112,14 @@ static struct acpi_info acpi;
 static char acpi_problem[160];
 static const char *apic_problem;
 
-static void interrupts_init(void)
+static void interrupts_init(const struct boot_info *bi)
 {
 	pic_remap_and_mask();
-	bool have_madt = acpi_init(reachable_address, &acpi, acpi_problem, sizeof acpi_problem);
+	bool have_madt =
+		bi->firmware == BOOT_FROM_UEFI
+			? acpi_init_at(reachable_address, bi->acpi_rsdp, &acpi, acpi_problem,
+				       sizeof acpi_problem)
+			: acpi_init(reachable_address, &acpi, acpi_problem, sizeof acpi_problem);
 	apic_problem = have_madt ? apic_init(&acpi) : "no MADT";
 	if (apic_problem)
 		irq_set_controller(&pic_controller);
@@ -161,7 +175,7 @@ void kmain(const struct boot_info *boot_sector_info)
 	print_banner(bi);
 	e820_add_test_entries(bi); /* test kernel only */
 	if (bi->e820_count == 0)
-		panic("the BIOS gave no E820 memory map");
+		panic("the %s gave no memory map", bi->firmware == BOOT_FROM_UEFI ? "UEFI loader" : "BIOS");
 	mem_init(bi);
 	boot_stack_guard();
 	gdt_guard_stacks();
@@ -171,10 +185,11 @@ void kmain(const struct boot_info *boot_sector_info)
 
 	/* The local APIC timer's calibration runs from interrupts_init to timer_init: the
 	 * steps between take the place of most of its 2 ms wait. */
-	interrupts_init();
+	interrupts_init(bi);
 	mem_report(bi);
 	interrupts_report();
-	floppy_motor_off(bi->drive);
+	if (bi->firmware == BOOT_FROM_BIOS)
+		floppy_motor_off(bi->drive);
 	i8042_init();
 	serial_enable_interrupts();
 	timer_init();

@@ -511,20 +511,30 @@ static void parse_fadt(struct acpi_ctx *c, const uint8_t *t, uint64_t phys)
 	parse_dsdt(c);
 }
 
-bool acpi_init(void *(*phys_to_virt)(uint64_t phys), struct acpi_info *out, char *error,
-	       size_t error_size)
+/* The RSDP at `given` (UEFI's configuration table names it), or, when search_bios,
+ * the one in the EBDA or the BIOS area. */
+static bool acpi_init_from(void *(*phys_to_virt)(uint64_t phys), uint64_t given, bool search_bios,
+			   struct acpi_info *out, char *error, size_t error_size)
 {
 	struct acpi_ctx ctx = {phys_to_virt, out, error, error_size, 0}, *c = &ctx;
 	memset(out, 0, sizeof *out);
 	if (error_size)
 		error[0] = '\0';
 
-	out->rsdp_address = find_rsdp(c);
+	out->rsdp_address = search_bios ? find_rsdp(c)
+			    : given	    ? scan_for_rsdp(c, given, given + RSDP_V2_LENGTH)
+					    : 0;
 	const uint8_t *rsdp =
 		out->rsdp_address ? map(c, out->rsdp_address, RSDP_CHECKSUMMED) : NULL;
 	if (!rsdp) {
 		out->status = ACPI_NO_RSDP;
-		note(c, "no ACPI: no valid RSDP in the EBDA or at 0xE0000-0xFFFFF");
+		if (search_bios)
+			note(c, "no ACPI: no valid RSDP in the EBDA or at 0xE0000-0xFFFFF");
+		else if (given)
+			note(c, "no ACPI: the RSDP UEFI gave, at %#llx, is not valid",
+			     (unsigned long long)given);
+		else
+			note(c, "no ACPI: UEFI's configuration table names no RSDP");
 		return false;
 	}
 	out->revision = rsdp[RSDP_REVISION];
@@ -568,6 +578,18 @@ bool acpi_init(void *(*phys_to_virt)(uint64_t phys), struct acpi_info *out, char
 	}
 	out->have_madt = true;
 	return true;
+}
+
+bool acpi_init(void *(*phys_to_virt)(uint64_t phys), struct acpi_info *out, char *error,
+	       size_t error_size)
+{
+	return acpi_init_from(phys_to_virt, 0, true, out, error, error_size);
+}
+
+bool acpi_init_at(void *(*phys_to_virt)(uint64_t phys), uint64_t rsdp, struct acpi_info *out,
+		  char *error, size_t error_size)
+{
+	return acpi_init_from(phys_to_virt, rsdp, false, out, error, error_size);
 }
 
 struct acpi_irq_route acpi_isa_irq_route(const struct acpi_info *info, uint8_t irq)

@@ -137,6 +137,11 @@ struct acpi_info {
 bool acpi_init(void *(*phys_to_virt)(uint64_t phys), struct acpi_info *out, char *error,
 	       size_t error_size);
 
+/* The same from the RSDP at `rsdp`, as UEFI's configuration table gives it (0: it
+ * gave none); no BIOS area is searched. */
+bool acpi_init_at(void *(*phys_to_virt)(uint64_t phys), uint64_t rsdp, struct acpi_info *out,
+		  char *error, size_t error_size);
+
 /* Where ISA IRQ `irq` arrives: the MADT's override for it (bus 0, first match), or GSI
  * irq with ISA's defaults. Polarity and trigger are resolved ("conforms" is ISA's
  * active high, edge triggered). Does not check that an I/O APIC serves the GSI. */

@@ -82,7 +82,8 @@ uint64_t e820_usable_bytes(const struct boot_info *bi)
 
 void e820_print(const struct boot_info *bi)
 {
-	kprintf("memory map (BIOS E820, %u entries):\n", bi->e820_count);
+	kprintf("memory map (%s, %u entries):\n",
+		bi->firmware == BOOT_FROM_UEFI ? "UEFI's, as E820" : "BIOS E820", bi->e820_count);
 	for (int i = 0; i < bi->e820_count; i++) {
 		const struct e820_entry *e = &bi->e820[i];
 		kprintf("  %016llx-%016llx %s", (unsigned long long)e->base,
