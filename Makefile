@@ -278,7 +278,7 @@ $(BUILD)/mbr.bin: boot/mbr.asm boot/bootinfo.inc $(BUILD)/kernel.sum $(BUILD)/op
 # which OVMF refuses; ms_abi on firmware calls (boot/uefi/efi.h). Like the boot
 # sector, it carries the kernel's size and checksum, so it is relinked with each
 # kernel. UEFI_TEST_TAKE_1MIB=1 (tests only): it acts as if the firmware held 1 MiB.
-UEFI_BUILD := $(BUILD)/uefi
+UEFI_BUILD ?= $(BUILD)/uefi
 UEFI_SRCS := $(sort $(wildcard boot/uefi/*.c))
 UEFI_OBJS := $(UEFI_SRCS:boot/uefi/%.c=$(UEFI_BUILD)/%.o) $(UEFI_BUILD)/handoff.o
 UEFI_CFLAGS := -std=gnu11 -O2 $(WARNINGS) -ffreestanding -nostdlib -fpie -mno-red-zone \
@@ -438,14 +438,16 @@ compile_commands.json: Makefile $(ALL_KERNEL_SRCS) tools/compile-commands
 test: deps all test-kernel kshell-image
 	python3 tests/run.py
 
-C_SOURCES = $(shell git ls-files 'kernel/*.[ch]' 'tools/*.c' 'tests/*.c' 2>/dev/null || \
-	find kernel tools tests/host -name '*.[ch]')
+C_SOURCES = $(shell git ls-files 'kernel/*.[ch]' 'boot/*.[ch]' 'tools/*.c' 'tests/*.c' 2>/dev/null || \
+	find kernel boot tools tests/host -name '*.[ch]')
 
 # clang-format decides the layout (.clang-format); cppcheck looks for bugs.
 lint: deps
 	clang-format --dry-run --Werror $(C_SOURCES)
 	cppcheck --quiet --enable=warning,style,performance,portability --std=c11 \
 		--error-exitcode=1 --inline-suppr -D__x86_64__ -DKEEL_TEST -I kernel kernel tools
+	cppcheck --quiet --enable=warning,style,performance,portability --std=c11 \
+		--error-exitcode=1 --inline-suppr -D__x86_64__ -I $(BUILD)/uefi boot/uefi
 
 # The test kernel (KTESTs, fault scenarios, UBSan) in a build of its own.
 test-kernel: | $(DEPS_FIRST)

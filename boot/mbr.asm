@@ -297,8 +297,11 @@ code_end:
 ; N is how many bytes too many (the Makefile says so in plain words).
         times 446 - ($ - $$) db 0
 
-; Partition table. 1: active, the kernel from LBA 1 up to the EFI system partition,
-; so BIOSes that want an active partition before booting a USB stick take it.
+; Partition table. 1: active, the kernel, from LBA 0 up to the EFI system partition.
+; BIOSes that want an active partition before booting a USB stick take it; those
+; that boot the active partition's first sector instead of the MBR, or remap LBA 0
+; to it (ZIP emulation), get this very sector. SeaBIOS, Bochs, OVMF (its MBR check,
+; PartitionDxe/Mbr.c, only wants no overlaps) and sfdisk accept an entry at LBA 0.
 ; 2: the EFI system partition (type 0xEF, FAT) with \EFI\BOOT\BOOTX64.EFI, for
 ; UEFI firmware, which never runs this sector's code. CHS fields assume 16 heads x
 ; 63 sectors, the geometry the image is sized for.
@@ -318,7 +321,7 @@ code_end:
         dd %3
         dd %4
 %endmacro
-        PARTITION 0x80, 0xDA, 1, ESP_START - 1      ; "non-FS data"
+        PARTITION 0x80, 0xDA, 0, ESP_START  ; "non-FS data"
         PARTITION 0x00, 0xEF, ESP_START, ESP_SECTORS
         times 2 * 16 db 0
         dw 0xAA55

@@ -54,9 +54,9 @@ struct boot_info {
 	uint64_t acpi_rsdp; /* physical address of the RSDP; 0: search the BIOS areas */
 	uint64_t fb_base;   /* physical address of the GOP framebuffer; 0: none */
 	uint64_t fb_size;
-	uint32_t fb_width, fb_height; /* pixels */
-	uint32_t fb_pitch;	      /* bytes from one line to the next */
-	uint32_t fb_format;	      /* enum boot_fb_format */
+	uint32_t fb_width, fb_height;			   /* pixels */
+	uint32_t fb_pitch;				   /* bytes from one line to the next */
+	uint32_t fb_format;				   /* enum boot_fb_format */
 	uint32_t fb_red_mask, fb_green_mask, fb_blue_mask; /* set for every format */
 	uint32_t kernel_copied; /* 1: 1 MiB was taken; loaded elsewhere, copied after */
 } __attribute__((packed));

@@ -175,7 +175,8 @@ void kmain(const struct boot_info *boot_sector_info)
 	print_banner(bi);
 	e820_add_test_entries(bi); /* test kernel only */
 	if (bi->e820_count == 0)
-		panic("the %s gave no memory map", bi->firmware == BOOT_FROM_UEFI ? "UEFI loader" : "BIOS");
+		panic("the %s gave no memory map",
+		      bi->firmware == BOOT_FROM_UEFI ? "UEFI loader" : "BIOS");
 	mem_init(bi);
 	boot_stack_guard();
 	gdt_guard_stacks();

@@ -57,8 +57,8 @@ def partition_table_has_the_kernel_active_and_an_efi_system_partition():
     disk_sectors = (DISK / "hdd.img").stat().st_size // 512
     check(kernel.get("bootable") is True and kernel["type"] == "da",
           f"partition 1 is not the active 0xDA kernel partition: {kernel}")
-    check(kernel["start"] == 1, f"partition 1 starts at {kernel['start']}, not at the kernel (LBA 1)")
-    check(kernel["size"] >= kernel_sectors(), "partition 1 is smaller than the kernel")
+    check(kernel["start"] == 0, f"partition 1 starts at {kernel['start']}, not at the boot sector")
+    check(kernel["size"] >= 1 + kernel_sectors(), "partition 1 is smaller than the kernel")
     check(esp["type"] == "ef" and not esp.get("bootable"), f"partition 2 is not the ESP: {esp}")
     check(esp["start"] == kernel["start"] + kernel["size"] and esp["start"] % 1008 == 0,
           f"the ESP starts at {esp['start']}: not right after partition 1, on a cylinder")

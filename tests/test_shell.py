@@ -8,7 +8,7 @@ import socket
 import subprocess
 import time
 
-from harness import BUILD, Failure, check, scratch_dir, tail, test
+from harness import BUILD, DRIVES, Failure, check, scratch_dir, tail, test
 
 # The shipped kernel without /init (make kshell-image): it boots into this shell.
 KSHELL_IMAGE = BUILD / "kshell" / "hdd.img"
@@ -20,14 +20,15 @@ TIMEOUT = 60
 class Machine:
     """QEMU with COM1 on a socket we type into and QMP for the keyboard."""
 
-    def __init__(self, extra=(), image=KSHELL_IMAGE, prompt=PROMPT):
+    def __init__(self, extra=(), image=KSHELL_IMAGE, prompt=PROMPT, memory="128M", drive="ide"):
         self.prompt = prompt
         self.dir = scratch_dir()
         serial, qmp = self.dir / "serial.sock", self.dir / "qmp.sock"
+        drive_args = [a.replace("{img}", str(image)).replace("format=raw", "format=raw,snapshot=on")
+                      for a in DRIVES[drive]]
         self.proc = subprocess.Popen(
-            ["qemu-system-x86_64", "-accel", "tcg", "-m", "128M", "-nic", "none",
-             "-display", "none", "-no-reboot", "-boot", "reboot-timeout=0",
-             "-drive", f"file={image},format=raw,if=ide,snapshot=on",
+            ["qemu-system-x86_64", "-accel", "tcg", "-m", memory, "-nic", "none",
+             "-display", "none", "-no-reboot", "-boot", "reboot-timeout=0", *drive_args,
              "-chardev", f"socket,id=com1,path={serial},server=on,wait=off",
              "-serial", "chardev:com1", "-qmp", f"unix:{qmp},server=on,wait=off", *extra],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

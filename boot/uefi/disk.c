@@ -26,8 +26,7 @@ static uint16_t path_node_length(const struct efi_device_path *node)
 
 /* Our partition's device path is the disk's path plus one HardDrive node (10.3.5.1):
  * end the path there, and the handle that matches what is left is the disk. */
-efi_status find_boot_disk(struct efi_system_table *st, efi_handle image,
-			  struct efi_block_io **disk)
+efi_status find_boot_disk(struct efi_system_table *st, efi_handle image, struct efi_block_io **disk)
 {
 	static const struct efi_guid loaded_image_guid = EFI_LOADED_IMAGE_GUID;
 	static const struct efi_guid device_path_guid = EFI_DEVICE_PATH_GUID;
@@ -45,7 +44,8 @@ efi_status find_boot_disk(struct efi_system_table *st, efi_handle image,
 	uint64_t path_bytes = 0;
 	struct efi_device_path *node = path, *hard_drive = 0;
 	while (node->type != EFI_DEVICE_PATH_END && path_node_length(node) >= 4) {
-		if (node->type == EFI_DEVICE_PATH_MEDIA && node->sub_type == EFI_DEVICE_PATH_HARD_DRIVE)
+		if (node->type == EFI_DEVICE_PATH_MEDIA &&
+		    node->sub_type == EFI_DEVICE_PATH_HARD_DRIVE)
 			hard_drive = node;
 		path_bytes += path_node_length(node);
 		node = (struct efi_device_path *)((uint8_t *)node + path_node_length(node));
@@ -80,7 +80,8 @@ static uint32_t read_le32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Partition 1 must be ours and hold every kernel sector. */
+/* Partition 1 must be ours and hold every kernel sector (it starts at LBA 0 today:
+ * boot/mbr.asm says why). */
 static efi_status check_partition_table(const uint8_t *mbr)
 {
 	if ((mbr[510] | mbr[511] << 8) != MBR_SIGNATURE)
@@ -88,15 +89,17 @@ static efi_status check_partition_table(const uint8_t *mbr)
 	const uint8_t *p1 = mbr + MBR_PARTITIONS;
 	uint32_t first = read_le32(p1 + 8), count = read_le32(p1 + 12);
 	if (p1[4] != KERNEL_PART_TYPE || count == 0)
-		return fail(EFI_NOT_FOUND,
-			    "partition 1 (the kernel, type %x) is missing: its type is %x, %u sectors",
-			    KERNEL_PART_TYPE, p1[4], count);
+		return fail(
+			EFI_NOT_FOUND,
+			"partition 1 (the kernel, type %x) is missing: its type is %x, %u sectors",
+			KERNEL_PART_TYPE, p1[4], count);
 	uint64_t end = (uint64_t)first + count;
 	if (first > KERNEL_FIRST_LBA || end < KERNEL_FIRST_LBA + (uint64_t)KERNEL_SECTORS)
-		return fail(EFI_VOLUME_CORRUPTED,
-			    "partition 1 (LBA %u, %u sectors) does not hold the kernel's %u sectors "
-			    "from LBA %u",
-			    first, count, KERNEL_SECTORS, KERNEL_FIRST_LBA);
+		return fail(
+			EFI_VOLUME_CORRUPTED,
+			"partition 1 (LBA %u, %u sectors) does not hold the kernel's %u sectors "
+			"from LBA %u",
+			first, count, KERNEL_SECTORS, KERNEL_FIRST_LBA);
 	return EFI_SUCCESS;
 }
 
@@ -113,8 +116,9 @@ efi_status read_kernel(struct efi_block_io *disk, void *dest)
 {
 	struct efi_block_io_media *media = disk->media;
 	if (media->block_size != SECTOR_SIZE)
-		return fail(EFI_UNSUPPORTED, "the boot disk has %u-byte blocks; Keel's image is "
-					     "laid out in 512-byte sectors",
+		return fail(EFI_UNSUPPORTED,
+			    "the boot disk has %u-byte blocks; Keel's image is "
+			    "laid out in 512-byte sectors",
 			    media->block_size);
 	/* The MBR goes where the kernel will: page-aligned, as IoAlign may ask. */
 	efi_status s = disk->read_blocks(disk, media->media_id, 0, SECTOR_SIZE, dest);
@@ -130,7 +134,7 @@ efi_status read_kernel(struct efi_block_io *disk, void *dest)
 			    KERNEL_FIRST_LBA);
 	uint32_t sum = kernel_sum(dest, bytes / 4);
 	if (sum != KERNEL_SUM)
-		return fail(EFI_CRC_ERROR, "bad kernel: its checksum is %x, the build made %x",
-			    sum, KERNEL_SUM);
+		return fail(EFI_CRC_ERROR, "bad kernel: its checksum is %x, the build made %x", sum,
+			    KERNEL_SUM);
 	return EFI_SUCCESS;
 }

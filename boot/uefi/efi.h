@@ -163,10 +163,10 @@ struct efi_device_path {
 	uint8_t length[2]; /* little-endian, header included */
 };
 
-#define EFI_DEVICE_PATH_MEDIA	     4
-#define EFI_DEVICE_PATH_HARD_DRIVE   1
-#define EFI_DEVICE_PATH_END	     0x7F
-#define EFI_DEVICE_PATH_END_ENTIRE   0xFF
+#define EFI_DEVICE_PATH_MEDIA	   4
+#define EFI_DEVICE_PATH_HARD_DRIVE 1
+#define EFI_DEVICE_PATH_END	   0x7F
+#define EFI_DEVICE_PATH_END_ENTIRE 0xFF
 
 /* 13.9: Block I/O. */
 struct efi_block_io_media {
@@ -212,15 +212,45 @@ struct efi_gop {
 };
 
 /* The GUIDs, from the sections above; 4.6 for the ACPI tables. */
-#define EFI_LOADED_IMAGE_GUID                                                                   \
-	{0x5B1B31A1, 0x9562, 0x11D2, {0x8E, 0x3F, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B}}
-#define EFI_DEVICE_PATH_GUID                                                                    \
-	{0x09576E91, 0x6D3F, 0x11D2, {0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B}}
-#define EFI_BLOCK_IO_GUID                                                                       \
-	{0x964E5B21, 0x6459, 0x11D2, {0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B}}
-#define EFI_GOP_GUID                                                                            \
-	{0x9042A9DE, 0x23DC, 0x4A38, {0x96, 0xFB, 0x7A, 0xDE, 0xD0, 0x80, 0x51, 0x6A}}
-#define EFI_ACPI_20_TABLE_GUID                                                                  \
-	{0x8868E871, 0xE4F1, 0x11D3, {0xBC, 0x22, 0x00, 0x80, 0xC7, 0x3C, 0x88, 0x81}}
-#define EFI_ACPI_10_TABLE_GUID                                                                  \
-	{0xEB9D2D30, 0x2D88, 0x11D3, {0x9A, 0x16, 0x00, 0x90, 0x27, 0x3F, 0xC1, 0x4D}}
+#define EFI_LOADED_IMAGE_GUID                                          \
+	{                                                              \
+		0x5B1B31A1, 0x9562, 0x11D2,                            \
+		{                                                      \
+			0x8E, 0x3F, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B \
+		}                                                      \
+	}
+#define EFI_DEVICE_PATH_GUID                                           \
+	{                                                              \
+		0x09576E91, 0x6D3F, 0x11D2,                            \
+		{                                                      \
+			0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B \
+		}                                                      \
+	}
+#define EFI_BLOCK_IO_GUID                                              \
+	{                                                              \
+		0x964E5B21, 0x6459, 0x11D2,                            \
+		{                                                      \
+			0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B \
+		}                                                      \
+	}
+#define EFI_GOP_GUID                                                   \
+	{                                                              \
+		0x9042A9DE, 0x23DC, 0x4A38,                            \
+		{                                                      \
+			0x96, 0xFB, 0x7A, 0xDE, 0xD0, 0x80, 0x51, 0x6A \
+		}                                                      \
+	}
+#define EFI_ACPI_20_TABLE_GUID                                         \
+	{                                                              \
+		0x8868E871, 0xE4F1, 0x11D3,                            \
+		{                                                      \
+			0xBC, 0x22, 0x00, 0x80, 0xC7, 0x3C, 0x88, 0x81 \
+		}                                                      \
+	}
+#define EFI_ACPI_10_TABLE_GUID                                         \
+	{                                                              \
+		0xEB9D2D30, 0x2D88, 0x11D3,                            \
+		{                                                      \
+			0x9A, 0x16, 0x00, 0x90, 0x27, 0x3F, 0xC1, 0x4D \
+		}                                                      \
+	}

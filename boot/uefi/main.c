@@ -18,14 +18,15 @@
 #include "print.h"
 
 #define KERNEL_ADDR   0x100000ull
-#define LOW_LIMIT     0xFFFFFull      /* our pages go below 1 MiB: the kernel never uses it */
-#define BELOW_4G      0xFFFFFFFFull   /* what our page tables map */
+#define LOW_LIMIT     0xFFFFFull    /* our pages go below 1 MiB: the kernel never uses it */
+#define BELOW_4G      0xFFFFFFFFull /* what our page tables map */
 #define MAPPED_GIB    4
 #define PAGE_PRESENT  0x1ull
 #define PAGE_WRITABLE 0x2ull
 #define PAGE_LARGE    0x80ull /* a 2 MiB page in a page directory (SDM vol. 3A, 4.5) */
 #define CR4_LA57      (1ull << 12)
 #define STACK_PAGES   4
+#define HANDOFF_MAX   256 /* bytes for handoff.asm's code */
 
 /* The pages below 1 MiB, one block: boot info, GDT and handoff code share the
  * first page; then the page tables; then the stack. EfiLoaderCode, so that the
@@ -39,7 +40,7 @@ struct low_pages {
 				uint16_t limit;
 				uint64_t base;
 			} gdtr;
-			uint8_t code[];
+			uint8_t code[HANDOFF_MAX];
 		};
 		uint8_t first_page[EFI_PAGE_SIZE];
 	};
@@ -47,12 +48,13 @@ struct low_pages {
 	uint8_t stack[STACK_PAGES * EFI_PAGE_SIZE];
 };
 _Static_assert(sizeof(struct low_pages) % EFI_PAGE_SIZE == 0, "whole pages");
+_Static_assert(sizeof(struct boot_info) + 24 + 10 + HANDOFF_MAX <= EFI_PAGE_SIZE, "one page");
 
 /* Hidden: under -fpie gcc then reaches them RIP-relative, not through a GOT. */
 extern uint8_t handoff[] __attribute__((visibility("hidden")));
 extern uint8_t handoff_end[] __attribute__((visibility("hidden")));
-typedef void (*handoff_fn)(struct boot_info *info, uint64_t *pml4, uint8_t *stack_top,
-			   void *kernel, uint64_t copy_bytes, void *gdtr);
+typedef void (*handoff_fn)(struct boot_info *info, uint64_t *pml4, uint8_t *stack_top, void *kernel,
+			   uint64_t copy_bytes, void *gdtr);
 
 static struct efi_system_table *st;
 
@@ -93,12 +95,14 @@ static efi_status allocate_kernel(uint8_t **kernel, struct boot_info *info)
 #ifdef UEFI_TEST_TAKE_1MIB /* tests only: as if the firmware held 1 MiB */
 	bs->allocate_pages(EFI_ALLOCATE_ADDRESS, EFI_BOOT_SERVICES_DATA, 1, &address);
 #endif
-	if (!EFI_ERROR(bs->allocate_pages(EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, pages, &address))) {
+	if (!EFI_ERROR(
+		    bs->allocate_pages(EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, pages, &address))) {
 		*kernel = (uint8_t *)address;
 		return EFI_SUCCESS;
 	}
 	address = BELOW_4G;
-	efi_status s = bs->allocate_pages(EFI_ALLOCATE_MAX_ADDRESS, EFI_LOADER_DATA, pages, &address);
+	efi_status s =
+		bs->allocate_pages(EFI_ALLOCATE_MAX_ADDRESS, EFI_LOADER_DATA, pages, &address);
 	if (EFI_ERROR(s))
 		return fail(s, "no room for the kernel (%lu KiB) below 4 GiB", pages * 4);
 	*kernel = (uint8_t *)address;
@@ -118,7 +122,8 @@ static int same_guid(const struct efi_guid *a, const struct efi_guid *b)
 /* ACPI 2.0's entry if there is one, else 1.0's (ACPI 6.4, 5.2.5.2). */
 static uint64_t find_rsdp(void)
 {
-	static const struct efi_guid acpi20 = EFI_ACPI_20_TABLE_GUID, acpi10 = EFI_ACPI_10_TABLE_GUID;
+	static const struct efi_guid acpi20 = EFI_ACPI_20_TABLE_GUID,
+				     acpi10 = EFI_ACPI_10_TABLE_GUID;
 	uint64_t found = 0;
 	for (uint64_t i = 0; i < st->number_of_table_entries; i++) {
 		struct efi_configuration_table *t = &st->configuration_table[i];
@@ -142,11 +147,13 @@ static void record_framebuffer(struct boot_info *info)
 	switch (mode->pixel_format) {
 	case EFI_GOP_RGB_RESERVED_8BIT:
 		info->fb_format = BOOT_FB_RGB;
-		info->fb_red_mask = 0xFF, info->fb_green_mask = 0xFF00, info->fb_blue_mask = 0xFF0000;
+		info->fb_red_mask = 0xFF, info->fb_green_mask = 0xFF00,
+		info->fb_blue_mask = 0xFF0000;
 		break;
 	case EFI_GOP_BGR_RESERVED_8BIT:
 		info->fb_format = BOOT_FB_BGR;
-		info->fb_red_mask = 0xFF0000, info->fb_green_mask = 0xFF00, info->fb_blue_mask = 0xFF;
+		info->fb_red_mask = 0xFF0000, info->fb_green_mask = 0xFF00,
+		info->fb_blue_mask = 0xFF;
 		break;
 	case EFI_GOP_BIT_MASK:
 		info->fb_format = BOOT_FB_BITMASK;
@@ -179,6 +186,7 @@ static void build_page_tables(struct low_pages *low)
 	low->gdt[2] = 0x00CF92000000FFFFull;
 	low->gdtr.limit = sizeof low->gdt - 1;
 	low->gdtr.base = (uint64_t)low->gdt;
+	// cppcheck-suppress comparePointers ; both labels are in handoff.asm's one section
 	uint64_t code_bytes = (uint64_t)(handoff_end - handoff);
 	for (uint64_t i = 0; i < code_bytes; i++)
 		low->code[i] = handoff[i];
@@ -248,6 +256,8 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *system_tab
 	info->kernel_checksum = KERNEL_SUM;
 	info->acpi_rsdp = find_rsdp();
 	record_framebuffer(info);
+	if (handoff_end - handoff > HANDOFF_MAX) // cppcheck-suppress comparePointers
+		return fail(EFI_LOAD_ERROR, "handoff.asm has outgrown its %u bytes", HANDOFF_MAX);
 	build_page_tables(low);
 
 	s = exit_boot_services(image, info);

@@ -2,9 +2,9 @@
 
 #define SPARE_DESCRIPTORS 16
 
-#define for_each_descriptor(d, map)                                                             \
-	for (struct efi_memory_descriptor *d = (map)->descriptors;                             \
-	     (uint8_t *)d < (uint8_t *)(map)->descriptors + (map)->size;                        \
+#define for_each_descriptor(d, map)                                      \
+	for (struct efi_memory_descriptor *d = (map)->descriptors;       \
+	     (uint8_t *)d < (uint8_t *)(map)->descriptors + (map)->size; \
 	     d = (struct efi_memory_descriptor *)((uint8_t *)d + (map)->descriptor_size))
 
 efi_status reserve_memory_map(struct efi_boot_services *bs, struct memory_map *map)

@@ -55,7 +55,8 @@ static void say_list(const char *format, va_list args)
 		bool wide = f[1] == 'l';
 		f += wide ? 2 : 1;
 		if (*f == 's') {
-			for (const char *s = va_arg(args, const char *); *s && n < sizeof line - 24; s++)
+			for (const char *s = va_arg(args, const char *); *s && n < sizeof line - 24;
+			     s++)
 				line[n++] = *s;
 		} else if (*f == 'c') {
 			line[n++] = (char)va_arg(args, int);

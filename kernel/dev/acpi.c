@@ -522,8 +522,8 @@ static bool acpi_init_from(void *(*phys_to_virt)(uint64_t phys), uint64_t given,
 		error[0] = '\0';
 
 	out->rsdp_address = search_bios ? find_rsdp(c)
-			    : given	    ? scan_for_rsdp(c, given, given + RSDP_V2_LENGTH)
-					    : 0;
+			    : given	? scan_for_rsdp(c, given, given + RSDP_V2_LENGTH)
+					: 0;
 	const uint8_t *rsdp =
 		out->rsdp_address ? map(c, out->rsdp_address, RSDP_CHECKSUMMED) : NULL;
 	if (!rsdp) {
