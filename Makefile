@@ -314,6 +314,13 @@ $(UEFI_BUILD)/BOOTX64.EFI: $(UEFI_OBJS)
 
 -include $(UEFI_OBJS:.o=.d)
 
+# make bench's UEFI floor (tests/bench/uefi_floor.c), built the loader's way.
+$(BUILD)/bench/uefi_floor.efi: tests/bench/uefi_floor.c boot/uefi/efi.h | $(DEPS_FIRST)
+	@mkdir -p $(@D)
+	$(CC) $(UEFI_CFLAGS) -c $< -o $@.o
+	$(LD) $(UEFI_LDFLAGS) -o $@ $@.o
+	rm -f $@.o
+
 # ---- disk images ----------------------------------------------------------
 # The EFI system partition is made in place, without root or mounting: mkfs.fat at
 # its offset, then mtools (`img@@bytes` addresses the partition). Fixed volume id,
@@ -460,8 +467,9 @@ kshell-image: | $(DEPS_FIRST)
 	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/kshell DISK=$(BUILD)/kshell ROOT_INIT=0 \
 		$(BUILD)/kshell/hdd.img
 
-bench: deps all test-kernel $(BUILD)/bench/bench_frames
+bench: deps all test-kernel $(BUILD)/bench/bench_frames $(BUILD)/bench/uefi_floor.efi
 	python3 tests/bench.py
+	python3 tests/bench_uefi.py
 	python3 tests/bench_sched.py
 	@[ ! -f tests/bench_heap.py ] || python3 tests/bench_heap.py
 	$(BUILD)/bench/bench_frames
