@@ -146,7 +146,8 @@ help:
 	@echo "make gdb-boot   the same for the boot sector, in real mode, from 0x7C00"
 	@echo "make bochs      Bochs' debugger with kernel and boot-sector symbols (bochs-floppy too)"
 	@echo "make usb DEV=/dev/sdX   write disk/hdd.img to a USB stick, after checks and a question"
-	@echo "make screenshot docs/screenshot.png: the VGA screen after boot"
+	@echo "make screenshot docs/screenshot.png and docs/screenshot-uefi.png: the screen after"
+	@echo "                a BIOS boot (VGA text) and a UEFI boot (framebuffer console)"
 	@echo "make compile_commands.json   for clangd and other editors"
 	@echo "make RELEASE=1 [run...]  the release kernel (heap without canaries), in build/release"
 	@echo "make BUSYBOX=1 [run...]  Debian's busybox-static and its ~300 applets in the root"
@@ -435,6 +436,7 @@ usb: deps all
 
 screenshot: deps all
 	tools/screenshot $(DISK)/hdd.img docs/screenshot.png
+	tools/screenshot --uefi $(DISK)/hdd.img docs/screenshot-uefi.png
 
 # For editors (clangd): one entry per kernel source, with the real flags.
 compile_commands.json: Makefile $(ALL_KERNEL_SRCS) tools/compile-commands

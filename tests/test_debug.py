@@ -131,7 +131,8 @@ def two_clean_builds_give_identical_images():
         for tree in trees:
             out = run(["make", MAKE_JOBS, "-s", "all"], cwd=tree)
             check(out.returncode == 0, f"build failed in {tree}:\n{out.stderr}")
-        for name in ("build/kernel.bin", "build/mbr.bin", "disk/hdd.img", "disk/floppy.img"):
+        for name in ("build/kernel.bin", "build/mbr.bin", "build/uefi/BOOTX64.EFI", "disk/hdd.img",
+                     "disk/floppy.img"):
             a, b = (t / name for t in trees)
             check(a.read_bytes() == b.read_bytes(), f"{name} differs between two clean builds")
     finally:
@@ -151,7 +152,8 @@ def compile_commands_json_lists_every_kernel_source():
 
 
 @test
-def readme_screenshot_is_a_png_of_the_booted_screen():
-    png = ROOT / "docs" / "screenshot.png"
-    check(png.exists() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "docs/screenshot.png is not a PNG")
-    check("docs/screenshot.png" in (ROOT / "README.md").read_text(), "README.md does not show it")
+def readme_screenshots_are_pngs_of_the_booted_screens():
+    for name in ("screenshot.png", "screenshot-uefi.png"):
+        png = ROOT / "docs" / name
+        check(png.exists() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"docs/{name} is not a PNG")
+        check(f"docs/{name}" in (ROOT / "README.md").read_text(), f"README.md does not show docs/{name}")
