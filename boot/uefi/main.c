@@ -212,10 +212,13 @@ static efi_status exit_boot_services(efi_handle image, struct boot_info *info)
 		s = take_memory_map(bs, &map);
 		if (EFI_ERROR(s))
 			return attempt ? s : fail(s, "GetMemoryMap failed");
-		if (attempt == 0 && info->kernel_copied &&
-		    !free_after_exit(&map, KERNEL_ADDR, KERNEL_ADDR + KERNEL_MEMORY_BYTES))
-			return fail(EFI_OUT_OF_RESOURCES, "the firmware keeps memory at 1 MiB, "
-							  "where the kernel must run");
+		uint64_t kernel_end = KERNEL_ADDR + KERNEL_MEMORY_BYTES;
+		uint64_t kept = first_kept_byte(&map, KERNEL_ADDR, kernel_end);
+		if (attempt == 0 && info->kernel_copied && kept != kernel_end)
+			return fail(EFI_OUT_OF_RESOURCES,
+				    "the kernel must run at 1 MiB, in %lu KiB, but the firmware "
+				    "keeps memory at %lx",
+				    (uint64_t)(KERNEL_MEMORY_BYTES / 1024), kept);
 		if (!memory_map_to_e820(&map, info))
 			return attempt ? EFI_BUFFER_TOO_SMALL
 				       : fail(EFI_BUFFER_TOO_SMALL,

@@ -62,7 +62,7 @@ bool memory_map_to_e820(const struct memory_map *map, struct boot_info *bi)
 	return true;
 }
 
-bool free_after_exit(const struct memory_map *map, uint64_t base, uint64_t end)
+uint64_t first_kept_byte(const struct memory_map *map, uint64_t base, uint64_t end)
 {
 	/* Walk up from base: each step must find a descriptor of free type holding it. */
 	while (base < end) {
@@ -78,7 +78,7 @@ bool free_after_exit(const struct memory_map *map, uint64_t base, uint64_t end)
 			}
 		}
 		if (!found)
-			return false;
+			return base;
 	}
-	return true;
+	return end;
 }

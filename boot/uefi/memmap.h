@@ -22,6 +22,6 @@ efi_status take_memory_map(struct efi_boot_services *bs, struct memory_map *map)
  * of one type merge. False if more than BOOT_E820_MAX entries remain. */
 bool memory_map_to_e820(const struct memory_map *map, struct boot_info *bi);
 
-/* True if every byte of [base, end) is RAM the loader may overwrite once boot
- * services have ended. */
-bool free_after_exit(const struct memory_map *map, uint64_t base, uint64_t end);
+/* The first byte of [base, end) that is not RAM the loader may overwrite once boot
+ * services have ended (firmware runtime memory, ACPI, a hole), or end if none. */
+uint64_t first_kept_byte(const struct memory_map *map, uint64_t base, uint64_t end);
