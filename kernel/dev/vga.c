@@ -4,6 +4,7 @@
 
 #include "../arch/x86.h"
 #include "../console.h"
+#include "../lib/ansi.h"
 #include "../lib/visible.h"
 
 #define VGA_TEXT_PHYS 0xB8000
@@ -105,15 +106,9 @@ static void put_printable(char c)
 	vga_text[vga.row * VGA_COLS + vga.col++] = vga_cell(c);
 }
 
-/* ANSI escapes in the text (the console's stream is a terminal's): ESC [ params
- * letter. "2J" clears the screen and "H" homes the cursor (rows and columns from 1);
- * others are swallowed, not shown. */
-#define ANSI_LONGEST 16
-
-static struct {
-	enum { TEXT, ESCAPE, SEQUENCE } state;
-	int params[2], count, length;
-} ansi;
+/* ANSI escapes in the text (the console's stream is a terminal's): "ESC[2J" clears
+ * the screen and "ESC[row;colH" homes the cursor (from 1); others are swallowed. */
+static struct ansi_parser ansi;
 
 static void ansi_finish(char final)
 {
@@ -131,42 +126,14 @@ static void ansi_finish(char final)
 	}
 }
 
-/* True when c belongs to an escape sequence (and is not to be shown). */
-static bool ansi_feed(char c)
-{
-	switch (ansi.state) {
-	case TEXT:
-		if (c != '\x1b')
-			return false;
-		ansi.state = ESCAPE;
-		return true;
-	case ESCAPE:
-		ansi.state = c == '[' ? SEQUENCE : TEXT;
-		ansi.params[0] = ansi.params[1] = ansi.count = ansi.length = 0;
-		return true;
-	case SEQUENCE:
-		if (++ansi.length > ANSI_LONGEST) { /* not a sequence after all (text was lost) */
-			ansi.state = TEXT;
-			return false;
-		}
-		if (c >= '0' && c <= '9') {
-			int *p = &ansi.params[ansi.count < 2 ? ansi.count : 1];
-			*p = *p < 1000 ? *p * 10 + (c - '0') : *p;
-		} else if (c == ';') {
-			ansi.count++;
-		} else if (c >= 0x40 && c <= 0x7E) {
-			ansi.state = TEXT;
-			ansi_finish(c);
-		}
-		return true;
-	}
-	return false;
-}
-
 static void put_char(char c)
 {
-	if ((c == '\x1b' || ansi.state != TEXT) && ansi_feed(c))
+	int sequence = ansi_feed(&ansi, c);
+	if (sequence != ANSI_SHOW) {
+		if (sequence != ANSI_SWALLOWED)
+			ansi_finish((char)sequence);
 		return;
+	}
 	switch (c) {
 	case '\a': break; /* no bell on a screen */
 	case '\n':
