@@ -168,6 +168,15 @@ $(BUILD)/gen/syscall_names.h: tools/syscall-names | $(DEPS_FIRST)
 
 $(BUILD)/kernel/sys/syscall.o: $(BUILD)/gen/syscall_names.h
 
+# The framebuffer console's glyphs, from Debian's console-setup-linux (tools/mkfont).
+CONSOLE_FONT := /usr/share/consolefonts/Lat15-VGA16.psf.gz
+
+$(BUILD)/gen/font_glyphs.h: tools/mkfont | $(DEPS_FIRST)
+	@mkdir -p $(@D)
+	tools/mkfont $(CONSOLE_FONT) > $@.new && mv $@.new $@
+
+$(BUILD)/kernel/dev/fbcon.o: $(BUILD)/gen/font_glyphs.h
+
 $(BUILD)/kernel/%.o: kernel/%.c $(BUILD)/options | $(DEPS_FIRST)
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@

@@ -13,6 +13,7 @@
 #include "dev/acpi.h"
 #include "dev/apic.h"
 #include "dev/debugcon.h"
+#include "dev/fbcon.h"
 #include "dev/floppy.h"
 #include "dev/i8042.h"
 #include "dev/pic.h"
@@ -81,16 +82,20 @@ static void start_scheduler(void)
 	sched_init(&boot_stack, guard);
 }
 
-/* Each console output registers itself: port 0xE9 first, as it needs no set-up. */
+/* Each console output registers itself: port 0xE9 first, as it needs no set-up.
+ * UEFI leaves no VGA text mode: its framebuffer is the screen then. */
 static bool have_uart;
 
-static void consoles_init(void)
+static void consoles_init(const struct boot_info *bi)
 {
 	debugcon_init();
-	vga_console_init();
+	if (bi->firmware == BOOT_FROM_UEFI)
+		fbcon_init(bi);
+	else
+		vga_console_init();
 	have_uart = serial_init();
 	if (!have_uart)
-		kprintf("console: no UART at COM1, using VGA and port 0xE9 only\n");
+		kprintf("console: no UART at COM1, using the screen and port 0xE9 only\n");
 }
 
 /* The boot sector's boot info lies in the first page, which paging_init unmaps to
@@ -168,7 +173,7 @@ void kmain(const struct boot_info *boot_sector_info)
 	fpu_init();
 	boot_info = *boot_sector_info;
 	struct boot_info *bi = &boot_info;
-	consoles_init();
+	consoles_init(bi);
 	check_bss_zeroed();
 	gdt_init();
 	idt_init();
