@@ -406,7 +406,7 @@ static void screen_set_style(enum console_style style)
 }
 
 /* The loader's page tables need not map the framebuffer; the kernel's direct map
- * does if it lies below 4 GiB, as GOP framebuffers usually do. */
+ * does, wherever it lies (mem_init has paging_init add it). */
 static void screen_follow_direct_map(void *(*to_virtual)(uint64_t))
 {
 	uint64_t last = screen_phys + (uint64_t)screen.pitch * screen.height - 1;

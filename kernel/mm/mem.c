@@ -177,7 +177,12 @@ void mem_init(const struct boot_info *bi)
 		{(uintptr_t)__load_start, kernel_image_phys(__kernel_end)},
 	};
 	size_t reserved_count = 1;
-	paging_init(usable, usable_count, reserved, &reserved_count);
+	/* UEFI's framebuffer may lie past 4 GiB and all RAM (a 64-bit BAR): the direct map
+	 * takes it in too, for the console. */
+	struct mem_range framebuffer = {0, 0};
+	if (bi->fb_base)
+		framebuffer = (struct mem_range){bi->fb_base, bi->fb_base + bi->fb_size};
+	paging_init(usable, usable_count, framebuffer, reserved, &reserved_count);
 	console_follow_direct_map(direct_map); /* before anything can print or panic */
 	if (!pmm_init(usable, usable_count, reserved, reserved_count, direct_map))
 		panic("no usable memory left for the frame allocator");

@@ -12,7 +12,7 @@
 #define PTE_PRESENT (1ull << 0)
 #define PTE_HUGE    (1ull << 7)
 #define PTE_ADDRESS 0x000FFFFFFFFFF000ull
-#define PTE_FLAGS   (PAGE_WRITABLE | PAGE_USER | PAGE_GLOBAL | PAGE_NOEXEC)
+#define PTE_FLAGS   (PAGE_WRITABLE | PAGE_USER | PAGE_NOCACHE | PAGE_GLOBAL | PAGE_NOEXEC)
 #define ENTRIES	    512
 #define TOP_SHIFT   39
 
@@ -55,6 +55,7 @@ VISIBLE_IF_KTEST uint64_t noexec_supported;
  * identity map and come from a bump allocator over memory just past the kernel. */
 static bool direct_map_live;
 VISIBLE_IF_KTEST uint64_t direct_map_end;
+VISIBLE_IF_KTEST struct mem_range direct_device; /* beyond direct_map_end, or empty */
 static struct {
 	phys_addr_t start, next, end;
 } early;
@@ -262,7 +263,7 @@ bool paging_is_mapped(uintptr_t address)
 
 bool paging_direct_mapped(phys_addr_t phys)
 {
-	return phys < direct_map_end;
+	return phys < direct_map_end || (phys >= direct_device.base && phys < direct_device.end);
 }
 
 /* ---- the public operations, under the lock ------------------------------------------ */
@@ -372,22 +373,40 @@ static uint64_t tables_for(uint64_t bytes, uint64_t per_table)
 	return (bytes + per_table - 1) / per_table;
 }
 
+/* The 2 MiB pages of a device that the direct map must add past top; empty when it
+ * has none, or when they would reach the heap's addresses (64 TiB and up). */
+static struct mem_range device_pages(struct mem_range device, uint64_t top)
+{
+	struct mem_range pages = {device.base & ~(HUGE_PAGE_SIZE - 1),
+				  align_up(device.end, HUGE_PAGE_SIZE)};
+	if (pages.base < top)
+		pages.base = top;
+	if (device.end <= device.base || pages.end <= pages.base ||
+	    pages.end > HEAP_BASE - DIRECT_MAP_BASE)
+		return (struct mem_range){0, 0};
+	return pages;
+}
+
 /* Tables the boot-time address space needs: the PML4; for the direct map of [0, top),
  * a PDPT per 512 GiB and a PD per GiB begun; the heap's and the stacks' PDPTs; for
  * the kernel image,
- * a PDPT, a PD and its page tables (one more, as the image may straddle two). */
-static uint64_t early_tables_needed(uint64_t top, uint64_t kernel_pages)
+ * a PDPT, a PD and its page tables (one more, as the image may straddle two); for
+ * the device, two PDPTs and a PD per GiB, one more (either may straddle). */
+static uint64_t early_tables_needed(uint64_t top, uint64_t kernel_pages, struct mem_range device)
 {
+	uint64_t device_tables =
+		device.end > device.base ? 2 + tables_for(device.end - device.base, GIB) + 1 : 0;
 	return 1 + tables_for(top, ENTRIES * GIB) + tables_for(top, GIB) + 2 /* heap, stacks */ +
-	       2 + tables_for(kernel_pages, ENTRIES) + 1;
+	       2 + tables_for(kernel_pages, ENTRIES) + 1 + device_tables;
 }
 
 /* The pool for the boot-time tables, from the first usable range past the kernel,
  * under 1 GiB. */
-static void early_pool_init(const struct mem_range *usable, size_t count, uint64_t top)
+static void early_pool_init(const struct mem_range *usable, size_t count, uint64_t top,
+			    struct mem_range device)
 {
 	uint64_t kernel_pages = ((uintptr_t)__kernel_end - (uintptr_t)__image_start) / PAGE_SIZE;
-	uint64_t frames = early_tables_needed(top, kernel_pages);
+	uint64_t frames = early_tables_needed(top, kernel_pages, device_pages(device, top));
 	uint64_t after_kernel = align_up(kernel_image_phys(__kernel_end), PAGE_SIZE);
 	for (size_t i = 0; i < count; i++) {
 		uint64_t base = usable[i].base > after_kernel ? usable[i].base : after_kernel;
@@ -429,8 +448,24 @@ static void direct_map_init(uint64_t top)
 	}
 }
 
-void paging_init(const struct mem_range *usable, size_t usable_count, struct mem_range *reserved,
-		 size_t *reserved_count)
+/* The device's pages past top in the direct map, uncached-minus: the firmware's MTRRs
+ * still choose between uncached and write-combining, as for the first 4 GiB, and no
+ * device memory is ever cached write-back. Returns 0, or -1 if a page could not be
+ * mapped (the device is then not in the direct map). */
+VISIBLE_IF_KTEST int direct_map_device(struct mem_range device, uint64_t top)
+{
+	struct mem_range pages = device_pages(device, top);
+	for (uint64_t phys = pages.base; phys < pages.end; phys += HUGE_PAGE_SIZE)
+		if (paging_map(&kernel_space, DIRECT_MAP_BASE + phys, phys, HUGE_PAGE_SIZE,
+			       PAGE_WRITABLE | PAGE_NOCACHE | PAGE_NOEXEC | PAGE_GLOBAL) != 0)
+			return -1;
+	if (pages.end > pages.base)
+		direct_device = pages;
+	return 0;
+}
+
+void paging_init(const struct mem_range *usable, size_t usable_count, struct mem_range device,
+		 struct mem_range *reserved, size_t *reserved_count)
 {
 	uint64_t top = 4 * GIB; /* devices live below 4 GiB: map all of it */
 	for (size_t i = 0; i < usable_count; i++)
@@ -439,10 +474,12 @@ void paging_init(const struct mem_range *usable, size_t usable_count, struct mem
 	top = align_up(top, HUGE_PAGE_SIZE);
 
 	enable_nx_and_wp();
-	early_pool_init(usable, usable_count, top);
+	early_pool_init(usable, usable_count, top, device);
 	kernel_space.pml4 = alloc_table();
 
 	direct_map_init(top);
+	if (direct_map_device(device, top) != 0) /* its tables were counted in the pool */
+		panic("paging: cannot direct-map the device at %#lx", device.base);
 	/* The heap's and the kernel stacks' PML4 entries, made now so that they are
 	 * shared (see the top). */
 	table_at(kernel_space.pml4)[index_at(HEAP_BASE, TOP_SHIFT)] =

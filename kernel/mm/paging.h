@@ -7,6 +7,7 @@
  *     page below each kernel stack unmapped (a guard page);
  *   - all physical memory (and the first 4 GiB, where devices live) at
  *     DIRECT_MAP_BASE + physical address, writable, not executable, in 2 MiB pages;
+ *     and there too one device that lies beyond them (a framebuffer), uncached;
  *   - the kernel heap at HEAP_BASE;
  *   - task kernel stacks at KSTACK_BASE, each with unmapped pages below it.
  * Nothing in the lower half: it is user space's, and null pointers fault. EFER.NXE
@@ -32,6 +33,7 @@
 /* Mapping flags (they are the x86 page-table bits). */
 #define PAGE_WRITABLE (1ull << 1)
 #define PAGE_USER     (1ull << 2)
+#define PAGE_NOCACHE  (1ull << 4) /* PCD: uncached-minus, with the PAT as reset leaves it */
 #define PAGE_GLOBAL   (1ull << 8)
 #define PAGE_NOEXEC   (1ull << 63)
 
@@ -42,9 +44,10 @@ struct address_space {
 /* Builds the kernel's address space over the sanitised memory map and switches to
  * it. Page tables for it come from usable memory just past the kernel; those
  * frames are added to `reserved` (which must have room for one more range) so
- * that pmm_init does not hand them out. */
-void paging_init(const struct mem_range *usable, size_t usable_count, struct mem_range *reserved,
-		 size_t *reserved_count);
+ * that pmm_init does not hand them out. `device` (empty: end <= base) joins the
+ * direct map wherever it lies. */
+void paging_init(const struct mem_range *usable, size_t usable_count, struct mem_range device,
+		 struct mem_range *reserved, size_t *reserved_count);
 
 struct address_space *paging_kernel_space(void);
 
@@ -98,7 +101,7 @@ bool paging_translate(const struct address_space *as, uintptr_t virt, phys_addr_
  * terabyte and touched a page is freed in a few steps, not 2^28 lookups. */
 uintptr_t paging_next_mapped(const struct address_space *as, uintptr_t virt, uintptr_t end);
 
-/* True when phys lies in the direct map (all RAM and the first 4 GiB). */
+/* True when phys lies in the direct map (all RAM, the first 4 GiB, the device). */
 bool paging_direct_mapped(phys_addr_t phys);
 
 /* `count` fresh frames mapped at virt in the kernel's space with `flags`, 4 KiB
@@ -117,4 +120,6 @@ bool paging_is_mapped(uintptr_t address);
 
 #ifdef KEEL_TEST /* for paging_test.c */
 extern uint64_t noexec_supported, direct_map_end, kernel_half_tables;
+extern struct mem_range direct_device;
+int direct_map_device(struct mem_range device, uint64_t top);
 #endif

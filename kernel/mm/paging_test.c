@@ -142,6 +142,51 @@ KTEST(paging_direct_map_ends_where_it_should)
 				  NULL, NULL));
 }
 
+/* True when the 2 MiB page at phys is in the direct map as a device's: uncached. */
+static bool device_page_mapped(uint64_t phys)
+{
+	phys_addr_t got;
+	uint64_t flags;
+	size_t size;
+	return paging_translate(paging_kernel_space(), DIRECT_MAP_BASE + phys, &got, &flags,
+				&size) &&
+	       got == phys && size == HUGE_PAGE_SIZE &&
+	       flags == (PAGE_WRITABLE | PAGE_NOCACHE | PAGE_GLOBAL | noexec_supported);
+}
+
+/* A device past the direct map's end (a framebuffer beyond 4 GiB) joins it, uncached,
+ * in the 2 MiB pages it touches and no others; one below the end or at the heap's
+ * addresses adds nothing. Nothing is at those addresses: the test only maps them. */
+KTEST(paging_direct_maps_a_device_beyond_its_end_uncached)
+{
+	uint64_t before = free_frames();
+	struct mem_range saved = direct_device;
+	uint64_t first = direct_map_end + GIB + 3 * HUGE_PAGE_SIZE;
+	struct mem_range device = {first + 0x1000, first + 2 * HUGE_PAGE_SIZE + 0x1000};
+	KEXPECT_EQ(direct_map_device(device, direct_map_end), 0);
+	bool ok = device_page_mapped(first) && device_page_mapped(first + HUGE_PAGE_SIZE) &&
+		  device_page_mapped(first + 2 * HUGE_PAGE_SIZE) &&
+		  !paging_is_mapped(DIRECT_MAP_BASE + first - 1) &&
+		  !paging_is_mapped(DIRECT_MAP_BASE + first + 3 * HUGE_PAGE_SIZE) &&
+		  paging_direct_mapped(device.base) && paging_direct_mapped(device.end - 1) &&
+		  !paging_direct_mapped(first + 3 * HUGE_PAGE_SIZE);
+	for (int i = 0; i < 3; i++)
+		paging_unmap(paging_kernel_space(), DIRECT_MAP_BASE + first + i * HUGE_PAGE_SIZE);
+	direct_device = saved;
+	KEXPECT(ok);
+	KEXPECT_EQ(free_frames(), before);
+
+	struct mem_range below = {0xFD000000, 0xFD800000},
+			 past_heap = {HEAP_BASE - DIRECT_MAP_BASE,
+				      HEAP_BASE - DIRECT_MAP_BASE + HUGE_PAGE_SIZE};
+	direct_device = device; /* as if set: nothing below may change it */
+	bool unchanged = direct_map_device(below, direct_map_end) == 0 &&
+			 direct_map_device(past_heap, direct_map_end) == 0 &&
+			 direct_device.base == device.base && direct_device.end == device.end;
+	direct_device = saved;
+	KEXPECT(unchanged);
+}
+
 KTEST(paging_refuses_bad_addresses)
 {
 	KEXPECT_EQ(paging_map(paging_kernel_space(), 0x0000800000000000ull, 0x200000, PAGE_SIZE, 0),
