@@ -343,10 +343,10 @@ $(DISK)/hdd.img: $(BUILD)/mbr.bin $(BUILD)/kernel.load $(UEFI_BUILD)/BOOTX64.EFI
 	dd if=/dev/zero of=$@.tmp bs=512 count=0 seek=$$(cat $(BUILD)/disk.sectors) status=none
 	set -e; esp=$$(cat $(BUILD)/esp.start); disk=$$(cat $(BUILD)/disk.sectors); \
 	mkfs.fat -F 12 -n KEEL-EFI --invariant --offset $$esp $@.tmp $$(((disk - esp) / 2)) > /dev/null; \
-	touch -d 1980-01-01T00:00:00Z $(UEFI_BUILD)/BOOTX64.EFI; \
+	cp $(UEFI_BUILD)/BOOTX64.EFI $@.efi; touch -d 1980-01-01T00:00:00Z $@.efi; \
 	export MTOOLS_SKIP_CHECK=1 SOURCE_DATE_EPOCH=315532800; \
 	mmd -i $@.tmp@@$$((esp * 512)) ::/EFI ::/EFI/BOOT; \
-	mcopy -m -i $@.tmp@@$$((esp * 512)) $(UEFI_BUILD)/BOOTX64.EFI ::/EFI/BOOT/BOOTX64.EFI
+	mcopy -m -i $@.tmp@@$$((esp * 512)) $@.efi ::/EFI/BOOT/BOOTX64.EFI; rm -f $@.efi
 	mv $@.tmp $@
 
 # A kernel (with its initramfs) too big for a floppy gets no floppy image: a message,

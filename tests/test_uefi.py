@@ -43,9 +43,53 @@ def check_uefi_boot(text, mib, where):
     check("PANIC" not in text, f"{where}: the kernel panicked:\n{tail(text)}")
 
 
+def font():
+    """The console's glyphs, rows of 8 pixels, as the kernel was built with them
+    (tools/mkfont's header): rows -> character."""
+    header = (BUILD / "gen" / "font_glyphs.h").read_text()
+    glyphs = {}
+    for rows, code in re.findall(r"\{([0-9A-Fx, ]+)\}, /\* U\+([0-9A-F]+) \*/", header):
+        glyphs.setdefault(tuple(int(r, 16) for r in rows.split(",")), chr(int(code, 16)))
+    return glyphs
+
+
+def framebuffer_text(ppm):
+    """Reads the screen back as text: each 8x16 cell's lit pixels matched against the
+    font (QEMU's screendump is a binary PPM, P6). Unknown cells read as '?'."""
+    data = ppm.read_bytes()
+    magic, width, height, depth = data.split(maxsplit=4)[:4]
+    check(magic == b"P6" and depth == b"255", f"not a P6 screendump: {data[:20]!r}")
+    width, height = int(width), int(height)
+    pixels = data[len(data) - width * height * 3:]
+    glyphs, lines = font(), []
+    for top in range(0, height - 15, 16):
+        line = ""
+        for left in range(0, width - 7, 8):
+            rows = []
+            for y in range(top, top + 16):
+                row = pixels[(y * width + left) * 3:(y * width + left + 8) * 3]
+                rows.append(sum(0x80 >> x for x in range(8) if any(row[x * 3:x * 3 + 3])))
+            line += glyphs.get(tuple(rows), "?")
+        lines.append(line.rstrip())
+    return lines
+
+
+def check_screen_shows_the_boot(m, where):
+    """A screendump of the framebuffer console, read back through the font."""
+    ppm = m.dir / "screen.ppm"
+    reply = m.qmp_command("screendump", filename=str(ppm))
+    check("error" not in reply, f"{where}: screendump: {reply}")
+    screen = framebuffer_text(ppm)
+    check(any(re.match(BANNER, line) for line in screen),
+          f"{where}: the banner is not on the screen:\n" + tail("\n".join(screen)))
+    check("keel: ready" in screen, f"{where}: 'keel: ready' is not on the screen:\n"
+          + tail("\n".join(screen)))
+
+
 def shell_boot(machine, drive, mib, i8042=True):
     """Boots under OVMF, checks what the kernel printed, and runs a command in the
-    shell over COM1. i8042=False: a q35 without the keyboard controller."""
+    shell over COM1. i8042=False: a q35 without the keyboard controller. The first
+    boot also reads the framebuffer console back."""
     where = f"OVMF {machine} {drive} -m {mib}M" + ("" if i8042 else " without i8042")
     pflash, scratch = firmware()
     extra = pflash
@@ -54,6 +98,8 @@ def shell_boot(machine, drive, mib, i8042=True):
     try:
         with Machine(extra=extra, image=HDD, prompt="$ ", memory=f"{mib}M", drive=drive) as m:
             check_uefi_boot(m.output, mib, where)
+            if (machine, drive) == ("pc", "ide"):
+                check_screen_shows_the_boot(m, where)
             keyboard = "keyboard: PS/2 on the i8042" if i8042 else "keyboard: no i8042 controller"
             check(keyboard in m.output, f"{where}: no '{keyboard}' in:\n{tail(m.output)}")
             out = m.run("echo a uefi shell | wc")
