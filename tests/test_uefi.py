@@ -115,9 +115,7 @@ def uefi_boots_pc_and_q35_disk_and_usb_stick_128m_and_4g():
     # has no i8042, and says so, and its serial line still works.
     runs = [("pc", "ide", 128), ("q35", "ahci", 4096), ("pc", "usb-xhci", 4096),
             ("q35", "usb-xhci", 128, False)]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for result in [pool.submit(shell_boot, *r) for r in runs]:
-            result.result()
+    both(*(lambda r=r: shell_boot(*r) for r in runs))
 
 
 def uefi_output(image, until, code="OVMF_CODE_4M.fd", variables="OVMF_VARS_4M.fd",
@@ -140,8 +138,14 @@ def damaged_copy(change):
     return image
 
 
-@test
-def uefi_loader_refuses_a_flipped_kernel_byte():
+def both(*calls):
+    """Runs the calls two QEMUs at a time; a failure in either fails the test."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for result in [pool.submit(call) for call in calls]:
+            result.result()
+
+
+def refuses_a_flipped_kernel_byte():
     def flip(f):
         f.seek(512 + 5000)
         byte = f.read(1)[0]
@@ -156,8 +160,7 @@ def uefi_loader_refuses_a_flipped_kernel_byte():
     shutil.rmtree(image.parent, ignore_errors=True)
 
 
-@test
-def uefi_loader_refuses_a_disk_without_partition_1():
+def refuses_a_disk_without_partition_1():
     def drop_partition_1(f):
         f.seek(446)
         f.write(bytes(16))
@@ -170,7 +173,11 @@ def uefi_loader_refuses_a_disk_without_partition_1():
 
 
 @test
-def uefi_loader_copies_the_kernel_when_1mib_is_taken():
+def uefi_loader_refuses_a_flipped_kernel_byte_and_a_disk_without_partition_1():
+    both(refuses_a_flipped_kernel_byte, refuses_a_disk_without_partition_1)
+
+
+def copies_the_kernel_when_1mib_is_taken():
     # A loader built to take 1 MiB itself before it asks, as firmware that keeps it
     # would, replaces BOOTX64.EFI on a copy of the image: the kernel is loaded
     # elsewhere and copied up after ExitBootServices.
@@ -191,8 +198,7 @@ def uefi_loader_copies_the_kernel_when_1mib_is_taken():
     shutil.rmtree(image.parent, ignore_errors=True)
 
 
-@test
-def uefi_secure_boot_refuses_the_unsigned_loader():
+def secure_boot_refuses_the_unsigned_loader():
     # OVMF with Secure Boot on and Microsoft's keys enrolled (Debian's .ms variables;
     # the secboot build wants SMM, so q35). Our loader is unsigned: "Access Denied".
     serial, e9 = uefi_output(
@@ -201,3 +207,8 @@ def uefi_secure_boot_refuses_the_unsigned_loader():
         machine=["-machine", "q35,smm=on", "-global", "driver=cfi.pflash01,property=secure,value=on"])
     check("Keel x86_64 kernel" not in e9 and "keel:" not in serial,
           f"something of ours ran under Secure Boot:\n{tail(e9)}")
+
+
+@test
+def uefi_loader_copies_the_kernel_when_1mib_is_taken_and_secure_boot_refuses_it():
+    both(copies_the_kernel_when_1mib_is_taken, secure_boot_refuses_the_unsigned_loader)
