@@ -1,4 +1,4 @@
-"""Host unit tests of kernel/lib: each tests/host/test_*.c below is compiled for the
+"""Host unit tests of kernel/lib and the UEFI loader's memory map: each tests/host/test_*.c below is compiled for the
 host with AddressSanitizer and UBSan, together with the kernel sources it tests, into
 build/tests/host/. Every case group the binary lists (`--list`) becomes one test
 here, named unit_<binary>_<group>; the binary runs once, on the first of its tests,
@@ -35,6 +35,8 @@ BINARIES = {
     # string.c defines memset, strlen...: renamed to k_memset... so that neither the
     # C library's nor ASan's interceptors clash with them.
     "string": ("tests/host/test_string.c", ["kernel/lib/string.c"], "kernel/lib/string.h"),
+    # The UEFI loader's map conversion (boot/uefi/memmap.c).
+    "uefi_memmap": ("tests/host/test_uefi_memmap.c", ["boot/uefi/memmap.c"], None),
 }
 
 
@@ -64,7 +66,7 @@ def build(name):
 
     stamp = exe.with_suffix(".cmd")
     inputs = [ROOT / source, *(ROOT / s for s in kernel_sources), *(ROOT / "kernel").rglob("*.h"),
-              *(ROOT / "tests" / "host").glob("*.h")]
+              *(ROOT / "boot").rglob("*.h"), *(ROOT / "tests" / "host").glob("*.h")]
     try:
         fresh = (json.loads(stamp.read_text()) == commands and
                  exe.stat().st_mtime_ns >= max(p.stat().st_mtime_ns for p in inputs))
