@@ -146,6 +146,12 @@ def boot_info_layout_agrees_between_nasm_and_c():
     asm_side = nasm_values(declared)
     wrong = {n: (asm_side[n], c_side[n]) for n in declared if asm_side[n] != c_side[n]}
     check(not wrong, f"NASM and C disagree (nasm, c): {wrong}")
+    # The UEFI loader's C side is the kernel's header itself, never a copy of it.
+    loader = {p.name: p.read_text() for p in (ROOT / "boot" / "uefi").glob("*.[ch]")}
+    check('#include "../../kernel/bootinfo.h"' in loader["main.c"],
+          "boot/uefi/main.c does not include kernel/bootinfo.h")
+    copies = [name for name, text in loader.items() if re.search(r"struct boot_info\s*\{", text)]
+    check(not copies, f"boot/uefi defines its own struct boot_info in {copies}")
 
 
 def kernel_sum(data):
