@@ -24,7 +24,8 @@ static void put_text(const char *s, unsigned n)
 		wide[w++] = (unsigned char)s[i];
 		if (w >= sizeof wide / sizeof wide[0] - 2 || i + 1 == n) {
 			wide[w] = 0;
-			st->con_out->output_string(st->con_out, wide);
+			if (st->con_out) /* a headless firmware may have none */
+				st->con_out->output_string(st->con_out, wide);
 			w = 0;
 		}
 	}
@@ -80,6 +81,8 @@ void say(const char *format, ...)
 static void pause_before_returning(void)
 {
 	struct efi_boot_services *bs = st->boot_services;
+	if (!st->con_in)
+		return;
 	efi_event events[2] = {st->con_in->wait_for_key, 0};
 	uint64_t which;
 	say("keel: press a key to return to the firmware (it goes on by itself in 10 s)\n");
