@@ -1,6 +1,8 @@
 """The build itself: incremental, and loud when the boot sector overflows.
-Each test works on a private copy of the source tree."""
+The tests work on copies of the source tree: those that only change and rebuild
+share one, built once (built_tree), and each leaves it as it found it."""
 
+import atexit
 import os
 import re
 import shutil
@@ -21,6 +23,19 @@ def copy_of_tree():
     return work
 
 
+_shared_tree = None
+
+
+def built_tree():
+    """A copy of the tree built once by plain `make`, for the tests below in turn."""
+    global _shared_tree
+    if _shared_tree is None:
+        _shared_tree = copy_of_tree()
+        atexit.register(shutil.rmtree, _shared_tree, ignore_errors=True)
+        make(_shared_tree)  # no goal: the contract says plain make writes the images
+    return _shared_tree
+
+
 def make(tree, *args):
     # Without the flags of a make above (make -s test would silence the commands
     # these tests read).
@@ -37,69 +52,66 @@ def compiled(out):
 
 @test
 def build_is_incremental_and_reassembles_the_mbr_only_when_the_kernel_changes():
-    tree = copy_of_tree()
+    tree = built_tree()
+    for name in ("build/kernel.elf", "build/kernel.bin", "disk/hdd.img", "disk/floppy.img"):
+        check((tree / name).is_file(), f"plain make did not write {name}")
+    again = make(tree, "all")
+    said = [l for l in again.stdout.splitlines()
+            if not re.match(r"make(\[\d+\])?: (Entering|Leaving) directory", l)]
+    check(not said or "Nothing to be done" in again.stdout,
+          f"a second make rebuilt something:\n{again.stdout}")
+
+    (tree / "kernel/lib/string.c").touch()
+    out = make(tree, "all")
+    check(compiled(out) == ["kernel/lib/string.c"],
+          f"touching string.c recompiled {compiled(out)}")
+    check("mbr.asm" not in out.stdout,
+          "the MBR was reassembled though the kernel bytes did not change")
+
+    (tree / "kernel/bootinfo.h").touch()
+    out = make(tree, "all")
+    check("kernel/start.c" in compiled(out) and "kernel/lib/string.c" not in compiled(out),
+          f"touching bootinfo.h recompiled {compiled(out)}")
+
+    main_c = tree / "kernel/main.c"
+    text = main_c.read_text()
     try:
-        make(tree)  # no goal: the contract says plain make writes these
-        for name in ("build/kernel.elf", "build/kernel.bin", "disk/hdd.img", "disk/floppy.img"):
-            check((tree / name).is_file(), f"plain make did not write {name}")
-        again = make(tree, "all")
-        said = [l for l in again.stdout.splitlines()
-                if not re.match(r"make(\[\d+\])?: (Entering|Leaving) directory", l)]
-        check(not said or "Nothing to be done" in again.stdout,
-              f"a second make rebuilt something:\n{again.stdout}")
-
-        (tree / "kernel/lib/string.c").touch()
-        out = make(tree, "all")
-        check(compiled(out) == ["kernel/lib/string.c"],
-              f"touching string.c recompiled {compiled(out)}")
-        check("mbr.asm" not in out.stdout,
-              "the MBR was reassembled though the kernel bytes did not change")
-
-        (tree / "kernel/bootinfo.h").touch()
-        out = make(tree, "all")
-        check("kernel/start.c" in compiled(out) and "kernel/lib/string.c" not in compiled(out),
-              f"touching bootinfo.h recompiled {compiled(out)}")
-
-        main_c = tree / "kernel/main.c"
-        main_c.write_text(main_c.read_text().replace("Keel x86_64 kernel", "Keel x86_64 kernel!"))
+        main_c.write_text(text.replace("Keel x86_64 kernel", "Keel x86_64 kernel!"))
         out = make(tree, "all")
         check(compiled(out) == ["kernel/main.c"], f"editing main.c recompiled {compiled(out)}")
         check("mbr.asm" in out.stdout and "hdd.img" in out.stdout,
               f"the kernel changed but the MBR and images were not rebuilt:\n{out.stdout}")
     finally:
-        shutil.rmtree(tree)
+        main_c.write_text(text)
+        make(tree, "all")
 
 
 @test
 def changing_a_build_option_rebuilds_what_it_changes():
-    tree = copy_of_tree()
+    tree = built_tree()
+    out = make(tree, "BOCHS_BREAK=1", "all")
+    check("kernel/main.c" in compiled(out) and "mbr.asm" in out.stdout,
+          f"make BOCHS_BREAK=1 after make rebuilt {compiled(out)}:\n{out.stdout[-2000:]}")
+    out = make(tree, "all")
+    check("kernel/main.c" in compiled(out), f"going back rebuilt {compiled(out)}")
+    out = make(tree, "KERNEL_PAD_KIB=4", "all")
+    check(not compiled(out) and "kernel.load" in out.stdout,
+          f"a new padding recompiled {compiled(out)} or left kernel.load alone")
+    make(tree, "-n", "BOCHS_BREAK=1", "all")
+    check(not list((tree / "build").glob("*.new")), "a dry run left option files behind")
+    out = make(tree, "KERNEL_PAD_KIB=4", "all")
+    check(not compiled(out), f"a dry run with another option changed the next build: "
+          f"{compiled(out)}")
+    victim = tree / "kernel/dev/floppy.c"
+    text = victim.read_text()
+    victim.unlink()
     try:
-        make(tree, "all")
-        out = make(tree, "BOCHS_BREAK=1", "all")
-        check("kernel/main.c" in compiled(out) and "mbr.asm" in out.stdout,
-              f"make BOCHS_BREAK=1 after make rebuilt {compiled(out)}:\n{out.stdout[-2000:]}")
-        out = make(tree, "all")
-        check("kernel/main.c" in compiled(out), f"going back rebuilt {compiled(out)}")
-        out = make(tree, "KERNEL_PAD_KIB=4", "all")
-        check(not compiled(out) and "kernel.load" in out.stdout,
-              f"a new padding recompiled {compiled(out)} or left kernel.load alone")
-        make(tree, "-n", "BOCHS_BREAK=1", "all")
-        check(not list((tree / "build").glob("*.new")), "a dry run left option files behind")
-        out = make(tree, "KERNEL_PAD_KIB=4", "all")
-        check(not compiled(out), f"a dry run with another option changed the next build: "
-              f"{compiled(out)}")
-        victim = tree / "kernel/dev/floppy.c"
-        text = victim.read_text()
-        victim.unlink()
         out = run(["make", MAKE_JOBS, "all"], cwd=tree)
         check(out.returncode != 0 and "floppy_motor_off" in out.stderr,
               f"deleting a source file still linked the old object:\n{out.stdout[-1000:]}")
-        victim.write_text(text)
-        make(tree, "clean")
-        left = [p.name for p in (tree / "build", tree / "disk" / "hdd.img") if p.exists()]
-        check(not left, f"make clean left {left}")
     finally:
-        shutil.rmtree(tree)
+        victim.write_text(text)
+        make(tree, "all")
 
 
 def defined_symbols(*files):
@@ -143,10 +155,11 @@ def kernel_files_call_only_into_their_own_layer_or_lower():
 
 @test
 def an_overflowing_boot_sector_fails_the_build_naming_the_excess():
-    tree = copy_of_tree()
+    tree = built_tree()
+    mbr = tree / "boot/mbr.asm"
+    text = mbr.read_text()
     try:
-        mbr = tree / "boot/mbr.asm"
-        mbr.write_text(mbr.read_text().replace("code_end:", "        times 40 nop\ncode_end:"))
+        mbr.write_text(text.replace("code_end:", "        times 40 nop\ncode_end:"))
         out = run(["make", MAKE_JOBS, "all"], cwd=tree)
         check(out.returncode != 0, "make succeeded with 40 extra bytes in the boot sector")
         m = re.search(r"the boot code is (\d+) bytes over its 446-byte limit", out.stderr)
@@ -155,7 +168,12 @@ def an_overflowing_boot_sector_fails_the_build_naming_the_excess():
         check(int(m.group(1)) == used + 40 - 446,
               f"says {m.group(1)} bytes over; expected {used + 40 - 446}")
     finally:
-        shutil.rmtree(tree)
+        mbr.write_text(text)
+    global _shared_tree
+    _shared_tree = None  # cleaned below: a later built_tree() makes a new one
+    make(tree, "clean")
+    left = [p.name for p in (tree / "build", tree / "disk" / "hdd.img") if p.exists()]
+    check(not left, f"make clean left {left}")
 
 
 @test
