@@ -283,9 +283,10 @@ $(BUILD)/mbr.bin: boot/mbr.asm boot/bootinfo.inc $(BUILD)/kernel.sum $(BUILD)/op
 
 # ---- the UEFI loader (boot/uefi/) ------------------------------------------
 # \EFI\BOOT\BOOTX64.EFI: gcc makes ELF objects, GNU ld links them into a PE32+
-# EFI application (subsystem 10) with base relocations. -fpie: all code addresses
-# RIP-relative; -fno-ident: a .comment section would land below the image base,
-# which OVMF refuses; ms_abi on firmware calls (boot/uefi/efi.h). Like the boot
+# EFI application (subsystem 10), adding a base relocation for each absolute address
+# (-fpie leaves none today: code reaches everything RIP-relative). -fno-ident: a
+# .comment section would land below the image base, which OVMF refuses; ms_abi on
+# firmware calls (boot/uefi/efi.h). Like the boot
 # sector, it carries the kernel's size and checksum, so it is relinked with each
 # kernel. UEFI_TEST_TAKE_1MIB=1 (tests only): it acts as if the firmware held 1 MiB.
 UEFI_BUILD ?= $(BUILD)/uefi
