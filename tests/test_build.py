@@ -169,10 +169,18 @@ def an_overflowing_boot_sector_fails_the_build_naming_the_excess():
               f"says {m.group(1)} bytes over; expected {used + 40 - 446}")
     finally:
         mbr.write_text(text)
+
+
+def clean_built_tree():
+    """make clean in the shared tree, which it must empty; the next built_tree() makes
+    a new one. The last test to use the tree calls it."""
     global _shared_tree
-    _shared_tree = None  # cleaned below: a later built_tree() makes a new one
+    tree, _shared_tree = _shared_tree, None
+    if tree is None:
+        return
     make(tree, "clean")
     left = [p.name for p in (tree / "build", tree / "disk" / "hdd.img") if p.exists()]
+    shutil.rmtree(tree, ignore_errors=True)
     check(not left, f"make clean left {left}")
 
 

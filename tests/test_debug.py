@@ -8,7 +8,7 @@ import socket
 import subprocess
 
 from harness import BUILD, DISK, MAKE_JOBS, ROOT, check, run, scratch_dir, tail, test
-from test_build import copy_of_tree
+from test_build import built_tree, clean_built_tree, copy_of_tree
 
 
 def free_port():
@@ -125,8 +125,11 @@ def bochs_debugger_session_reaches_start_in_long_mode_with_symbols():
 
 
 @test
-def two_clean_builds_give_identical_images():
-    trees = [copy_of_tree(), copy_of_tree()]
+def a_clean_build_gives_the_same_images_as_one_rebuilt_many_times():
+    """A clean copy against test_build's shared copy, which was built by plain make,
+    then rebuilt with other options and edits and back (or, run alone, just built):
+    identical bytes, whatever the directory or the history. Then make clean."""
+    trees = [built_tree(), copy_of_tree()]
     try:
         for tree in trees:
             out = run(["make", MAKE_JOBS, "-s", "all"], cwd=tree)
@@ -134,10 +137,10 @@ def two_clean_builds_give_identical_images():
         for name in ("build/kernel.bin", "build/mbr.bin", "build/uefi/BOOTX64.EFI", "disk/hdd.img",
                      "disk/floppy.img"):
             a, b = (t / name for t in trees)
-            check(a.read_bytes() == b.read_bytes(), f"{name} differs between two clean builds")
+            check(a.read_bytes() == b.read_bytes(), f"{name} differs between the two builds")
     finally:
-        for tree in trees:
-            shutil.rmtree(tree)
+        shutil.rmtree(trees[1])
+    clean_built_tree()
 
 
 @test
