@@ -261,9 +261,9 @@ def falls_back_to_the_8259_without_an_apic():
 
 def autorun_image(command):
     """A kernel whose shell runs `command` first (Bochs has no serial input here)."""
-    from harness import BUILD, ROOT, run
+    from harness import BUILD, MAKE_JOBS, ROOT, run
     build = BUILD / "tests" / f"autorun-{command}"
-    out = run(["make", "-s", f"BUILD={build}", f"DISK={build}", f"KERNEL_AUTORUN={command}",
+    out = run(["make", MAKE_JOBS, "-s", f"BUILD={build}", f"DISK={build}", f"KERNEL_AUTORUN={command}",
                "ROOT_INIT=0",
                f"{build}/hdd.img"], cwd=ROOT)
     check(out.returncode == 0, f"autorun build failed:\n{out.stderr}")
