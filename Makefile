@@ -296,7 +296,11 @@ UEFI_CFLAGS := -std=gnu11 -O2 $(WARNINGS) -ffreestanding -nostdlib -fpie -mno-re
 	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables -fno-ident \
 	-ffile-prefix-map=$(CURDIR)=. -I $(UEFI_BUILD) -MMD -MP \
 	$(if $(filter 1,$(UEFI_TEST_TAKE_1MIB)),-DUEFI_TEST_TAKE_1MIB)
-UEFI_LDFLAGS := -m i386pep --subsystem 10 -e efi_main -nostdlib --no-insert-timestamp
+# --disable-nxcompat: ld marks images NX_COMPAT by default, which tells firmware that
+# the image sets up its own executable pages (Memory Attribute Protocol); ours runs
+# handoff.asm from pages it allocated (tianocore/projects#18).
+UEFI_LDFLAGS := -m i386pep --subsystem 10 -e efi_main -nostdlib --no-insert-timestamp \
+	--disable-nxcompat
 
 # KERNEL_MEMORY_BYTES: from 1 MiB to the end of .bss, or the loaded bytes if more.
 $(UEFI_BUILD)/kernel_facts.h: $(BUILD)/kernel.sum $(BUILD)/kernel.elf

@@ -24,7 +24,7 @@ static uint16_t path_node_length(const struct efi_device_path *node)
 	return (uint16_t)(node->length[0] | node->length[1] << 8);
 }
 
-/* Our partition's device path is the disk's path plus one HardDrive node (10.3.5.1):
+/* Our partition's device path is the disk's path plus a HardDrive node (10.3.5.1):
  * end the path there, and the handle that matches what is left is the disk. */
 efi_status find_boot_disk(struct efi_system_table *st, efi_handle image, struct efi_block_io **disk)
 {
@@ -44,7 +44,8 @@ efi_status find_boot_disk(struct efi_system_table *st, efi_handle image, struct 
 	uint64_t path_bytes = 0;
 	struct efi_device_path *node = path, *hard_drive = 0;
 	while (node->type != EFI_DEVICE_PATH_END && path_node_length(node) >= 4) {
-		if (node->type == EFI_DEVICE_PATH_MEDIA &&
+		/* The first: a logical partition's path has the extended one's node too. */
+		if (!hard_drive && node->type == EFI_DEVICE_PATH_MEDIA &&
 		    node->sub_type == EFI_DEVICE_PATH_HARD_DRIVE)
 			hard_drive = node;
 		path_bytes += path_node_length(node);

@@ -45,8 +45,14 @@ struct efi_text_output {
 	efi_status(EFIAPI *output_string)(struct efi_text_output *self, const char16 *s);
 };
 
+struct efi_input_key {
+	uint16_t scan_code;
+	char16 unicode_char;
+};
+
 struct efi_text_input {
-	void *reset, *read_key_stroke;
+	void *reset;
+	efi_status(EFIAPI *read_key_stroke)(struct efi_text_input *self, struct efi_input_key *key);
 	efi_event wait_for_key;
 };
 
@@ -105,7 +111,9 @@ struct efi_boot_services {
 					 void *context, efi_event *event);
 	efi_status(EFIAPI *set_timer)(efi_event event, int type, uint64_t trigger_time);
 	efi_status(EFIAPI *wait_for_event)(uint64_t count, efi_event *events, uint64_t *index);
-	void *signal_event, *close_event, *check_event;
+	void *signal_event;
+	efi_status(EFIAPI *close_event)(efi_event event);
+	void *check_event;
 	void *install_protocol_interface, *reinstall_protocol_interface,
 		*uninstall_protocol_interface;
 	efi_status(EFIAPI *handle_protocol)(efi_handle handle, const struct efi_guid *protocol,

@@ -8,7 +8,10 @@
 ; already), R9 = our GDTR (flat code 0x08 and data 0x10, as the boot sector's GDT).
 ; Then _start gets what the boot sector gives it: RDI = boot info, the first GiB
 ; identity-mapped by PML4[0] -> PDPT[0] -> a page directory of 2 MiB pages,
-; interrupts off, and RSP = 8 mod 16.
+; interrupts off, and RSP = 8 mod 16. The firmware's IDT stays loaded until the
+; kernel's idt_init, as the BIOS's IVT does on the other path: an NMI or machine
+; check in between finds gates with the firmware's code selector, which our GDT
+; lacks, and ends in a triple fault (a reset).
 
 bits 64
 default rel
@@ -45,7 +48,14 @@ handoff:
         mov edi, KERNEL_ADDR
         mov rcx, r8
         cld
+        cmp rsi, rdi                    ; a source below 1 MiB may overlap the
+        jae .copy                       ; target's start: then copy from the end
+        lea rsi, [rsi + rcx - 1]
+        lea rdi, [rdi + rcx - 1]
+        std
+.copy:
         rep movsb
+        cld
 .call_kernel:
         mov rdi, rax
         mov eax, KERNEL_ADDR

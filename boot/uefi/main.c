@@ -155,11 +155,18 @@ static void record_framebuffer(struct boot_info *info)
 		info->fb_red_mask = 0xFF0000, info->fb_green_mask = 0xFF00,
 		info->fb_blue_mask = 0xFF;
 		break;
-	case EFI_GOP_BIT_MASK:
+	case EFI_GOP_BIT_MASK: {
+		/* The pixel's size is the highest bit its masks use (as Linux's efifb); the
+		 * kernel draws 32-bit pixels only: anything smaller is no framebuffer. */
+		uint32_t all =
+			mode->red_mask | mode->green_mask | mode->blue_mask | mode->reserved_mask;
+		if (!all || 32 - __builtin_clz(all) <= 24)
+			return;
 		info->fb_format = BOOT_FB_BITMASK;
 		info->fb_red_mask = mode->red_mask, info->fb_green_mask = mode->green_mask;
 		info->fb_blue_mask = mode->blue_mask;
 		break;
+	}
 	default: return;
 	}
 	info->fb_base = gop->mode->frame_buffer_base;
@@ -199,8 +206,16 @@ static uint64_t read_cr4(void)
 	return cr4;
 }
 
+static efi_status exit_failed(efi_status status)
+{
+	say_on_port_only("keel: ExitBootServices failed (UEFI status %lx)\n", status);
+	return status;
+}
+
 /* Gets the map, converts it, exits boot services; a changed map key (the firmware
- * says EFI_INVALID_PARAMETER) means take the map again and retry (UEFI 7.4.6). */
+ * says EFI_INVALID_PARAMETER) means take the map again and retry (UEFI 7.4.6). After
+ * the first try the firmware may have shut part of its services down: a failure
+ * then is said on port 0xE9 only (exit_failed). */
 static efi_status exit_boot_services(efi_handle image, struct boot_info *info)
 {
 	struct efi_boot_services *bs = st->boot_services;
@@ -211,7 +226,7 @@ static efi_status exit_boot_services(efi_handle image, struct boot_info *info)
 	for (int attempt = 0; attempt < 8; attempt++) {
 		s = take_memory_map(bs, &map);
 		if (EFI_ERROR(s))
-			return attempt ? s : fail(s, "GetMemoryMap failed");
+			return attempt ? exit_failed(s) : fail(s, "GetMemoryMap failed");
 		uint64_t kernel_end = KERNEL_ADDR + KERNEL_MEMORY_BYTES;
 		uint64_t kept = first_kept_byte(&map, KERNEL_ADDR, kernel_end);
 		if (attempt == 0 && info->kernel_copied && kept != kernel_end)
@@ -220,15 +235,17 @@ static efi_status exit_boot_services(efi_handle image, struct boot_info *info)
 				    "keeps memory at %lx",
 				    (uint64_t)(KERNEL_MEMORY_BYTES / 1024), kept);
 		if (!memory_map_to_e820(&map, info))
-			return attempt ? EFI_BUFFER_TOO_SMALL
+			return attempt ? exit_failed(EFI_BUFFER_TOO_SMALL)
 				       : fail(EFI_BUFFER_TOO_SMALL,
 					      "the memory map needs more than %u E820 entries",
 					      BOOT_E820_MAX);
 		s = bs->exit_boot_services(image, map.key);
-		if (s != EFI_INVALID_PARAMETER)
+		if (s == EFI_SUCCESS)
 			return s;
+		if (s != EFI_INVALID_PARAMETER)
+			return exit_failed(s);
 	}
-	return s;
+	return exit_failed(s);
 }
 
 efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *system_table);

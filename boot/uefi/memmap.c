@@ -9,7 +9,7 @@
 
 efi_status reserve_memory_map(struct efi_boot_services *bs, struct memory_map *map)
 {
-	uint64_t size = 0, key, descriptor_size;
+	uint64_t size = 0, key, descriptor_size = sizeof(struct efi_memory_descriptor);
 	uint32_t version;
 	efi_status s = bs->get_memory_map(&size, 0, &key, &descriptor_size, &version);
 	if (s != EFI_BUFFER_TOO_SMALL)

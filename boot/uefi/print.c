@@ -6,6 +6,7 @@
 #include "../../kernel/arch/x86.h"
 
 static struct efi_system_table *st;
+static bool port_only; /* after ExitBootServices was tried: no firmware console */
 
 void print_init(struct efi_system_table *system_table)
 {
@@ -24,7 +25,7 @@ static void put_text(const char *s, unsigned n)
 		wide[w++] = (unsigned char)s[i];
 		if (w >= sizeof wide / sizeof wide[0] - 2 || i + 1 == n) {
 			wide[w] = 0;
-			if (st->con_out) /* a headless firmware may have none */
+			if (st->con_out && !port_only) /* a headless firmware may have none */
 				st->con_out->output_string(st->con_out, wide);
 			w = 0;
 		}
@@ -55,6 +56,8 @@ static void say_list(const char *format, va_list args)
 		}
 		bool wide = f[1] == 'l';
 		f += wide ? 2 : 1;
+		if (!*f)
+			break;
 		if (*f == 's') {
 			for (const char *s = va_arg(args, const char *); *s && n < sizeof line - 24;
 			     s++)
@@ -77,6 +80,15 @@ void say(const char *format, ...)
 	va_end(args);
 }
 
+void say_on_port_only(const char *format, ...)
+{
+	port_only = true;
+	va_list args;
+	va_start(args, format);
+	say_list(format, args);
+	va_end(args);
+}
+
 /* Back to the firmware after a key or 10 s, whichever comes first. */
 static void pause_before_returning(void)
 {
@@ -86,10 +98,14 @@ static void pause_before_returning(void)
 	efi_event events[2] = {st->con_in->wait_for_key, 0};
 	uint64_t which;
 	say("keel: press a key to return to the firmware (it goes on by itself in 10 s)\n");
-	if (EFI_ERROR(bs->create_event(EFI_EVT_TIMER, 0, 0, 0, &events[1])) ||
-	    EFI_ERROR(bs->set_timer(events[1], EFI_TIMER_RELATIVE, 10 * EFI_100NS_PER_SECOND)))
+	if (EFI_ERROR(bs->create_event(EFI_EVT_TIMER, 0, 0, 0, &events[1])))
 		return;
-	bs->wait_for_event(2, events, &which);
+	if (!EFI_ERROR(bs->set_timer(events[1], EFI_TIMER_RELATIVE, 10 * EFI_100NS_PER_SECOND)) &&
+	    !EFI_ERROR(bs->wait_for_event(2, events, &which)) && which == 0) {
+		struct efi_input_key key; /* taken, so the firmware's menu does not get it */
+		st->con_in->read_key_stroke(st->con_in, &key);
+	}
+	bs->close_event(events[1]);
 }
 
 efi_status fail(efi_status status, const char *format, ...)

@@ -11,6 +11,10 @@ void print_init(struct efi_system_table *system_table);
 /* A small printf: %s, %u and %x take unsigned int, %lu and %lx uint64_t, %c. */
 void say(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
+/* After ExitBootServices was tried, when the firmware's console may be gone: port
+ * 0xE9 only, from now on. */
+void say_on_port_only(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
 /* "keel: " and the message, then a pause (a key or 10 s) so that a person at the
  * screen can read it before the firmware moves on; returns `status` for efi_main
  * to hand back. */
