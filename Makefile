@@ -291,10 +291,14 @@ $(BUILD)/mbr.bin: boot/mbr.asm boot/bootinfo.inc $(BUILD)/kernel.sum $(BUILD)/op
 # kernel. UEFI_TEST_TAKE_1MIB=1 (tests only): it acts as if the firmware held 1 MiB.
 UEFI_BUILD ?= $(BUILD)/uefi
 UEFI_SRCS := $(sort $(wildcard boot/uefi/*.c))
-UEFI_OBJS := $(UEFI_SRCS:boot/uefi/%.c=$(UEFI_BUILD)/%.o) $(UEFI_BUILD)/handoff.o
-UEFI_CFLAGS := -std=gnu11 -O2 $(WARNINGS) -ffreestanding -nostdlib -fpie -mno-red-zone \
-	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables -fno-ident \
-	-ffile-prefix-map=$(CURDIR)=. -I $(UEFI_BUILD) -MMD -MP \
+# The kernel's printf engine and string functions serve the loader too.
+UEFI_KERNEL_LIB := format string
+UEFI_OBJS := $(UEFI_SRCS:boot/uefi/%.c=$(UEFI_BUILD)/%.o) $(UEFI_BUILD)/handoff.o \
+	$(UEFI_KERNEL_LIB:%=$(UEFI_BUILD)/lib/%.o)
+UEFI_CFLAGS := -std=gnu11 -O2 $(WARNINGS) -ffreestanding -nostdlib -fno-builtin -fpie \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-ident -ffile-prefix-map=$(CURDIR)=. -I $(UEFI_BUILD) -MMD -MP \
+	$(if $(findstring clang,$(CC)),,-fno-tree-loop-distribute-patterns) \
 	$(if $(filter 1,$(UEFI_TEST_TAKE_1MIB)),-DUEFI_TEST_TAKE_1MIB)
 # --disable-nxcompat: ld marks images NX_COMPAT by default, which tells firmware that
 # the image sets up its own executable pages (Memory Attribute Protocol); ours runs
@@ -317,6 +321,10 @@ $(UEFI_BUILD)/kernel_facts.h: $(BUILD)/kernel.sum $(BUILD)/kernel.elf
 	@$(replace_if_changed)
 
 $(UEFI_BUILD)/%.o: boot/uefi/%.c $(UEFI_BUILD)/kernel_facts.h $(BUILD)/options | $(DEPS_FIRST)
+	@mkdir -p $(@D)
+	$(CC) $(UEFI_CFLAGS) -c $< -o $@
+
+$(UEFI_BUILD)/lib/%.o: kernel/lib/%.c $(BUILD)/options | $(DEPS_FIRST)
 	@mkdir -p $(@D)
 	$(CC) $(UEFI_CFLAGS) -c $< -o $@
 

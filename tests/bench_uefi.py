@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import bench
-from bench import BenchFailure, boot_time
+from bench import BenchFailure, boot_time, quartiles
 from harness import pin_cpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,12 +82,10 @@ def report(times, runs):
     print(head + "\n" + "-" * len(head))
     for machine in MACHINES:
         k, f = times[(machine, "kernel")], times[(machine, "floor")]
-        ratios = [a / b for a, b in zip(k, f)]
-        q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
-        r = statistics.median(ratios)
+        q1, r, q3 = quartiles([a / b for a, b in zip(k, f)])
         gap = statistics.median(a - b for a, b in zip(k, f))
         print(f"{machine:10} {statistics.median(k):7.0f} {statistics.median(f):7.0f} {gap:8.0f}"
-              f" {r:8.3f} {f'[{q[0]:.3f}-{q[2]:.3f}]':>13}  "
+              f" {r:8.3f} {f'[{q1:.3f}-{q3:.3f}]':>13}  "
               f"{'ok' if r <= TARGET else 'MISSED'} ({r - 1:+.1%})")
     print(f"target: within {TARGET - 1:.0%} of the OVMF floor (k/floor <= {TARGET})")
 

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "../../kernel/arch/x86.h"
+#include "../../kernel/lib/format.h"
 
 static struct efi_system_table *st;
 static bool port_only; /* after ExitBootServices was tried: no firmware console */
@@ -32,44 +33,24 @@ static void put_text(const char *s, unsigned n)
 	}
 }
 
-static unsigned format_number(char *out, uint64_t value, unsigned base)
+struct line {
+	char text[256];
+	unsigned length;
+};
+
+static void add_to_line(char c, void *line)
 {
-	char digits[20];
-	unsigned n = 0;
-	do {
-		digits[n++] = "0123456789abcdef"[value % base];
-		value /= base;
-	} while (value);
-	for (unsigned i = 0; i < n; i++)
-		out[i] = digits[n - 1 - i];
-	return n;
+	struct line *l = line;
+	if (l->length < sizeof l->text)
+		l->text[l->length++] = c;
 }
 
-static void say_list(const char *format, va_list args)
+/* The kernel's printf engine (kernel/lib/format.c), linked in here too. */
+static void say_list(const char *fmt, va_list args)
 {
-	char line[256];
-	unsigned n = 0;
-	for (const char *f = format; *f && n < sizeof line - 24; f++) {
-		if (*f != '%') {
-			line[n++] = *f;
-			continue;
-		}
-		bool wide = f[1] == 'l';
-		f += wide ? 2 : 1;
-		if (!*f)
-			break;
-		if (*f == 's') {
-			for (const char *s = va_arg(args, const char *); *s && n < sizeof line - 24;
-			     s++)
-				line[n++] = *s;
-		} else if (*f == 'c') {
-			line[n++] = (char)va_arg(args, int);
-		} else if (*f == 'u' || *f == 'x') {
-			uint64_t v = wide ? va_arg(args, uint64_t) : va_arg(args, unsigned);
-			n += format_number(line + n, v, *f == 'u' ? 10 : 16);
-		}
-	}
-	put_text(line, n);
+	struct line line = {.length = 0};
+	format(add_to_line, &line, fmt, args);
+	put_text(line.text, line.length);
 }
 
 void say(const char *format, ...)

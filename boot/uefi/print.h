@@ -8,7 +8,7 @@
 
 void print_init(struct efi_system_table *system_table);
 
-/* A small printf: %s, %u and %x take unsigned int, %lu and %lx uint64_t, %c. */
+/* printf, as kprintf formats (kernel/lib/format.h). */
 void say(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 /* After ExitBootServices was tried, when the firmware's console may be gone: port
