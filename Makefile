@@ -291,8 +291,8 @@ $(BUILD)/mbr.bin: boot/mbr.asm boot/bootinfo.inc $(BUILD)/kernel.sum $(BUILD)/op
 # kernel. UEFI_TEST_TAKE_1MIB=1 (tests only): it acts as if the firmware held 1 MiB.
 UEFI_BUILD ?= $(BUILD)/uefi
 UEFI_SRCS := $(sort $(wildcard boot/uefi/*.c))
-# The kernel's printf engine and string functions serve the loader too.
-UEFI_KERNEL_LIB := format string
+# The kernel's printf engine serves the loader too.
+UEFI_KERNEL_LIB := format
 UEFI_OBJS := $(UEFI_SRCS:boot/uefi/%.c=$(UEFI_BUILD)/%.o) $(UEFI_BUILD)/handoff.o \
 	$(UEFI_KERNEL_LIB:%=$(UEFI_BUILD)/lib/%.o)
 UEFI_CFLAGS := -std=gnu11 -O2 $(WARNINGS) -ffreestanding -nostdlib -fno-builtin -fpie \

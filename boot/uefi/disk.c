@@ -9,7 +9,6 @@
 
 #include <stdint.h>
 
-#include "../../kernel/lib/string.h"
 #include "kernel_facts.h"
 #include "print.h"
 
@@ -60,7 +59,8 @@ efi_status find_boot_disk(struct efi_system_table *st, efi_handle image, struct 
 	if (EFI_ERROR(s))
 		return fail(s, "no memory for a device path");
 	uint64_t disk_bytes = (uint64_t)((uint8_t *)hard_drive - (uint8_t *)path);
-	memcpy(copy, path, disk_bytes);
+	for (uint64_t i = 0; i < disk_bytes; i++)
+		copy[i] = ((uint8_t *)path)[i];
 	struct efi_device_path *end = (struct efi_device_path *)(copy + disk_bytes);
 	*end = (struct efi_device_path){EFI_DEVICE_PATH_END, EFI_DEVICE_PATH_END_ENTIRE, {4, 0}};
 

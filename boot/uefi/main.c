@@ -11,7 +11,6 @@
 #include <stdint.h>
 
 #include "../../kernel/bootinfo.h"
-#include "../../kernel/lib/string.h"
 #include "disk.h"
 #include "efi.h"
 #include "kernel_facts.h"
@@ -59,6 +58,15 @@ typedef void (*handoff_fn)(struct boot_info *info, uint64_t *pml4, uint8_t *stac
 
 static struct efi_system_table *st;
 
+void *memset(void *dest, int c, uint64_t n);
+void *memset(void *dest, int c, uint64_t n)
+{
+	uint8_t *d = dest;
+	while (n--)
+		*d++ = (uint8_t)c;
+	return dest;
+}
+
 static uint64_t pages_for(uint64_t bytes)
 {
 	return (bytes + EFI_PAGE_SIZE - 1) / EFI_PAGE_SIZE;
@@ -102,6 +110,15 @@ static efi_status allocate_kernel(uint8_t **kernel, struct boot_info *info)
 	return EFI_SUCCESS;
 }
 
+static int same_guid(const struct efi_guid *a, const struct efi_guid *b)
+{
+	const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
+	for (unsigned i = 0; i < sizeof *a; i++)
+		if (x[i] != y[i])
+			return 0;
+	return 1;
+}
+
 /* ACPI 2.0's entry if there is one, else 1.0's (ACPI 6.4, 5.2.5.2). */
 static uint64_t find_rsdp(void)
 {
@@ -110,9 +127,9 @@ static uint64_t find_rsdp(void)
 	uint64_t found = 0;
 	for (uint64_t i = 0; i < st->number_of_table_entries; i++) {
 		struct efi_configuration_table *t = &st->configuration_table[i];
-		if (!memcmp(&t->vendor_guid, &acpi20, sizeof acpi20))
+		if (same_guid(&t->vendor_guid, &acpi20))
 			return (uint64_t)t->vendor_table;
-		if (!memcmp(&t->vendor_guid, &acpi10, sizeof acpi10))
+		if (same_guid(&t->vendor_guid, &acpi10))
 			found = (uint64_t)t->vendor_table;
 	}
 	return found;
@@ -178,7 +195,8 @@ static void build_page_tables(struct low_pages *low)
 	low->gdtr.base = (uint64_t)low->gdt;
 	// cppcheck-suppress comparePointers ; both labels are in handoff.asm's one section
 	uint64_t code_bytes = (uint64_t)(handoff_end - handoff);
-	memcpy(low->code, handoff, code_bytes);
+	for (uint64_t i = 0; i < code_bytes; i++)
+		low->code[i] = handoff[i];
 }
 
 static uint64_t read_cr4(void)
